@@ -1,0 +1,82 @@
+/// A message about the user's input: a parse error, a wrong argument, a runtime failure.
+///
+/// Diagnostics are values. The parser and checker collect them; the interpreter throws them
+/// inside `TMSError`; the renderer turns them into text at the edge.
+public struct Diagnostic: Sendable, Hashable {
+    public enum Severity: String, Sendable {
+        case error, warning, note
+    }
+
+    /// A span with an optional label shown beside its underline.
+    public struct Label: Sendable, Hashable {
+        public var span: Span
+        public var message: String
+
+        public init(_ span: Span, _ message: String = "") {
+            self.span = span
+            self.message = message
+        }
+    }
+
+    public var severity: Severity
+    /// A stable code, e.g. `E0102`; documented in docs/language.md.
+    public var code: String
+    /// Lowercase, no trailing period.
+    public var message: String
+    public var primary: Label?
+    public var secondary: [Label]
+    public var notes: [String]
+    public var help: String?
+
+    public init(
+        _ severity: Severity = .error, code: String, message: String, primary: Label? = nil,
+        secondary: [Label] = [], notes: [String] = [], help: String? = nil
+    ) {
+        self.severity = severity
+        self.code = code
+        self.message = message
+        self.primary = primary
+        self.secondary = secondary
+        self.notes = notes
+        self.help = help
+    }
+
+    /// "file:line:column" of the primary span, when there is one.
+    public var location: String? {
+        guard let span = primary?.span else { return nil }
+        let (line, column) = span.file.location(of: span.start)
+        return "\(span.file.name):\(line):\(column)"
+    }
+
+    /// Line and column of the primary span.
+    public var lineColumn: (line: Int, column: Int)? {
+        primary.map { $0.span.file.location(of: $0.span.start) }
+    }
+}
+
+/// Anything that stops a tms program: one or more diagnostics and the exit code they imply.
+public struct TMSError: Error, Sendable {
+    public var diagnostics: [Diagnostic]
+    public var exitCode: Int32
+
+    public init(_ diagnostics: [Diagnostic], exitCode: Int32) {
+        self.diagnostics = diagnostics
+        self.exitCode = exitCode
+    }
+
+    public init(_ diagnostic: Diagnostic, exitCode: Int32 = ExitCode.runtime) {
+        self.init([diagnostic], exitCode: exitCode)
+    }
+}
+
+/// The process exit codes of SHELL.md.
+public enum ExitCode {
+    public static let success: Int32 = 0
+    public static let runtime: Int32 = 1
+    public static let usage: Int32 = 2
+    public static let configuration: Int32 = 4
+    public static let apiRefused: Int32 = 5
+    public static let network: Int32 = 6
+    public static let bulkPartial: Int32 = 7
+    public static let interrupted: Int32 = 130
+}

@@ -1,0 +1,186 @@
+import TrackingMore
+
+/// Turns values into the text a person or a program reads: tables that fit the terminal,
+/// records as field/value rows, scalars as themselves, or JSON, JSON lines and CSV.
+public struct Renderer: Sendable {
+    public var format: Interpreter.Settings.OutputFormat
+    public var width: Int
+    public var color: Bool
+
+    public init(format: Interpreter.Settings.OutputFormat = .table, width: Int = 120, color: Bool = false) {
+        self.format = format
+        self.width = max(20, width)
+        self.color = color
+    }
+
+    public init(settings: Interpreter.Settings) {
+        self.init(format: settings.outputFormat, width: settings.width, color: settings.color)
+    }
+
+    /// The columns a tracking table shows by default.
+    public static let trackingColumns = ["carrier_code", "tracking_number", "status", "title", "updated_at"]
+
+    /// The text of a value, ending with a newline (empty for null).
+    public func render(_ value: Value) -> String {
+        switch format {
+        case .json: return value.prettyText + "\n"
+        case .jsonl:
+            if case .list(let items) = value { return DataFormat.write(items, as: .jsonl) }
+            return value.compactText + "\n"
+        case .csv:
+            if case .list(let items) = value { return CSVWriter.table(items) }
+            if case .record = value { return CSVWriter.table([value]) }
+            return CSVWriter.cell(value) + "\n"
+        case .table:
+            return text(value)
+        }
+    }
+
+    func text(_ value: Value) -> String {
+        switch value {
+        case .null: return ""
+        case .string(let s): return s.hasSuffix("\n") ? s : s + "\n"
+        case .record(let r): return recordTable(r)
+        case .list(let items):
+            if items.isEmpty { return "" }
+            let records = items.compactMap(\.recordValue)
+            if records.count == items.count { return table(records) }
+            if items.contains(where: { $0.recordValue != nil || $0.listValue != nil }) {
+                // Mixed lists: one row per item, with its index.
+                let rows = items.enumerated().map { Record([("#", .int($0.offset)), ("value", $0.element)]) }
+                return table(rows)
+            }
+            return items.map { cell($0, limit: Int.max) + "\n" }.joined()
+        default:
+            return value.compactText + "\n"
+        }
+    }
+
+    /// A record as two columns, field and value.
+    func recordTable(_ r: Record) -> String {
+        let rows = r.pairs.map { Record([("field", .string($0.0)), ("value", $0.1)]) }
+        return table(rows, header: false)
+    }
+
+    /// Every field of any record, in order of first appearance.
+    static func columns(of records: [Record]) -> [String] {
+        var seen = Set<String>()
+        var columns: [String] = []
+        for r in records {
+            for k in r.keys where seen.insert(k).inserted { columns.append(k) }
+        }
+        return columns
+    }
+
+    /// A table of records that fits `width`: the widest columns give way first, and a cell
+    /// cut short ends in "…". Columns that cannot fit at all are named in a last line.
+    public func table(_ records: [Record], header: Bool = true) -> String {
+        var columns = Renderer.columns(of: records)
+        if header, records.allSatisfy({ $0["tracking_number"] != nil && $0["carrier_code"] != nil }) {
+            let all = Set(columns)
+            columns = Renderer.trackingColumns.filter { all.contains($0) }
+        }
+        let cells = records.map { r in columns.map { c in cell(r[c] ?? .null, limit: 200) } }
+        var widths = columns.enumerated().map { i, c in
+            max(header ? displayWidth(c) : 0, cells.map { displayWidth($0[i]) }.max() ?? 0)
+        }
+        let separator = 3
+        var shown = columns.count
+        func total() -> Int { widths.prefix(shown).reduce(0, +) + separator * max(0, shown - 1) }
+        let minimum = 6
+        while total() > width {
+            // Shrink the widest column that can still give way; when none can, drop the last.
+            if let i = (0..<shown).filter({ widths[$0] > minimum }).max(by: { widths[$0] < widths[$1] }) {
+                widths[i] -= 1
+            } else if shown > 1 {
+                shown -= 1
+            } else {
+                break
+            }
+        }
+        var out = ""
+        func line(_ texts: [String], numeric: [Bool], paint: [String?]) {
+            var parts: [String] = []
+            for i in 0..<shown {
+                var t = fit(texts[i], widths[i])
+                let pad = String(repeating: " ", count: widths[i] - displayWidth(t))
+                if let code = paint[i], color { t = "\u{1B}[\(code)m\(t)\u{1B}[0m" }
+                parts.append(numeric[i] ? pad + t : (i == shown - 1 ? t : t + pad))
+            }
+            out += parts.joined(separator: " | ") + "\n"
+        }
+        if header {
+            line(columns, numeric: Array(repeating: false, count: columns.count), paint: Array(repeating: nil, count: columns.count))
+            out += (0..<shown).map { String(repeating: "-", count: widths[$0]) }.joined(separator: "-+-") + "\n"
+        }
+        for (row, r) in zip(cells, records) {
+            let numeric = columns.map { r[$0]?.isNumber ?? false }
+            let paint = columns.map { c -> String? in c == "status" ? r[c]?.stringValue.flatMap(Renderer.statusColor) : nil }
+            line(row, numeric: numeric, paint: paint)
+        }
+        if shown < columns.count {
+            let hidden = columns[shown...]
+            out += "… \(hidden.count) more column\(hidden.count == 1 ? "" : "s") not shown: \(hidden.joined(separator: ", ")) (use select, or --output json)\n"
+        }
+        return out
+    }
+
+    static func statusColor(_ status: String) -> String? {
+        switch status {
+        case "delivered": return "32"
+        case "transit", "pickup": return "36"
+        case "exception", "undelivered": return "31"
+        case "expired", "notfound", "pending": return "33"
+        default: return nil
+        }
+    }
+
+    /// The text of one table cell: nested values are summarised, line breaks shown as `↵`.
+    func cell(_ v: Value, limit: Int) -> String {
+        let s: String
+        switch v {
+        case .null: s = ""
+        case .string(let t): s = t.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" }) ? t.map { $0 == "\n" || $0 == "\r\n" ? "↵" : ($0 == "\t" ? " " : String($0)) }.joined() : t
+        case .list(let l): s = l.isEmpty ? "[]" : "[\(l.count) item\(l.count == 1 ? "" : "s")]"
+        case .record(let r): s = r.isEmpty ? "{}" : "{\(r.count) field\(r.count == 1 ? "" : "s")}"
+        default: s = v.compactText
+        }
+        return s.count > limit ? String(s.prefix(limit)) : s
+    }
+
+    /// The text cut to `width` columns, ending in "…" when cut.
+    func fit(_ s: String, _ width: Int) -> String {
+        guard displayWidth(s) > width else { return s }
+        var out = ""
+        var used = 0
+        for c in s {
+            let w = characterWidth(c)
+            if used + w > width - 1 { break }
+            out.append(c)
+            used += w
+        }
+        return out + "…"
+    }
+}
+
+/// Columns a string takes in a terminal: East Asian wide characters and most emoji take two,
+/// combining marks none.
+public func displayWidth(_ s: String) -> Int {
+    var w = 0
+    for c in s { w += characterWidth(c) }
+    return w
+}
+
+func characterWidth(_ c: Character) -> Int {
+    guard let scalar = c.unicodeScalars.first else { return 0 }
+    let v = scalar.value
+    if v < 0x1100 { return v < 0x20 ? 0 : 1 }
+    switch v {
+    case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+        0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+        0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+        return 2
+    default:
+        return 1
+    }
+}

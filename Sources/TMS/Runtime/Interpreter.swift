@@ -1,0 +1,175 @@
+import TrackingMore
+
+/// Runs tms programs. One interpreter holds one session: its variables, its defs, its verbs
+/// and where its output goes. Interpreters share nothing, so several can live in a process.
+///
+/// An interpreter is not thread-safe: use it from one task at a time.
+public final class Interpreter {
+    /// How results are shown and what the program may touch.
+    public struct Settings: Sendable {
+        public enum OutputFormat: String, Sendable, CaseIterable {
+            case table, json, jsonl, csv
+        }
+
+        public var outputFormat: OutputFormat = .table
+        public var color = false
+        /// Columns a table may use.
+        public var width = 120
+        /// Whether `open`, `save` and `source` may touch files.
+        public var fileAccess = true
+        /// The environment `$env` shows.
+        public var environment: [String: String] = [:]
+        /// Relative paths in `open`, `save` and `source` resolve against this directory.
+        public var workingDirectory: String?
+
+        public init() {}
+    }
+
+    public var settings: Settings
+    public private(set) var registry: VerbRegistry
+    let globals = Scope()
+    var definitions: [String: Definition] = [:]
+    var callDepth = 0
+    static let maxCallDepth = 400
+    var regexCache: [String: Regex<AnyRegexOutput>] = [:]
+
+    /// Receives everything a program writes to its output.
+    public var output: (String) -> Void
+    /// Receives warnings (errors are thrown, not sent here).
+    public var warning: (Diagnostic) -> Void
+
+    public init(
+        settings: Settings = Settings(), verbs: [Verb] = BuiltinVerbs.all,
+        output: @escaping (String) -> Void = { print($0, terminator: "") },
+        warning: @escaping (Diagnostic) -> Void = { _ in }
+    ) {
+        self.settings = settings
+        self.registry = VerbRegistry(verbs)
+        self.output = output
+        self.warning = warning
+    }
+
+    /// Adds a verb; it is checked, run and documented like a built-in one.
+    public func register(_ verb: Verb) {
+        registry.register(verb)
+    }
+
+    public func define(_ name: String, _ value: Value) {
+        globals.bind(name, value)
+    }
+
+    public func variable(_ name: String) -> Value? {
+        globals.lookup(name)
+    }
+
+    func write(_ text: String) {
+        output(text)
+    }
+
+    // MARK: - Running programs
+
+    /// Parses and checks a program without running it. Empty when it is sound.
+    public func check(_ source: SourceFile) -> (Script, [Diagnostic]) {
+        let (script, parseErrors) = Parser.parse(source, signature: { [registry] in registry.lookup($0)?.signature })
+        if !parseErrors.isEmpty { return (script, parseErrors) }
+        var checker = Checker(registry: registry, knownVariables: Set(globals.allNames), knownDefinitions: definitions)
+        checker.check(script)
+        return (script, checker.diagnostics)
+    }
+
+    /// Runs a program: parse and check it (nothing runs if that fails, exit code 2), then run
+    /// its statements, printing each statement's non-null result.
+    ///
+    /// - Parameter input: data for `$in` and the first stage of the first pipeline.
+    /// - Returns: the value of the last statement.
+    /// - Throws: `TMSError` with the diagnostics and the exit code they imply.
+    @discardableResult
+    public func run(_ source: SourceFile, input: PipelineValue? = nil, printResults: Bool = true) async throws -> Value {
+        let (script, diagnostics) = check(source)
+        if !diagnostics.isEmpty { throw TMSError(diagnostics, exitCode: ExitCode.usage) }
+        return try await execute(script, input: input, printResults: printResults)
+    }
+
+    /// Runs source text; see `run(_:)`.
+    @discardableResult
+    public func run(_ text: String, name: String = "<input>", input: PipelineValue? = nil, printResults: Bool = true) async throws -> Value {
+        try await run(SourceFile(name: name, text: text), input: input, printResults: printResults)
+    }
+
+    /// Runs a checked script.
+    func execute(_ script: Script, input: PipelineValue?, printResults: Bool) async throws -> Value {
+        registerDefinitions(in: script.body)
+        var frame = Frame(scope: globals, input: input)
+        var last: Value = .null
+        for statement in script.body.statements {
+            let result = try await execute(statement, &frame)
+            // Only the first pipeline reads piped data as its input.
+            if case .pipeline = statement.kind { frame.pipeInput = false }
+            guard let result else { continue }
+            if printResults {
+                try await emit(result)
+                last = .null
+            } else {
+                last = try await result.collect()
+            }
+        }
+        return last
+    }
+
+    /// Defs are hoisted: a script may call a def defined further down.
+    func registerDefinitions(in block: Block) {
+        for s in block.statements {
+            switch s.kind {
+            case .def(let d):
+                definitions[d.name] = d
+                registerDefinitions(in: d.body)
+            case .if(_, let then, let otherwise):
+                registerDefinitions(in: then)
+                if let otherwise { registerDefinitions(in: otherwise) }
+            case .for(_, _, _, let body): registerDefinitions(in: body)
+            case .try(let body, _, let handler):
+                registerDefinitions(in: body)
+                registerDefinitions(in: handler)
+            default: break
+            }
+        }
+    }
+
+    /// Prints a statement's result in the chosen format.
+    func emit(_ result: PipelineValue) async throws {
+        let renderer = Renderer(settings: settings)
+        if case .stream(let s) = result, settings.outputFormat == .jsonl {
+            while let v = try await s.next() { write(v.compactText + "\n") }
+            return
+        }
+        let value = try await result.collect()
+        if value.isNull { return }
+        write(renderer.render(value))
+    }
+}
+
+/// What an expression can see besides variables: the current item and the stage input.
+struct Frame {
+    var scope: Scope
+    var it: Value?
+    var input: PipelineValue?
+    /// Whether `input` still feeds the first stage of the next pipeline (piped data at the top).
+    var pipeInput = true
+    var inDefinition = false
+
+    init(scope: Scope, it: Value? = nil, input: PipelineValue? = nil) {
+        self.scope = scope
+        self.it = it
+        self.input = input
+    }
+}
+
+/// `return` inside a def.
+struct ReturnSignal: Error {
+    let value: Value
+}
+
+/// `exit [code]`.
+public struct ExitRequest: Error, Sendable {
+    public let code: Int32
+}

@@ -1,0 +1,91 @@
+import TrackingMore
+
+/// The values of the language are JSON values: null, bool, int, float, string, list, record.
+public typealias Value = JSON
+
+extension JSON {
+    /// The number a bare word stands for in an expression, when it is written as one
+    /// canonically: `7`, `-3`, `2.5`, `1e3`. `007` and `+1` stay text, so a tracking number
+    /// with leading zeros is never changed.
+    public static func number(fromWord w: String) -> JSON? {
+        let u = Array(w.utf8)
+        var i = 0
+        if i < u.count, u[i] == UInt8(ascii: "-") { i += 1 }
+        let intStart = i
+        while i < u.count, u[i] >= 0x30, u[i] <= 0x39 { i += 1 }
+        let intDigits = i - intStart
+        guard intDigits > 0 else { return nil }
+        if intDigits > 1 && u[intStart] == 0x30 { return nil }
+        var isFloat = false
+        if i < u.count, u[i] == UInt8(ascii: ".") {
+            i += 1
+            let f = i
+            while i < u.count, u[i] >= 0x30, u[i] <= 0x39 { i += 1 }
+            guard i > f else { return nil }
+            isFloat = true
+        }
+        if i < u.count, u[i] == UInt8(ascii: "e") || u[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < u.count, u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-") { i += 1 }
+            let e = i
+            while i < u.count, u[i] >= 0x30, u[i] <= 0x39 { i += 1 }
+            guard i > e else { return nil }
+            isFloat = true
+        }
+        guard i == u.count else { return nil }
+        if !isFloat, let n = Int(w) { return .int(n) }
+        return Double(w).map { .double($0) }
+    }
+
+    /// Ordering and equality within one kind; nil for values of different kinds (except that
+    /// ints and floats compare as numbers). `null` sorts before everything.
+    static func compare(_ a: JSON, _ b: JSON) -> Int? {
+        switch (a, b) {
+        case (.null, .null): return 0
+        case (.null, _): return -1
+        case (_, .null): return 1
+        case let (.bool(x), .bool(y)): return x == y ? 0 : (!x ? -1 : 1)
+        case let (.int(x), .int(y)): return x == y ? 0 : (x < y ? -1 : 1)
+        case let (.int(x), .double(y)): return cmp(Double(x), y)
+        case let (.double(x), .int(y)): return cmp(x, Double(y))
+        case let (.double(x), .double(y)): return cmp(x, y)
+        case let (.string(x), .string(y)): return x == y ? 0 : (x < y ? -1 : 1)
+        case let (.list(x), .list(y)):
+            for (p, q) in zip(x, y) {
+                guard let c = compare(p, q) else { return nil }
+                if c != 0 { return c }
+            }
+            return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+        case let (.record(x), .record(y)): return x == y ? 0 : nil
+        default: return nil
+        }
+    }
+
+    private static func cmp(_ x: Double, _ y: Double) -> Int { x == y ? 0 : (x < y ? -1 : 1) }
+
+    var isNumber: Bool {
+        switch self {
+        case .int, .double: return true
+        default: return false
+        }
+    }
+
+    var doubleValue: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        default: return nil
+        }
+    }
+
+    /// A short description of a value for messages: `string "abc"`, `record`, `list of 3`.
+    var summary: String {
+        switch self {
+        case .string(let s): return "string \"\(s.count > 20 ? String(s.prefix(20)) + "…" : s)\""
+        case .list(let l): return "a list of \(l.count)"
+        case .record: return "a record"
+        case .null: return "null"
+        default: return "\(kindName) \(compactText)"
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import TrackingMore
+
+extension BuiltinVerbs {
+    static let help = Verb(
+        Signature(
+            "help", category: .shell, positional: [.optional("topic", .string, help: "a verb, or 'verbs'")],
+            output: "string", summary: "how to use a verb, or the list of verbs",
+            examples: [("help where", ""), ("help", "every verb by category")])
+    ) { call in
+        let registry = call.interpreter.registry
+        guard let topic = call.string("topic"), topic != "verbs" else {
+            return .value(.string(Help.overview(registry)))
+        }
+        if let verb = registry.lookup(topic) { return .value(.string(Help.text(for: verb.signature))) }
+        if let d = call.interpreter.definitions[topic] {
+            return .value(.string("\(d.name) " + d.parameters.map { $0.name.uppercased() }.joined(separator: " ") + "\n\nA def from \(d.span.file.name).\n"))
+        }
+        throw TMSError(.unknownVerb(call.span(of: "topic"), topic, candidates: registry.allNames))
+    }
+}
+
+/// The text of `help`, made from the verbs' signatures.
+public enum Help {
+    public static func text(for s: Signature) -> String {
+        var out = "\(s.name): \(s.summary)\n\nUsage:\n  \(s.usage)\n"
+        if !s.aliases.isEmpty { out += "\nAlso called: " + s.aliases.joined(separator: ", ") + "\n" }
+        let params = s.positional + s.keywords
+        if !params.isEmpty {
+            out += "\nParameters:\n"
+            let width = params.map { name($0, s).count }.max() ?? 0
+            for p in params {
+                let n = name(p, s)
+                out += "  " + n + String(repeating: " ", count: width - n.count) + "  " + p.help
+                out += p.required || s.keywords.contains(where: { $0.name == p.name }) ? "\n" : " (optional)\n"
+            }
+        }
+        if s.anyKeywords { out += "  field=value  any field of the record\n" }
+        out += "\nInput: \(s.input)\nOutput: \(s.output)\n"
+        if !s.examples.isEmpty {
+            out += "\nExamples:\n"
+            for e in s.examples {
+                out += "  " + e.code + (e.comment.isEmpty ? "" : "    # " + e.comment) + "\n"
+            }
+        }
+        return out
+    }
+
+    static func name(_ p: Parameter, _ s: Signature) -> String {
+        s.keywords.contains(where: { $0.name == p.name }) ? "\(p.name)=\(p.type.rawValue)" : p.name.uppercased()
+    }
+
+    public static func overview(_ registry: VerbRegistry) -> String {
+        var out = "Verbs (help VERB for more):\n"
+        for category in Signature.Category.allCases {
+            let verbs = registry.all.filter { $0.signature.category == category }
+            guard !verbs.isEmpty else { continue }
+            out += "\n\(category.rawValue.prefix(1).uppercased() + category.rawValue.dropFirst()):\n"
+            let width = verbs.map(\.signature.name.count).max() ?? 0
+            for v in verbs {
+                out += "  " + v.signature.name + String(repeating: " ", count: width - v.signature.name.count) + "  " + v.signature.summary + "\n"
+            }
+        }
+        return out
+    }
+}

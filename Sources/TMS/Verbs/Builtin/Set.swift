@@ -1,0 +1,21 @@
+import TrackingMore
+
+extension BuiltinVerbs {
+    static let set = Verb(
+        Signature(
+            "set", category: .data, anyKeywords: true, input: "records", output: "records",
+            summary: "set fields of each record (a path like origin_info.weblink sets a nested field)",
+            examples: [
+                ("{title: \"Shoes\"} | set title=Boots order_id=A-1", "change one field and add another"),
+                ("get sto 402934299065 | set status=7 | put", "mark a tracking as an exception"),
+            ])
+    ) { call in
+        guard let input = call.input else { throw TMSError(.noInput(call.span, verb: call.name)) }
+        let changes = call.keywordValues.map { (BuiltinVerbs.path(.string($0.name)), $0.value) }
+        return try await input.mapEach { item in
+            var r = try BuiltinVerbs.record(item, call)
+            for (path, value) in changes { r = BuiltinVerbs.updating(r, path[...], value) }
+            return .record(r)
+        }
+    }
+}
