@@ -76,7 +76,9 @@ public struct Renderer: Sendable {
     /// cut short ends in "…". Columns that cannot fit at all are named in a last line.
     public func table(_ records: [Record], header: Bool = true) -> String {
         var columns = Renderer.columns(of: records)
-        if header, records.allSatisfy({ $0["tracking_number"] != nil && $0["carrier_code"] != nil }) {
+        // Whole trackings (as the API sends them, dozens of fields) show their usual columns;
+        // records a user shaped with select show all of theirs.
+        if header, records.allSatisfy({ $0.count > 8 && $0["tracking_number"] != nil && $0["carrier_code"] != nil }) {
             let all = Set(columns)
             columns = Renderer.trackingColumns.filter { all.contains($0) }
         }

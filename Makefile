@@ -1,0 +1,40 @@
+# tms — make run, make test. See README.md.
+PREFIX ?= /usr/local
+SWIFT ?= swift
+APT_PACKAGES = libedit-dev jq
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup build test run bench install clean
+
+# Installs the Debian packages the build, tests and benchmarks need; apt-get runs only
+# when one is missing, and its package lists are refreshed once first.
+setup:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: setup
+	$(SWIFT) build
+
+test: build
+	$(SWIFT) test
+	Tests/cli.sh .build/debug/tms
+
+run: build
+	.build/debug/tms examples/tour.tms
+
+bench: setup
+	$(SWIFT) build -c release --product tms
+	Benchmarks/run.sh .build/release/tms
+
+install: setup
+	$(SWIFT) build -c release --product tms
+	install -d $(PREFIX)/bin
+	install -m 755 .build/release/tms $(PREFIX)/bin/tms
+
+clean:
+	rm -rf .build

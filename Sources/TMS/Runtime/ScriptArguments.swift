@@ -1,0 +1,107 @@
+import TrackingMore
+
+extension Interpreter {
+    /// Binds a script's command-line arguments: `$args` holds them all as strings, and the
+    /// parameters of its `param` block get values from `--name value`, `--name=value`,
+    /// `--flag` (a bool), or position, checked against their types; missing ones take their
+    /// defaults.
+    ///
+    /// - Throws: `TMSError` with exit code 2 (usage) for an unknown, missing or ill-typed argument.
+    public func bindArguments(_ arguments: [String], to script: Script) async throws {
+        globals.bind("args", .list(arguments.map { .string($0) }))
+        guard let params = script.params else { return }
+        let declarations = params.declarations
+        var values: [String: Value] = [:]
+        var positional: [String] = []
+        var i = 0
+        func usage(_ message: String, help: String? = nil) -> TMSError {
+            TMSError(.scriptArgument(message, help: help ?? "see: tms \(script.source.name) --help"), exitCode: ExitCode.usage)
+        }
+        while i < arguments.count {
+            let a = arguments[i]
+            i += 1
+            guard a.hasPrefix("--"), a.count > 2 else {
+                positional.append(a)
+                continue
+            }
+            var name = String(a.dropFirst(2))
+            var text: String?
+            if let eq = name.firstIndex(of: "=") {
+                text = String(name[name.index(after: eq)...])
+                name = String(name[..<eq])
+            }
+            guard let d = declarations.first(where: { $0.name == name }) else {
+                let hint = Diagnostic.didYouMean(name, declarations.map(\.name), prefix: "--")
+                throw usage("unknown argument '--\(name)'", help: hint)
+            }
+            if text == nil {
+                if d.type == .bool {
+                    text = "true"
+                } else if i < arguments.count {
+                    text = arguments[i]
+                    i += 1
+                } else {
+                    throw usage("'--\(name)' needs a value (\(Coercion.describe(d.type)))")
+                }
+            }
+            values[name] = try coerceArgument(text ?? "", d, usage)
+        }
+        let unfilled = declarations.filter { values[$0.name] == nil }
+        if positional.count > unfilled.count {
+            throw usage("too many arguments: '\(positional[unfilled.count])' is not expected")
+        }
+        for (d, text) in zip(unfilled, positional) { values[d.name] = try coerceArgument(text, d, usage) }
+        for d in declarations {
+            if let v = values[d.name] {
+                globals.bind(d.name, v)
+            } else if let e = d.defaultValue {
+                globals.bind(d.name, try await evaluate(e, Frame(scope: globals)))
+            } else {
+                throw usage("missing argument '--\(d.name)' (\(Coercion.describe(d.type)))")
+            }
+        }
+    }
+
+    private func coerceArgument(_ text: String, _ d: ParamBlock.Declaration, _ usage: (String, String?) -> TMSError) throws -> Value {
+        switch Coercion.word(text, to: d.type) {
+        case .success(let v): return v
+        case .failure(let expected): throw usage("'--\(d.name)' must be \(expected.text), not '\(text)'", nil)
+        }
+    }
+
+    /// The `--help` text of a script: its parameters with types, defaults and comments.
+    public static func scriptHelp(_ script: Script) -> String {
+        let name = script.source.name
+        guard let params = script.params, !params.declarations.isEmpty else {
+            return "usage: tms \(name) [ARGS...]\n\nThe script takes no declared parameters; its arguments are in $args.\n"
+        }
+        let usage = params.declarations.map { d in
+            let flag = d.type == .bool ? "--\(d.name)" : "--\(d.name) \(d.type.rawValue.uppercased())"
+            return d.defaultValue == nil ? flag : "[\(flag)]"
+        }
+        var out = "usage: tms \(name) " + usage.joined(separator: " ") + "\n\nparameters:\n"
+        let rows = params.declarations.map { d -> (String, String) in
+            var left = "--\(d.name) \(d.type.rawValue)"
+            if let v = d.defaultValue { left += " = " + v.span.text } else { left += " (required)" }
+            return (left, d.help)
+        }
+        let width = rows.map { $0.0.count }.max() ?? 0
+        for (left, help) in rows {
+            out += "  " + left + (help.isEmpty ? "" : String(repeating: " ", count: width - left.count) + "  " + help) + "\n"
+        }
+        return out
+    }
+
+    /// Runs a script that `check` accepted; see `run(_:)`.
+    @discardableResult
+    public func run(checked script: Script, input: PipelineValue? = nil, printResults: Bool = true) async throws -> Value {
+        try await execute(script, input: input, printResults: printResults)
+    }
+
+    /// Data for `$in`: JSON, JSON lines or CSV, detected from the bytes.
+    public static func data(_ bytes: [UInt8], name: String) -> PipelineValue? {
+        guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return nil }
+        let source = SourceFile(name: name, bytes: [])
+        return DataFormat.read(ByteBuffer(bytes), format: nil, name: name, span: Span(file: source, start: 0, end: 0))
+    }
+}

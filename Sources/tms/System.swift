@@ -1,0 +1,98 @@
+import TMS
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What tms knows of the terminal it runs in.
+struct Terminal {
+    let stdinIsTerminal = isatty(0) == 1
+    let stdoutIsTerminal = isatty(1) == 1
+    let stderrIsTerminal = isatty(2) == 1
+    let environment: [String: String]
+
+    init() {
+        var env: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        environment = env
+    }
+
+    /// Columns for tables: the terminal's width, else `COLUMNS`, else 120.
+    var width: Int {
+        var size = winsize()
+        if stdoutIsTerminal, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let c = environment["COLUMNS"], let n = Int(c), n > 0 { return n }
+        return 120
+    }
+}
+
+/// Buffers stdout so a large result is written in a few system calls.
+final class OutputBuffer {
+    let fd: Int32
+    var buffer: [UInt8] = []
+
+    init(fd: Int32) {
+        self.fd = fd
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        writeAll(fd, buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+func writeAll(_ fd: Int32, _ text: String) {
+    writeAll(fd, Array(text.utf8))
+}
+
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            return  // stdout closed (e.g. `| head`): nothing more to say
+        }
+        offset += n
+    }
+}
+
+/// Everything readable from a file descriptor.
+func readAll(_ fd: Int32) throws -> [UInt8] {
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw TMSError(Diagnostic(code: "E0209", message: "cannot read stdin: \(String(cString: strerror(errno)))"))
+        }
+        if n == 0 { return bytes }
+        bytes.append(contentsOf: chunk[0..<n])
+    }
+}
+
+func readFile(_ path: String) throws -> [UInt8] {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw TMSError(Diagnostic(code: "E0209", message: "cannot open \(path)")) }
+    defer { close(fd) }
+    var st = stat()
+    if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+        errno = EISDIR
+        throw TMSError(Diagnostic(code: "E0209", message: "\(path) is a directory"))
+    }
+    return try readAll(fd)
+}
