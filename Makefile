@@ -1,7 +1,7 @@
 # tms — make run, make test. See README.md.
 PREFIX ?= /usr/local
 SWIFT ?= swift
-APT_PACKAGES = libedit-dev jq
+APT_PACKAGES = libedit-dev jq time
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup build test run bench install clean

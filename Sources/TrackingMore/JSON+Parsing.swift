@@ -116,15 +116,17 @@ public struct JSONReader {
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of JSON: unclosed '{'") }
             guard bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key in object") }
-            let key = try parseString()
+            let key = try parseKey()
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
                 throw error("expected ':' after object key")
             }
             position += 1
             let value = try parseValue()
+            // The last of duplicate keys wins, as in most parsers. Comparing against the keys
+            // before it is cheap: few fields, mostly inline strings.
             if let i = keys.firstIndex(of: key) {
-                values[i] = value  // the last duplicate wins, as in most parsers
+                values[i] = value
             } else {
                 keys.append(key)
                 values.append(value)
@@ -168,6 +170,33 @@ public struct JSONReader {
             throw error("expected ',' or ']' in array")
         }
     }
+
+    /// Object keys repeat in every record of a file; the same key text gets the same String,
+    /// found by a small hash of its bytes, instead of a new one each time.
+    private mutating func parseKey() throws(JSONParseError) -> String {
+        let start = position + 1
+        var end = start
+        while end < bytes.count {
+            let b = bytes[end]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+            end += 1
+        }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), end - start <= 64 else { return try parseString() }
+        var hash = end - start
+        for i in start..<end { hash = (hash &* 31) &+ Int(bytes[i]) }
+        let slot = hash & (keyCache.count - 1)
+        if let cached = keyCache[slot], cached.utf8.count == end - start,
+            cached.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+        {
+            position = end + 1
+            return cached
+        }
+        let key = try parseString()
+        keyCache[slot] = key
+        return key
+    }
+
+    private var keyCache = [String?](repeating: nil, count: 256)
 
     private mutating func enter() throws(JSONParseError) {
         depth += 1

@@ -74,6 +74,10 @@ struct ScriptResult {
 /// Runs a script file as `tms FILE` does, capturing output; trailing blanks of each output
 /// line are dropped, as annotations cannot hold them.
 func runScript(_ path: String, arguments: [String] = [], settings: Interpreter.Settings = Interpreter.Settings()) async -> ScriptResult {
+    await runSource(SourceFile(name: path, bytes: readBytes(path) ?? []), arguments: arguments, settings: settings)
+}
+
+func runSource(_ source: SourceFile, arguments: [String] = [], settings: Interpreter.Settings = Interpreter.Settings()) async -> ScriptResult {
     final class Sink: @unchecked Sendable {  // used from one task only
         var text = ""
     }
@@ -82,7 +86,6 @@ func runScript(_ path: String, arguments: [String] = [], settings: Interpreter.S
     var diagnostics: [Diagnostic] = []
     var code: Int32 = 0
     do {
-        let source = SourceFile(name: path, bytes: readBytes(path) ?? [])
         let (script, errors) = interpreter.check(source)
         if !errors.isEmpty { throw TMSError(errors, exitCode: ExitCode.usage) }
         try await interpreter.bindArguments(arguments, to: script)

@@ -651,6 +651,10 @@ public struct Parser {
             newlineIsBlank.append(true)
             let saved = (allowRecord, whereMode)
             (allowRecord, whereMode) = (true, false)
+            if opensStatement(peek()) {
+                diagnostics.append(.unclosed(span(t), "(", found: peek(), source: source))
+                throw Failure()
+            }
             let inner = try parsePipeline()
             (allowRecord, whereMode) = saved
             let close = peek()
@@ -690,6 +694,10 @@ public struct Parser {
                 diagnostics.append(.unclosed(span(open), "[", found: t, source: source))
                 throw Failure()
             }
+            if opensStatement(t) {
+                diagnostics.append(.unclosed(span(open), "[", found: t, source: source))
+                throw Failure()
+            }
             items.append(try parseExpression())
             if at(.comma) { index += 1 }
         }
@@ -698,6 +706,14 @@ public struct Parser {
         let close = advance()
         nesting -= 1
         return Expression(kind: .list(items), span: Span(file: source, start: open.start, end: close.end))
+    }
+
+    /// `let` or `def` at the start of a line inside brackets: the bracket before was
+    /// surely left open.
+    func opensStatement(_ t: Token) -> Bool {
+        guard t.kind == .word, index > 0, tokens[index - 1].kind == .newline else { return false }
+        let w = text(t)
+        return w == "let" || w == "def"
     }
 
     mutating func parseRecord() throws(Failure) -> Expression {
@@ -711,6 +727,10 @@ public struct Parser {
             let t = peek()
             if t.kind == .rbrace { break }
             if t.kind == .eof || t.kind == .rparen || t.kind == .rbracket || t.kind == .unterminatedString {
+                diagnostics.append(.unclosed(span(open), "{", found: t, source: source))
+                throw Failure()
+            }
+            if opensStatement(t) {
                 diagnostics.append(.unclosed(span(open), "{", found: t, source: source))
                 throw Failure()
             }

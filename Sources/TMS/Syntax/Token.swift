@@ -62,8 +62,9 @@ struct Lexer {
         }
     }
 
+    /// Names are ASCII letters, digits and `_`, or any non-ASCII character (`$café`).
     static func isNameStart(_ b: UInt8) -> Bool {
-        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == UInt8(ascii: "_")
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == UInt8(ascii: "_") || b >= 0x80
     }
 
     static func isNameByte(_ b: UInt8) -> Bool {

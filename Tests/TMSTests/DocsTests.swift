@@ -1,0 +1,48 @@
+import Testing
+import TMS
+
+/// Every ```tms block in docs/ runs as a script, with its `# expect` annotations checked, so
+/// the documentation cannot drift from what tms does.
+@Suite struct DocsTests {
+    struct Example: CustomTestStringConvertible, Sendable {
+        let file: String
+        let line: Int
+        let code: String
+        var testDescription: String { "\(file):\(line)" }
+    }
+
+    static var examples: [Example] {
+        let root = ScriptTests.root
+        return listFiles(root + "/docs", suffix: ".md", recursive: true).sorted().flatMap { path -> [Example] in
+            let text = String(decoding: readBytes(path) ?? [], as: UTF8.self)
+            var examples: [Example] = []
+            var current: [Substring]?
+            var start = 0
+            for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                if current == nil, line.trimmingPrefix(while: { $0 == " " }) == "```tms" {
+                    current = []
+                    start = i + 2
+                } else if current != nil, line.trimmingPrefix(while: { $0 == " " }) == "```" {
+                    examples.append(Example(file: String(path.dropFirst(root.count + 1)), line: start, code: current?.joined(separator: "\n") ?? ""))
+                    current = nil
+                } else {
+                    current?.append(line)
+                }
+            }
+            return examples
+        }
+    }
+
+    @Test(arguments: examples)
+    func example(_ example: Example) async {
+        let expectation = Expectation(example.code)
+        let result = await runSource(SourceFile(name: "\(example.file) block at line \(example.line)", text: example.code + "\n"), arguments: expectation.arguments)
+        #expect(result.output == expectation.output)
+        let errors = result.diagnostics.map { d -> String in
+            let (line, column) = d.lineColumn ?? (0, 0)
+            return "\(line):\(column): \(d.message)"
+        }
+        #expect(errors == expectation.errors)
+        #expect(result.exitCode == expectation.exitCode(default: result.diagnostics.isEmpty ? 0 : result.exitCode))
+    }
+}
