@@ -184,10 +184,19 @@ extension Interpreter {
         inner.inDefinition = true
         callDepth += 1
         defer { callDepth -= 1 }
+        // The chain of defs an error happened in; a deep one is cut to its innermost calls.
         func annotate(_ error: TMSError) -> TMSError {
             var e = error
-            if !e.diagnostics.isEmpty {
+            guard !e.diagnostics.isEmpty else { return e }
+            let shown = 6
+            if e.diagnostics[0].secondary.count < shown {
                 e.diagnostics[0].secondary.append(.init(command.nameSpan, "in '\(definition.name)', called here"))
+            } else {
+                let prefix = "and more calls: "
+                let more = e.diagnostics[0].notes.firstIndex { $0.hasPrefix(prefix) }
+                let count = more.flatMap { Int(e.diagnostics[0].notes[$0].dropFirst(prefix.count).prefix { $0.isNumber }) } ?? 0
+                let note = prefix + "\(count + 1) outer def call\(count == 0 ? "" : "s") not shown"
+                if let more { e.diagnostics[0].notes[more] = note } else { e.diagnostics[0].notes.append(note) }
             }
             return e
         }
