@@ -107,6 +107,7 @@ public struct JSONReader {
         position += 1
         var keys: [String] = []
         var values: [JSON] = []
+        var index: [String: Int] = [:]
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -123,11 +124,15 @@ public struct JSONReader {
             }
             position += 1
             let value = try parseValue()
-            // The last of duplicate keys wins, as in most parsers. Comparing against the keys
-            // before it is cheap: few fields, mostly inline strings.
-            if let i = keys.firstIndex(of: key) {
+            // The last of duplicate keys wins, as in most parsers. Records have few fields, so
+            // a search of the keys before is cheapest; a huge object gets an index.
+            if keys.count >= 32 && index.isEmpty {
+                for (i, k) in keys.enumerated() { index[k] = i }
+            }
+            if let i = index.isEmpty ? keys.firstIndex(of: key) : index[key] {
                 values[i] = value
             } else {
+                if !index.isEmpty { index[key] = keys.count }
                 keys.append(key)
                 values.append(value)
             }

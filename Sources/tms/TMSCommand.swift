@@ -35,10 +35,25 @@ struct TMSCommand: AsyncParsableCommand {
     @Flag(help: "Never colour the output (NO_COLOR in the environment does the same).")
     var noColor = false
 
-    @ArgumentParser.Argument(
-        parsing: .captureForPassthrough,
-        help: ArgumentHelp("A script file and its arguments.", valueName: "script"))
+    @ArgumentParser.Argument(help: ArgumentHelp("A script file and its arguments.", valueName: "script"))
     var arguments: [String] = []
+
+    /// Options that take a value as the next argument.
+    static let valuedOptions: Set<String> = ["-c", "--output"]
+
+    /// Splits the command line into tms's options and the script with its arguments: the
+    /// first word that is not an option (or `--`) starts the script's part.
+    static func split(_ arguments: [String]) -> (options: [String], script: [String]) {
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if a == "--" { return (Array(arguments[..<i]), Array(arguments[(i + 1)...])) }
+            guard a.hasPrefix("-"), a != "-" else { break }
+            i += valuedOptions.contains(a) ? 2 : 1
+        }
+        i = min(i, arguments.count)
+        return (Array(arguments[..<i]), Array(arguments[i...]))
+    }
 
     func run() async throws {
         try await execute()

@@ -7,9 +7,12 @@ import Darwin
 #endif
 
 // swift-argument-parser exits 64 on a usage error; tms promises 2 (SHELL.md), so the
-// command is parsed and its errors are reported here.
+// command is parsed and its errors are reported here. Options come before the script; what
+// follows the script belongs to it, `--help` included.
+let (options, script) = TMSCommand.split(Array(CommandLine.arguments.dropFirst()))
 do {
-    let command = try TMSCommand.parse()
+    var command = try TMSCommand.parse(options)
+    command.arguments = script
     try await command.execute()
 } catch {
     let code = TMSCommand.exitCode(for: error)

@@ -84,7 +84,7 @@ import TrackingMore
         #expect(Parser.isIncomplete(errors), "\(text)")
     }
 
-    @Test(arguments: [")", "1 ==", "a | | b", "let 3 = 4"])
+    @Test(arguments: [")", "1 ==\n", "a | | b", "let 3 = 4"])
     func otherErrorsAreNotIncomplete(_ text: String) {
         let (_, errors) = parse(text)
         #expect(!errors.isEmpty)

@@ -47,6 +47,12 @@ extension Diagnostic {
             help: "the escapes are \\n \\t \\r \\0 \\\" \\' \\\\ \\$ and \\u{HEX}; use '...' for raw text")
     }
 
+    static func badCodePoint(_ span: Span, _ value: UInt32) -> Diagnostic {
+        Diagnostic(
+            code: "E0024", message: "\\u{\(String(value, radix: 16, uppercase: true))} is not a Unicode character",
+            primary: Label(span), help: "characters go up to \\u{10FFFF}, without the surrogates D800 to DFFF")
+    }
+
     static func invalidUTF8(_ span: Span) -> Diagnostic {
         Diagnostic(code: "E0007", message: "the script is not valid UTF-8", primary: Label(span, "invalid byte here"))
     }
@@ -59,6 +65,12 @@ extension Diagnostic {
         Diagnostic(
             code: "E0009", message: "nested more than \(limit) levels deep", primary: Label(span, "too deep here"),
             help: "split the expression with let")
+    }
+
+    static func tooManyOperators(_ span: Span, limit: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E0023", message: "an expression has more than \(limit) operators", primary: Label(span, "operator \(limit + 1)"),
+            help: "split it with let")
     }
 
     static func tooManyStages(_ span: Span, limit: Int) -> Diagnostic {
@@ -91,7 +103,7 @@ extension Diagnostic {
     static func badName(_ span: Span, _ name: String, what: String) -> Diagnostic {
         Diagnostic(
             code: "E0015", message: "'\(name)' cannot be \(what)", primary: Label(span),
-            help: "names start with a letter or '_' and go on with letters, digits, '_' or '-', and are not keywords")
+            help: "names start with a letter or '_' and go on with letters, digits or '_', and are not keywords")
     }
 
     static func duplicateParameter(_ span: Span, _ name: String) -> Diagnostic {
@@ -237,8 +249,8 @@ extension Diagnostic {
         Diagnostic(code: "E0209", message: message, primary: Label(span))
     }
 
-    static func badData(_ span: Span, _ message: String) -> Diagnostic {
-        Diagnostic(code: "E0210", message: message, primary: Label(span))
+    static func badData(_ span: Span?, _ message: String) -> Diagnostic {
+        Diagnostic(code: "E0210", message: message, primary: span.map { Label($0) })
     }
 
     static func recursionTooDeep(_ span: Span, limit: Int) -> Diagnostic {
@@ -254,7 +266,7 @@ extension Diagnostic {
     }
 
     static func overflow(_ span: Span) -> Diagnostic {
-        Diagnostic(code: "E0215", message: "integer overflow", primary: Label(span))
+        Diagnostic(code: "E0215", message: "number out of range", primary: Label(span))
     }
 
     static func scriptArgument(_ message: String, help: String? = nil) -> Diagnostic {
@@ -262,11 +274,7 @@ extension Diagnostic {
     }
 
     static func noInput(_ span: Span, verb: String) -> Diagnostic {
-        Diagnostic(code: "E0217", message: "'\(verb)' needs input from a pipeline", primary: Label(span), help: "example: [3, 1, 2] | \(verb)")
-    }
-
-    static func keyInTooLarge(_ span: Span) -> Diagnostic {
-        Diagnostic(code: "E0218", message: "the value is too large", primary: Label(span))
+        Diagnostic(code: "E0217", message: "'\(verb)' needs input from a pipeline", primary: Label(span), help: "give it input with '|': ... | \(verb)")
     }
 
     // MARK: Suggestions

@@ -22,16 +22,18 @@ public enum DataFormat: String, Sendable {
         let first = bytes[i]
         if first == UInt8(ascii: "[") { return .json }
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "\"") {
+            // One value is JSON; several are JSON lines; a broken first value is reported as JSON.
             var reader = JSONReader(bytes)
-            if (try? reader.parseValue()) != nil, reader.atEnd { return .json }
+            if (try? reader.parseValue()) == nil || reader.atEnd { return .json }
             return .jsonl
         }
         return .csv
     }
 
     /// Reads records lazily: a JSON array item by item, JSON lines line by line, CSV row by row.
-    /// `where` names the data in error messages (a file name or "stdin").
-    static func read(_ buffer: ByteBuffer, format: DataFormat?, name: String, span: Span) -> PipelineValue {
+    /// `name` names the data in error messages (a file name or "stdin"); `span` is the
+    /// argument that named it, when there is one.
+    static func read(_ buffer: ByteBuffer, format: DataFormat?, name: String, span: Span?) -> PipelineValue {
         let format = format ?? detect(buffer.bytes)
         func failure(_ e: JSONParseError) -> TMSError {
             TMSError(.badData(span, "\(name) is not valid \(format == .jsonl ? "JSON lines" : "JSON"): \(e)"))

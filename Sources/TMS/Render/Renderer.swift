@@ -42,7 +42,8 @@ public struct Renderer: Sendable {
         case .string(let s): return s.hasSuffix("\n") ? s : s + "\n"
         case .record(let r): return recordTable(r)
         case .list(let items):
-            if items.isEmpty { return "" }
+            // Nothing to show: e.g. the results of `each { print ... }`.
+            if items.allSatisfy(\.isNull) { return "" }
             let records = items.compactMap(\.recordValue)
             if records.count == items.count { return table(records) }
             if items.contains(where: { $0.recordValue != nil || $0.listValue != nil }) {

@@ -75,7 +75,12 @@ enum Coercion {
     }
 }
 
-extension Result where Failure == Coercion.Expected {
+extension Result where Success == Value, Failure == Coercion.Expected {
+    var valueOrNull: Value {
+        if case .success(let v) = self { return v }
+        return .null
+    }
+
     var expectedText: String? {
         if case .failure(let e) = self { return e.text }
         return nil

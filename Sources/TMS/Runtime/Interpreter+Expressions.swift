@@ -39,9 +39,11 @@ extension Interpreter {
             for item in items { values.append(try await evaluate(item, frame)) }
             return .list(values)
         case .record(let fields):
-            var r = Record()
-            for f in fields { r[f.key] = try await evaluate(f.value, frame) }
-            return .record(r)
+            // The parser made sure the keys are unique.
+            var values: [Value] = []
+            values.reserveCapacity(fields.count)
+            for f in fields { values.append(try await evaluate(f.value, frame)) }
+            return .record(Record(uniqueKeys: fields.map(\.key), values: values))
         case .unary(let op, let operand):
             let v = try await evaluate(operand, frame)
             switch (op, v) {
@@ -197,17 +199,20 @@ extension Interpreter {
                 throw TMSError(.typeMismatch(span, "cannot apply '\(op.rawValue)' to \(a.summary) and \(b.summary)",
                     help: op == .add ? "'+' adds numbers and joins two strings or two lists" : nil))
             }
+            let result: Double
             switch op {
-            case .add: return .double(x + y)
-            case .subtract: return .double(x - y)
-            case .multiply: return .double(x * y)
+            case .add: result = x + y
+            case .subtract: result = x - y
+            case .multiply: result = x * y
             case .divide:
                 guard y != 0 else { throw TMSError(.divisionByZero(span)) }
-                return .double(x / y)
+                result = x / y
             default:
                 guard y != 0 else { throw TMSError(.divisionByZero(span)) }
-                return .double(x.truncatingRemainder(dividingBy: y))
+                result = x.truncatingRemainder(dividingBy: y)
             }
+            guard result.isFinite else { throw TMSError(.overflow(span)) }
+            return .double(result)
         }
     }
 

@@ -57,8 +57,9 @@ extension Interpreter {
             guard case .string(let p) = path else {
                 throw TMSError(.typeMismatch(pathExpression.span, "'source' needs a file name, not \(path.summary)"))
             }
-            let bytes = try readFile(resolvePath(p, relativeTo: pathExpression.span.file), span: pathExpression.span)
-            let file = SourceFile(name: p, bytes: bytes)
+            // Named by its resolved path, so that relative paths in it resolve against its folder.
+            let resolved = resolvePath(p, relativeTo: pathExpression.span.file)
+            let file = SourceFile(name: resolved, bytes: try readFile(resolved, span: pathExpression.span))
             let (script, diagnostics) = check(file)
             if !diagnostics.isEmpty { throw TMSError(diagnostics, exitCode: ExitCode.usage) }
             registerDefinitions(in: script.body)

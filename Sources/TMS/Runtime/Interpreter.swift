@@ -74,7 +74,12 @@ public final class Interpreter {
         if !parseErrors.isEmpty { return (script, parseErrors) }
         var checker = Checker(registry: registry, knownVariables: Set(globals.allNames), knownDefinitions: definitions)
         checker.check(script)
-        return (script, checker.diagnostics)
+        let ordered = checker.diagnostics.enumerated().sorted { a, b in
+            let x = a.element.primary?.span, y = b.element.primary?.span
+            if let x, let y, x.file === y.file, x.start != y.start { return x.start < y.start }
+            return a.offset < b.offset
+        }
+        return (script, ordered.map(\.element))
     }
 
     /// Runs a program: parse and check it (nothing runs if that fails, exit code 2), then run

@@ -46,7 +46,9 @@ extension Interpreter {
             }
             values[name] = try coerceArgument(text ?? "", d, usage)
         }
-        let unfilled = declarations.filter { values[$0.name] == nil }
+        // Positional arguments fill the required parameters first, then those with defaults.
+        let unfilled = declarations.filter { values[$0.name] == nil && $0.defaultValue == nil }
+            + declarations.filter { values[$0.name] == nil && $0.defaultValue != nil }
         if positional.count > unfilled.count {
             throw usage("too many arguments: '\(positional[unfilled.count])' is not expected")
         }
@@ -55,14 +57,33 @@ extension Interpreter {
             if let v = values[d.name] {
                 globals.bind(d.name, v)
             } else if let e = d.defaultValue {
-                globals.bind(d.name, try await evaluate(e, Frame(scope: globals)))
+                let v: Value
+                if case .word(let w) = e.kind {
+                    v = try coerceArgument(w, d, usage)
+                } else {
+                    let given = try await evaluate(e, Frame(scope: globals))
+                    guard case .success(let c) = Coercion.value(given, to: d.type) else {
+                        throw usage("the default of '--\(d.name)' must be \(Coercion.describe(d.type))", help: nil)
+                    }
+                    v = c
+                }
+                globals.bind(d.name, v)
             } else {
                 throw usage("missing argument '--\(d.name)' (\(Coercion.describe(d.type)))")
             }
         }
     }
 
+    /// A command-line argument as its parameter's type wants it. Lists and records are
+    /// written as JSON; a list may also be written `a,b,c`.
     private func coerceArgument(_ text: String, _ d: ParamBlock.Declaration, _ usage: (String, String?) -> TMSError) throws -> Value {
+        if d.type == .list || d.type == .record {
+            if let v = try? JSON.parse(text), case .success(let c) = Coercion.value(v, to: d.type) { return c }
+            if d.type == .list, !text.hasPrefix("[") {
+                return .list(text.split(separator: ",", omittingEmptySubsequences: false).map { Coercion.word(String($0), to: .any).valueOrNull })
+            }
+            throw usage("'--\(d.name)' must be \(d.type == .list ? "a list: a,b,c or JSON [...]" : "a JSON record {...}"), not '\(text)'", nil)
+        }
         switch Coercion.word(text, to: d.type) {
         case .success(let v): return v
         case .failure(let expected): throw usage("'--\(d.name)' must be \(expected.text), not '\(text)'", nil)
@@ -101,7 +122,6 @@ extension Interpreter {
     /// Data for `$in`: JSON, JSON lines or CSV, detected from the bytes.
     public static func data(_ bytes: [UInt8], name: String) -> PipelineValue? {
         guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return nil }
-        let source = SourceFile(name: name, bytes: [])
-        return DataFormat.read(ByteBuffer(bytes), format: nil, name: name, span: Span(file: source, start: 0, end: 0))
+        return DataFormat.read(ByteBuffer(bytes), format: nil, name: name, span: nil)
     }
 }

@@ -33,7 +33,9 @@ extension JSON {
             isFloat = true
         }
         guard i == u.count else { return nil }
-        if !isFloat, let n = Int(w) { return .int(n) }
+        // An integer too large for 64 bits stays text: it is surely an identifier, and a
+        // float would lose its digits.
+        if !isFloat { return Int(w).map { .int($0) } }
         return Double(w).map { .double($0) }
     }
 

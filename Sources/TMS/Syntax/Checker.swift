@@ -71,7 +71,7 @@ struct Checker {
         } catch {
             return
         }
-        let (script, errors) = Parser.parse(SourceFile(name: p, bytes: bytes), signature: { [registry] in registry.lookup($0)?.signature })
+        let (script, errors) = Parser.parse(SourceFile(name: resolved, bytes: bytes), signature: { [registry] in registry.lookup($0)?.signature })
         diagnostics += errors
         collectDefinitions(script.body)
         scopes[scopes.count - 1].formUnion(letNames(script.body))
@@ -122,7 +122,7 @@ struct Checker {
                 guard let v = d.defaultValue else { continue }
                 check(v)
                 if case .failure(let expected) = literalValue(v).map({ Coercion.value($0, to: d.type) }) ?? .success(.null) {
-                    diagnostics.append(.wrongArgument(v.span, parameter: "the default of '\(d.name)'", expected: expected.text, found: v.span.text))
+                    diagnostics.append(.wrongArgument(v.span, parameter: "the default of '\(d.name)'", expected: expected.text, found: "'\(v.span.text)'"))
                 }
             }
         }

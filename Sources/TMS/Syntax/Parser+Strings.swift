@@ -40,8 +40,11 @@ extension Parser {
                         digits += 1
                         j += 1
                     }
-                    guard j < end, bytes[j] == UInt8(ascii: "}"), digits > 0, let scalar = Unicode.Scalar(value) else {
+                    guard j < end, bytes[j] == UInt8(ascii: "}"), digits > 0 else {
                         throw report(.badEscape(Span(file: source, start: i, end: min(j + 1, end)), "\\u"))
+                    }
+                    guard let scalar = Unicode.Scalar(value) else {
+                        throw report(.badCodePoint(Span(file: source, start: i, end: j + 1), value))
                     }
                     text.append(contentsOf: Array(String(Character(scalar)).utf8))
                     i = j + 1
@@ -120,17 +123,27 @@ extension Parser {
             return e
         }
         var sub = Parser(source: source, tokens: Lexer.tokenize(source.bytes, from: start, to: end), signature: signature)
-        sub.nesting = nesting
+        sub.nesting = nesting + 1
+        sub.operators = operators
+        if sub.nesting > Parser.maxNesting {
+            throw abandon(.nestingTooDeep(Span(file: source, start: dollar, end: dollar + 2), limit: Parser.maxNesting))
+        }
         let whole = Span(file: source, start: dollar, end: end + 1)
         if sub.peek().kind == .eof { throw report(.emptyInterpolation(whole)) }
         do {
             let pipeline = try sub.parsePipeline()
             if sub.peek().kind != .eof { throw sub.fail(expected: "the end of the interpolation", found: sub.peek()) }
             diagnostics += sub.diagnostics
+            operators = sub.operators
             if pipeline.stages.count == 1, case .expression(let e) = pipeline.stages[0] { return e }
             return Expression(kind: .pipeline(pipeline), span: whole)
         } catch {
-            diagnostics += sub.diagnostics
+            // The string is closed: running out of input inside it is not an incomplete entry.
+            diagnostics += sub.diagnostics.map { d in
+                guard d.code == Diagnostic.unexpectedEndCode, let label = d.primary else { return d }
+                return .expected("an expression", found: "the end of the interpolation", label.span)
+            }
+            if sub.abandonedAt != nil { throw abandon(diagnostics.removeLast()) }
             throw Failure()
         }
     }

@@ -23,7 +23,12 @@ public struct Parser {
     /// false in blocks.
     var newlineIsBlank: [Bool] = [false]
     var nesting = 0
+    /// Operators in the statement being parsed: a long chain nests its tree just as deeply.
+    var operators = 0
+    static let maxOperators = 1000
     var diagnostics: [Diagnostic] = []
+    /// Set when a limit made the parser give up: diagnostics after it are dropped.
+    var abandonedAt: Int?
     let signature: (String) -> Signature?
 
     struct Failure: Error {}
@@ -45,6 +50,11 @@ public struct Parser {
         var parser = Parser(source: source, tokens: Lexer.tokenize(source.bytes), signature: signature)
         let statements = parser.parseStatements(topLevel: true)
         let body = Block(statements: statements, span: Span(file: source, start: 0, end: source.bytes.count))
+        if let cut = parser.abandonedAt { parser.diagnostics.removeSubrange(cut...) }
+        // One "unexpected end of input" is enough: the first says where the input ran out.
+        if let first = parser.diagnostics.firstIndex(where: { $0.code == Diagnostic.unexpectedEndCode }) {
+            parser.diagnostics = parser.diagnostics.enumerated().filter { $0.offset <= first || $0.element.code != Diagnostic.unexpectedEndCode }.map(\.element)
+        }
         var params: ParamBlock?
         for (i, s) in statements.enumerated() {
             guard case .param(let p) = s.kind else { continue }
@@ -140,6 +150,8 @@ public struct Parser {
             diagnostics.append(.unexpectedEnd(span(t), expected: expected, unterminated: t.kind == .unterminatedString))
         } else if t.kind == .strayDollar {
             diagnostics.append(.strayDollar(span(t)))
+        } else if t.kind == .tooDeep {
+            return abandon(.nestingTooDeep(span(t), limit: Parser.maxNesting))
         } else {
             diagnostics.append(.expected(expected, found: describe(t), span(t)))
         }
@@ -164,7 +176,22 @@ public struct Parser {
 
     mutating func enter(_ t: Token) throws(Failure) {
         nesting += 1
-        if nesting > Parser.maxNesting { throw report(.nestingTooDeep(span(t), limit: Parser.maxNesting)) }
+        if nesting > Parser.maxNesting { throw abandon(.nestingTooDeep(span(t), limit: Parser.maxNesting)) }
+    }
+
+    /// Counts one more operator of the current expression; past the limit the parse stops.
+    mutating func countOperator(_ t: Token) throws(Failure) {
+        operators += 1
+        if operators > Parser.maxOperators { throw abandon(.tooManyOperators(span(t), limit: Parser.maxOperators)) }
+    }
+
+    /// Reports a limit and gives up on the rest of the input: past a limit, every further
+    /// error would be an echo of this one.
+    mutating func abandon(_ d: Diagnostic) -> Failure {
+        diagnostics.append(d)
+        abandonedAt = diagnostics.count
+        index = tokens.count - 1
+        return Failure()
     }
 
     // MARK: - Statements
@@ -181,8 +208,16 @@ public struct Parser {
                 index += 1
                 continue
             }
+            if t.kind == .rparen || t.kind == .rbracket {
+                diagnostics.append(.unmatched(span(t), t.kind == .rparen ? ")" : "]"))
+                index += 1
+                continue
+            }
             let savedModes = newlineIsBlank
             let savedNesting = nesting
+            // The operator limit is per top-level statement, blocks inside it included, since
+            // the trees of nested expressions stack up.
+            if topLevel { operators = 0 }
             do {
                 let s = try parseStatement()
                 statements.append(s)
@@ -190,29 +225,37 @@ public struct Parser {
                 switch end.kind {
                 case .newline, .semicolon, .eof: break
                 case .rbrace where !topLevel: break
+                case .rparen, .rbracket: break  // reported as unmatched by the loop
                 default: throw fail(expected: "end of statement", found: end)
                 }
             } catch {
+                // Brackets the failed statement opened and did not close.
+                let open = max(0, newlineIsBlank.count - savedModes.count)
                 newlineIsBlank = savedModes
                 nesting = savedNesting
-                synchronize()
+                let before = index
+                synchronize(open: open)
+                if index == before, tokens[index].kind != .eof, tokens[index].kind != .rbrace || topLevel {
+                    index += 1  // always make progress
+                }
             }
         }
     }
 
     /// Skips to the end of the statement that failed: a newline or `;` outside brackets, or
-    /// the `}` that closes the block around it.
-    mutating func synchronize() {
-        var depth = 0
+    /// the `}` that closes the block around it. `open` brackets were opened by the statement
+    /// before it failed; their closers belong to it.
+    mutating func synchronize(open: Int) {
+        var depth = open
         while true {
             let t = tokens[index]
             switch t.kind {
             case .eof: return
-            case .newline, .semicolon where depth == 0: return
+            case .newline where depth == 0, .semicolon where depth == 0: return
             case .lparen, .lbracket, .lbrace: depth += 1
+            case .rbrace where depth == 0: return
             case .rparen, .rbracket, .rbrace:
-                if depth == 0 { return }
-                depth -= 1
+                depth = max(0, depth - 1)
             default: break
             }
             index += 1
@@ -265,7 +308,7 @@ public struct Parser {
 
     func isName(_ s: String) -> Bool {
         guard let f = s.utf8.first, Lexer.isNameStart(f) else { return false }
-        return s.utf8.allSatisfy { Lexer.isNameByte($0) || $0 == UInt8(ascii: "-") }
+        return s.utf8.allSatisfy(Lexer.isNameByte)
     }
 
     mutating func parseLet() throws(Failure) -> Statement {
@@ -300,7 +343,9 @@ public struct Parser {
         if atWord("else") {
             index += 1
             if atWord("if") {
+                try enter(peek())
                 let nested = try parseIf()
+                nesting -= 1
                 otherwise = Block(statements: [nested], span: nested.span)
             } else {
                 otherwise = try parseBlock()
@@ -334,7 +379,7 @@ public struct Parser {
         }
         index += 1
         var name: String?
-        if !at(.lbrace) { name = try parseName("an error variable name or '{'").0 }
+        if !at(.lbrace) { name = try parseName("an error variable name").0 }
         let handler = try parseBlock()
         return Statement(kind: .try(body: body, errorName: name, handler: handler), span: span(from: start))
     }
@@ -342,6 +387,7 @@ public struct Parser {
     mutating func parseParamBlock() throws(Failure) -> Statement {
         let start = advance().start
         _ = try expect(.lbrace, "'{'")
+        newlineIsBlank.append(false)  // so that recovery knows the block is open
         var declarations: [ParamBlock.Declaration] = []
         while true {
             while tokens[index].kind == .newline || tokens[index].kind == .semicolon || tokens[index].kind == .comma {
@@ -379,6 +425,7 @@ public struct Parser {
             declarations.append(.init(name: raw, type: type, defaultValue: defaultValue, help: trailingComment(after: declSpan.end), span: declSpan))
         }
         index += 1
+        newlineIsBlank.removeLast()
         let block = ParamBlock(declarations: declarations, span: span(from: start))
         return Statement(kind: .param(block), span: block.span)
     }
@@ -426,7 +473,7 @@ public struct Parser {
             let pipe = advance()
             skipNewlines()
             if stages.count >= Parser.maxStages {
-                throw report(.tooManyStages(span(pipe), limit: Parser.maxStages))
+                throw abandon(.tooManyStages(span(pipe), limit: Parser.maxStages))
             }
             let next = peek()
             if [.pipe, .rparen, .rbrace, .rbracket, .semicolon].contains(next.kind) {
@@ -505,8 +552,6 @@ public struct Parser {
         self.allowRecord = allowRecord
         self.whereMode = whereMode
         defer { (self.allowRecord, self.whereMode) = saved }
-        try enter(peek())
-        defer { nesting -= 1 }
         return try parseOr()
     }
 
@@ -520,7 +565,7 @@ public struct Parser {
     mutating func parseOr() throws(Failure) -> Expression {
         var left = try parseAnd()
         while atWord("or") {
-            index += 1
+            try countOperator(advance())
             left = binary(.or, left, try parseAnd())
         }
         return left
@@ -529,7 +574,7 @@ public struct Parser {
     mutating func parseAnd() throws(Failure) -> Expression {
         var left = try parseNot()
         while atWord("and") {
-            index += 1
+            try countOperator(advance())
             left = binary(.and, left, try parseNot())
         }
         return left
@@ -539,8 +584,7 @@ public struct Parser {
         let t = peek()
         if t.kind == .word, text(t) == "not" {
             index += 1
-            try enter(t)
-            defer { nesting -= 1 }
+            try countOperator(t)
             let operand = try parseNot()
             return Expression(kind: .unary(.not, operand), span: span(t).to(operand.span))
         }
@@ -575,7 +619,7 @@ public struct Parser {
             guard t.kind == .op, let op = BinaryOperator(rawValue: text(t)), op == .add || op == .subtract else {
                 return left
             }
-            index += 1
+            try countOperator(advance())
             left = binary(op, left, try parseMultiplicative())
         }
     }
@@ -587,7 +631,7 @@ public struct Parser {
             guard t.kind == .op, let op = BinaryOperator(rawValue: text(t)),
                 op == .multiply || op == .divide || op == .remainder
             else { return left }
-            index += 1
+            try countOperator(advance())
             left = binary(op, left, try parseUnary())
         }
     }
@@ -596,8 +640,7 @@ public struct Parser {
         let t = peek()
         if t.kind == .op, text(t) == "-" {
             index += 1
-            try enter(t)
-            defer { nesting -= 1 }
+            try countOperator(t)
             let operand = try parseUnary()
             return Expression(kind: .unary(.negate, operand), span: span(t).to(operand.span))
         }
@@ -659,8 +702,11 @@ public struct Parser {
             (allowRecord, whereMode) = saved
             let close = peek()
             guard close.kind == .rparen else {
-                diagnostics.append(.unclosed(span(t), "(", found: close, source: source))
-                throw Failure()
+                if [.eof, .unterminatedString, .tooDeep].contains(close.kind) || !closes(from: index, .lparen, .rparen) {
+                    diagnostics.append(.unclosed(span(t), "(", found: close, source: source))
+                    throw Failure()
+                }
+                throw fail(expected: "')'", found: close)
             }
             newlineIsBlank.removeLast()
             index += 1
@@ -690,7 +736,8 @@ public struct Parser {
         while true {
             let t = peek()
             if t.kind == .rbracket { break }
-            if t.kind == .eof || t.kind == .rparen || t.kind == .rbrace || t.kind == .unterminatedString {
+            if t.kind == .unterminatedString || t.kind == .tooDeep { throw fail(expected: "']'", found: t) }
+            if t.kind == .eof || t.kind == .rparen || t.kind == .rbrace {
                 diagnostics.append(.unclosed(span(open), "[", found: t, source: source))
                 throw Failure()
             }
@@ -708,6 +755,23 @@ public struct Parser {
         return Expression(kind: .list(items), span: Span(file: source, start: open.start, end: close.end))
     }
 
+    /// Whether a closing bracket for an opener already open is found before the end of the
+    /// statement: if so, the bracket is closed and the token before it is the problem.
+    func closes(from start: Int, _ open: Token.Kind, _ close: Token.Kind) -> Bool {
+        var depth = 0
+        for t in tokens[start...] {
+            switch t.kind {
+            case open: depth += 1
+            case close:
+                if depth == 0 { return true }
+                depth -= 1
+            case .eof: return false
+            default: break
+            }
+        }
+        return false
+    }
+
     /// `let` or `def` at the start of a line inside brackets: the bracket before was
     /// surely left open.
     func opensStatement(_ t: Token) -> Bool {
@@ -723,10 +787,12 @@ public struct Parser {
         let saved = (allowRecord, whereMode)
         (allowRecord, whereMode) = (true, false)
         var fields: [(key: String, keySpan: Span, value: Expression)] = []
+        var keys = Set<String>()
         while true {
             let t = peek()
             if t.kind == .rbrace { break }
-            if t.kind == .eof || t.kind == .rparen || t.kind == .rbracket || t.kind == .unterminatedString {
+            if t.kind == .unterminatedString || t.kind == .tooDeep { throw fail(expected: "'}'", found: t) }
+            if t.kind == .eof || t.kind == .rparen || t.kind == .rbracket {
                 diagnostics.append(.unclosed(span(open), "{", found: t, source: source))
                 throw Failure()
             }
@@ -774,7 +840,7 @@ public struct Parser {
             if key.isEmpty { throw report(.expected("a field name", found: "':'", span(t))) }
             let value: Expression
             if let inlineValue { value = inlineValue } else { value = try parseExpression() }
-            if fields.contains(where: { $0.key == key }) { throw report(.duplicateField(span(t), key)) }
+            if !keys.insert(key).inserted { throw report(.duplicateField(span(t), key)) }
             fields.append((key, span(t), value))
             if at(.comma) { index += 1 }
         }

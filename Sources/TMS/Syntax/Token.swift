@@ -18,6 +18,8 @@ struct Token: Sendable {
         case unterminatedString
         /// A `$` not followed by a name.
         case strayDollar
+        /// Strings nested in interpolations past the parser's nesting limit.
+        case tooDeep
         case eof
     }
 
@@ -31,6 +33,9 @@ struct Lexer {
     let bytes: [UInt8]
     let limit: Int
     var position = 0
+    /// How deep `$(...)` inside strings inside `$(...)` goes; past the limit scanning stops.
+    var interpolationDepth = 0
+    var tooDeep = false
 
     init(bytes: [UInt8], start: Int = 0, end: Int? = nil) {
         self.bytes = bytes
@@ -116,6 +121,7 @@ struct Lexer {
                 return Token(kind: .op, start: start, end: position)
             }
             scanWord()
+            if position == start { position += 1 }  // never an empty token
             return Token(kind: .word, start: start, end: position)
         }
     }
@@ -126,10 +132,12 @@ struct Lexer {
         var length = 0
         switch b {
         case UInt8(ascii: "!"):
+            // `!=` and `!~` are operators wherever they stand (`a!=b` too).
             guard peek(1) == UInt8(ascii: "=") || peek(1) == UInt8(ascii: "~") else { return nil }
-            length = 2
+            return 2
         case UInt8(ascii: "<"), UInt8(ascii: ">"):
-            length = peek(1) == UInt8(ascii: "=") ? 2 : 1
+            if peek(1) == UInt8(ascii: "=") { return 2 }
+            length = 1
         case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "/"), UInt8(ascii: "%"):
             length = 1
         default: return nil
@@ -173,7 +181,7 @@ struct Lexer {
         if scanStringBody() {
             return Token(kind: .string, start: start, end: position)
         }
-        return Token(kind: .unterminatedString, start: start, end: position)
+        return Token(kind: tooDeep ? .tooDeep : .unterminatedString, start: start, end: position)
     }
 
     /// Scans to just past the closing quote; false at end of input.
@@ -200,6 +208,12 @@ struct Lexer {
 
     /// Skips an interpolated part up to its closing bracket, minding nested strings.
     mutating func skipBalanced(close: UInt8) -> Bool {
+        if interpolationDepth >= Parser.maxNesting {
+            tooDeep = true
+            return false
+        }
+        interpolationDepth += 1
+        defer { interpolationDepth -= 1 }
         var stack: [UInt8] = [close]
         while let c = peek() {
             switch c {

@@ -41,19 +41,39 @@ public enum BuiltinVerbs {
         return current
     }
 
-    /// The record with the value at `path` replaced (nil removes it), creating records on the way.
-    static func updating(_ r: Record, _ path: ArraySlice<PathSegment>, _ value: Value?) -> Record {
-        guard let first = path.first else { return r }
-        var r = r
-        let key = first.description
-        if path.count == 1 {
-            r[key] = value
-        } else {
-            let inner = r[key]?.recordValue ?? Record()
-            if value != nil || r[key]?.recordValue != nil {
-                r[key] = .record(updating(inner, path.dropFirst(), value))
+    /// The value with the part at `path` replaced, or removed when `value` is nil. Records on
+    /// the way are created; a list item is replaced in place. Setting inside a scalar is an
+    /// error; removing from one does nothing, as there is nothing there.
+    static func updating(_ target: Value, _ path: ArraySlice<PathSegment>, _ value: Value?, span: Span) throws -> Value {
+        guard let first = path.first else { return value ?? .null }
+        let rest = path.dropFirst()
+        switch (target, first) {
+        case (.record(var r), _):
+            let key = first.description
+            if rest.isEmpty {
+                r[key] = value
+            } else if let inner = r[key] {
+                r[key] = try updating(inner, rest, value, span: span)
+            } else if value != nil {
+                r[key] = try updating(.record(Record()), rest, value, span: span)
             }
+            return .record(r)
+        case (.list(var l), .index(let i)):
+            guard i < l.count else {
+                if value == nil { return target }
+                throw TMSError(.indexOutOfRange(span, i, count: l.count))
+            }
+            if !rest.isEmpty {
+                l[i] = try updating(l[i], rest, value, span: span)
+            } else if let value {
+                l[i] = value
+            } else {
+                l.remove(at: i)
+            }
+            return .list(l)
+        default:
+            if value == nil { return target }
+            throw TMSError(.typeMismatch(span, "cannot set '\(first)' inside \(target.summary)"))
         }
-        return r
     }
 }

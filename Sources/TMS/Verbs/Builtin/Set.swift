@@ -11,11 +11,11 @@ extension BuiltinVerbs {
             ])
     ) { call in
         guard let input = call.input else { throw TMSError(.noInput(call.span, verb: call.name)) }
-        let changes = call.keywordValues.map { (BuiltinVerbs.path(.string($0.name)), $0.value) }
+        let changes = call.keywordValues.map { (BuiltinVerbs.path(.string($0.name)), $0.value, $0.span) }
         return try await input.mapEach { item in
-            var r = try BuiltinVerbs.record(item, call)
-            for (path, value) in changes { r = BuiltinVerbs.updating(r, path[...], value) }
-            return .record(r)
+            var v = Value.record(try BuiltinVerbs.record(item, call))
+            for (path, value, span) in changes { v = try BuiltinVerbs.updating(v, path[...], value, span: span) }
+            return v
         }
     }
 }

@@ -5,17 +5,23 @@ extension BuiltinVerbs {
         Signature(
             "sort", category: .data,
             positional: [
-                .optional("field", .field, help: "the field to sort by; without it the items themselves"),
+                .optional("field", .field, help: "the field to sort by; without it (or with just asc or desc) the items themselves"),
                 .optional("order", .string, help: "asc (the default) or desc"),
             ],
             input: "stream", output: "list", summary: "sort items by a field; null sorts first",
-            examples: [("list | sort updated_at desc", "newest first"), ("[3, 1, 2] | sort", "1 2 3")])
+            examples: [("list | sort updated_at desc", "newest first"), ("[3, 1, 2] | sort", "1 2 3"), ("[3, 1, 2] | sort desc", "3 2 1")])
     ) { call in
-        let order = call.string("order") ?? "asc"
+        var order = call.string("order") ?? "asc"
+        var field = call.value("field")
+        // `sort desc` sorts the items themselves, in that order.
+        if call.value("order") == nil, let f = field?.stringValue, f == "asc" || f == "desc" {
+            order = f
+            field = nil
+        }
         guard order == "asc" || order == "desc" else {
             throw TMSError(.badValue(call.span(of: "order"), parameter: "order", expected: "asc or desc", found: "'\(order)'"))
         }
-        let path = call.value("field").map(BuiltinVerbs.path)
+        let path = field.map(BuiltinVerbs.path)
         let items = try await call.inputStream().collect()
         let keys = try items.map { item -> Value in
             guard let path else { return item }

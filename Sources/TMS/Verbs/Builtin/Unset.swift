@@ -10,9 +10,9 @@ extension BuiltinVerbs {
         guard let input = call.input else { throw TMSError(.noInput(call.span, verb: call.name)) }
         let paths = call.values("field").map(BuiltinVerbs.path)
         return try await input.mapEach { item in
-            var r = try BuiltinVerbs.record(item, call)
-            for p in paths { r = BuiltinVerbs.updating(r, p[...], nil) }
-            return .record(r)
+            var v = Value.record(try BuiltinVerbs.record(item, call))
+            for p in paths { v = try BuiltinVerbs.updating(v, p[...], nil, span: call.span) }
+            return v
         }
     }
 }

@@ -1,0 +1,429 @@
+#!/usr/bin/env bash
+# End-to-end checks of the tms binary: exit codes, what goes to stdout and stderr, data on stdin,
+# script files, param blocks, files, colour.
+#
+#   Tests/cli.sh PATH_TO_TMS        e.g. Tests/cli.sh .build/debug/tms
+#
+# Prints one line per check and, last, "N passed, M failed"; exits 1 when a check failed.
+# Every run of tms gets stdin from a file or /dev/null, 20 seconds and 1 GB of memory, so a tms
+# that hangs or loops fails its check instead of stopping the script.
+
+set -u
+
+if [ $# -ne 1 ] || [ ! -x "$1" ]; then
+    echo "usage: $0 PATH_TO_TMS" >&2
+    exit 2
+fi
+TMS="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+BIN_DIR="$(dirname "$TMS")"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/tms-cli.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+unset NO_COLOR
+export TERM=xterm
+# A crash is reported in one line here; Swift's backtrace would bury the summary.
+export SWIFT_BACKTRACE=enable=no
+
+PASSED=0
+FAILED=0
+ESC=$'\033'
+
+pass() {
+    PASSED=$((PASSED + 1))
+    echo "ok    $1"
+}
+
+# fail NAME [DETAIL]: DETAIL is shown indented under the check, cut to a few lines.
+fail() {
+    FAILED=$((FAILED + 1))
+    echo "FAIL  $1"
+    if [ -n "${2-}" ]; then
+        printf '%s\n' "$2" | head -n 12 | cut -c1-300 | sed 's/^/      | /'
+    fi
+}
+
+# run INPUT [ARGS...]: runs tms in $WORK/cwd (or $RUN_DIR) with stdin from the file INPUT;
+# sets RC, OUT and ERR.
+run() {
+    local input=$1
+    shift
+    # The braces keep bash's own "Segmentation fault" notice off the terminal; describe says it.
+    {
+        (
+            cd "${RUN_DIR:-$WORK/cwd}" || exit 99
+            ulimit -v 1000000 2>/dev/null
+            exec timeout 20 "$TMS" "$@"
+        ) <"$input" >"$WORK/stdout" 2>"$WORK/stderr"
+    } 2>/dev/null
+    RC=$?
+    OUT="$(cat "$WORK/stdout")"
+    ERR="$(cat "$WORK/stderr")"
+}
+
+# data TEXT: writes TEXT to a file and prints its path, for use as stdin.
+data() {
+    local f
+    f="$(mktemp "$WORK/stdin.XXXXXX")"
+    printf '%s' "$1" >"$f"
+    echo "$f"
+}
+
+describe() {
+    case $RC in
+        124) echo "timed out after 20 s (a hang?)" ;;
+        13[4-9])
+            if [[ "$ERR" == *"failed to allocate"* ]]; then
+                echo "crashed (exit $RC) out of memory past the 1 GB limit: a loop that keeps allocating?"
+            else
+                echo "crashed (exit $RC, signal $((RC - 128)))"
+            fi
+            ;;
+        *) echo "exit $RC" ;;
+    esac
+    [ -n "$OUT" ] && printf 'stdout: %s\n' "$OUT"
+    [ -n "$ERR" ] && printf 'stderr: %s\n' "$ERR"
+}
+
+# expect NAME CODE [STDOUT]: the last run exited CODE and, when given, printed exactly STDOUT.
+expect() {
+    local name=$1 code=$2
+    if [ "$RC" != "$code" ]; then
+        fail "$name" "expected exit $code; got $(describe)"
+    elif [ $# -ge 3 ] && [ "$OUT" != "$3" ]; then
+        fail "$name" "expected stdout: $3
+got: $(describe)"
+    else
+        pass "$name"
+    fi
+}
+
+# expect_err NAME CODE TEXT: exited CODE, TEXT on stderr, nothing on stdout.
+expect_err() {
+    local name=$1 code=$2 text=$3
+    if [ "$RC" != "$code" ]; then
+        fail "$name" "expected exit $code; got $(describe)"
+    elif [[ "$ERR" != *"$text"* ]]; then
+        fail "$name" "expected stderr to contain: $text
+got: $(describe)"
+    elif [ -n "$OUT" ]; then
+        fail "$name" "expected nothing on stdout; got: $(describe)"
+    else
+        pass "$name"
+    fi
+}
+
+mkdir -p "$WORK/cwd"
+NULL=/dev/null
+
+# --- The bad-input corpus: each file exits 2, nothing runs, every expected error is reported
+# at its place, as "--> FILE:L:C", and no other error is.
+for file in "$ROOT"/Tests/Scripts/bad/*.tms; do
+    rel="Tests/Scripts/bad/$(basename "$file")"
+    RUN_DIR="$ROOT" run "$NULL" "$rel"
+    name="bad: $rel"
+    if [ "$RC" != 2 ]; then
+        fail "$name" "expected exit 2; got $(describe)"
+        continue
+    fi
+    problem=""
+    while IFS= read -r line; do
+        spec="${line#*# expect error }"
+        location="${spec%%: *}"
+        message="${spec#*: }"
+        if [[ "$ERR" != *"--> $rel:$location"$'\n'* ]]; then
+            problem+="no '--> $rel:$location' on stderr"$'\n'
+        elif [[ "$ERR" != *"]: $message"$'\n'* ]]; then
+            problem+="no 'error[...]: $message' on stderr"$'\n'
+        fi
+    done < <(grep -a '# expect error ' "$file")
+    expected=$(grep -ca '# expect error ' "$file")
+    reported=$(printf '%s\n' "$ERR" | grep -c '^error')
+    if [ "$expected" = 0 ]; then
+        problem="the file has no '# expect error' line"
+    elif [ "$reported" != "$expected" ]; then
+        problem+="$reported errors reported, $expected expected"$'\n'
+    fi
+    if [ -n "$OUT" ]; then
+        problem+="something ran: stdout is $OUT"
+    fi
+    if [ -n "$problem" ]; then
+        fail "$name" "$problem$(describe)"
+    else
+        pass "$name"
+    fi
+done
+
+# --- One-liners
+run "$NULL" -c '1 + 2'
+expect "-c '1 + 2' prints 3" 0 "3"
+
+run "$NULL" -c 'echo "a b"; echo c'
+expect "-c runs every statement of the line" 0 "a b
+c"
+
+# --- Data on stdin becomes $in and the input of the first stage
+run "$(data '[{"a":1},{"a":2}]')" -c 'count'
+expect "a piped JSON array is the first stage's input" 0 "2"
+
+run "$(data '[{"a":1},{"a":2}]')" -c '$in | count'
+expect "a piped JSON array is \$in" 0 "2"
+
+run "$(data $'{"a":1}\n{"a":2}\n{"a":3}\n')" -c 'count'
+expect "piped JSON lines are the first stage's input" 0 "3"
+
+run "$(data $'{"a":1}\n{"a":2}\n{"a":3}\n')" -c '$in | where a >= 2 | count'
+expect "piped JSON lines are \$in, with numbers as numbers" 0 "2"
+
+run "$(data $'a,b\n1,x\n3,y\n')" -c 'count'
+expect "piped CSV is the first stage's input" 0 "2"
+
+run "$(data $'a,b\n1,x\n3,y\n')" --output jsonl -c '$in | where a == 3'
+expect "piped CSV is \$in, with a header row and typed cells" 0 '{"a":3,"b":"y"}'
+
+run "$(data '{bad')" -c 'count'
+expect_err "invalid JSON on stdin exits 1 and names stdin" 1 "stdin"
+
+run "$(data '{bad')" -c 'count'
+expect_err "invalid JSON on stdin says where the bad character is" 1 "at line 1, column 2"
+
+# --- Output formats
+run "$NULL" --output json -c '[{a: 1, b: "x"}, {a: 2, b: "y"}]'
+expect "--output json" 0 '[
+  {
+    "a": 1,
+    "b": "x"
+  },
+  {
+    "a": 2,
+    "b": "y"
+  }
+]'
+
+run "$NULL" --output jsonl -c '[{a: 1, b: "x"}, {a: 2, b: "y"}]'
+expect "--output jsonl" 0 '{"a":1,"b":"x"}
+{"a":2,"b":"y"}'
+
+run "$NULL" --output csv -c '[{a: 1, b: "x,y"}, {a: 2, b: "z"}]'
+expect "--output csv (a comma in a cell is quoted)" 0 'a,b
+1,"x,y"
+2,z'
+
+run "$NULL" --output xml -c '1'
+expect_err "--output xml exits 2 naming the formats" 2 "jsonl"
+
+run "$NULL" --output json -c '1 + x'
+expect_err "--output json also writes an uncaught error to stderr as JSON" 1 '{"error":{"code":"E0201"'
+
+# --- Flags
+run "$NULL" --version
+if [ "$RC" = 0 ] && [[ "$OUT" == *tms* ]]; then pass "--version exits 0 and prints the version"; else fail "--version exits 0 and prints the version" "$(describe)"; fi
+
+run "$NULL" --help
+if [ "$RC" = 0 ] && [[ "$OUT$ERR" == *-c* ]]; then pass "--help exits 0 and shows the usage"; else fail "--help exits 0 and shows the usage" "$(describe)"; fi
+
+run "$NULL" --bogus
+expect_err "an unknown flag exits 2 and names it" 2 "--bogus"
+
+run "$NULL" --bogus -c 1
+expect_err "an unknown flag before -c exits 2 and names it" 2 "--bogus"
+
+run "$NULL" -c
+expect_err "-c without a pipeline exits 2" 2 "-c"
+
+run "$NULL" no-such-script.tms
+expect_err "a missing script file exits 2 and names it" 2 "no-such-script.tms"
+
+# --- Errors and exit codes
+run "$NULL" -c '[1] | where $it == x'
+expect_err "a runtime error exits 1, on stderr only" 1 "cannot compare"
+
+run "$NULL" -c '[1] | where $it == x'
+expect_err "a runtime error points at its span" 1 "--> <command line>:1:13"
+
+run "$NULL" -c 'echo before; 1 + x'
+if [ "$RC" = 1 ] && [ "$OUT" = before ] && [[ "$ERR" == *"<command line>:1:14"* ]]; then
+    pass "a runtime error keeps what ran before it on stdout"
+else
+    fail "a runtime error keeps what ran before it on stdout" "$(describe)"
+fi
+
+run "$NULL" -c 'echo before; cuont'
+expect_err "a check error exits 2 and nothing runs" 2 "unknown verb 'cuont'"
+
+run "$NULL" -c 'assert 1 == 2 "one is not two"'
+expect_err "a failed assert exits 1" 1 "one is not two"
+
+run "$NULL" -c 'exit 3'
+expect "exit 3 exits 3" 3 ""
+
+run "$NULL" -c 'echo a; exit 0; echo b'
+expect "exit 0 stops the script" 0 "a"
+
+# --- A script on stdin
+run "$(data 'echo hi')"
+expect "a script read from stdin" 0 "hi"
+
+run "$(data $'let x = 2\necho ($x * 21)\n')"
+expect "a script of several lines read from stdin" 0 "42"
+
+run "$(data $'echo ok\necho (\n')"
+expect_err "a parse error in a script on stdin exits 2 and names <stdin>" 2 "--> <stdin>:"
+
+# --- Script files, shebang, $args
+cat >"$WORK/cwd/hello.tms" <<'EOF'
+#!/usr/bin/env tms
+echo "hello $args.0 and $args.1"
+EOF
+chmod +x "$WORK/cwd/hello.tms"
+run "$NULL" hello.tms ana bo
+expect "a script file gets its arguments in \$args" 0 "hello ana and bo"
+
+(
+    cd "$WORK/cwd" || exit 99
+    PATH="$BIN_DIR:$PATH" exec timeout 20 ./hello.tms ana bo
+) </dev/null >"$WORK/stdout" 2>"$WORK/stderr"
+RC=$?
+OUT="$(cat "$WORK/stdout")"
+ERR="$(cat "$WORK/stderr")"
+if [ "$RC" = 0 ] && [ "$OUT" = "hello ana and bo" ]; then
+    pass "an executable script with #!/usr/bin/env tms runs directly"
+else
+    fail "an executable script with #!/usr/bin/env tms runs directly" "$(describe)"
+fi
+
+# --- param blocks
+cat >"$WORK/cwd/report.tms" <<'EOF'
+param {
+  days: int = 1            # look-back window in days
+  out: string = "ex.csv"   # where to write the report
+  who: string              # who asked for it
+}
+echo "days=$days out=$out who=$who"
+EOF
+
+run "$NULL" report.tms --help
+if [ "$RC" = 0 ] && [[ "$OUT" == *--days* ]] && [[ "$OUT" == *"look-back window in days"* ]] \
+    && [[ "$OUT" == *--out* ]] && [[ "$OUT" == *"where to write the report"* ]] && [[ "$OUT" == *--who* ]]; then
+    pass "script --help lists the parameters with their comments"
+else
+    fail "script --help lists the parameters with their comments" "$(describe)"
+fi
+
+run "$NULL" report.tms --days 3 --who ana
+expect "--days 3 binds the parameter; defaults fill the rest" 0 "days=3 out=ex.csv who=ana"
+
+run "$NULL" report.tms --who=ana --days=5
+expect "--name=value binds too" 0 "days=5 out=ex.csv who=ana"
+
+run "$NULL" report.tms --days x --who ana
+expect_err "a parameter of the wrong type exits 2" 2 "--days"
+
+run "$NULL" report.tms --who ana --foo 1
+expect_err "an unknown parameter exits 2" 2 "--foo"
+
+run "$NULL" report.tms --days 3
+expect_err "a missing required parameter exits 2" 2 "--who"
+
+cat >"$WORK/cwd/broken-param.tms" <<'EOF'
+param {
+  days: int = 1   # look-back window in days
+}
+cuont
+EOF
+run "$NULL" broken-param.tms --days 2
+expect_err "a script with a check error exits 2 before its arguments are bound" 2 "unknown verb 'cuont'"
+
+# --- save and open
+for format in json jsonl csv; do
+    run "$NULL" -c "[{a: 1, b: \"x,y\"}, {a: 2, b: \"z\"}] | save t.$format"
+    if [ "$RC" != 0 ] || [ ! -s "$WORK/cwd/t.$format" ]; then
+        fail "save t.$format" "$(describe)"
+        continue
+    fi
+    run "$NULL" --output jsonl -c "open t.$format"
+    expect "save then open t.$format gives the same records" 0 '{"a":1,"b":"x,y"}
+{"a":2,"b":"z"}'
+done
+
+run "$NULL" -c 'open no-such-file.json'
+expect_err "open of a missing file exits 1 naming the file" 1 "no-such-file.json"
+
+run "$NULL" -c '[{a: 1}] | save no-such-dir/t.json'
+expect_err "save into a missing directory exits 1 naming the path" 1 "no-such-dir/t.json"
+
+# --- No escape codes unless stdout/stderr is a terminal and colour is allowed
+run "$NULL" -c '[{status: delivered, n: 1}, {status: exception, n: 2}]'
+if [ "$RC" = 0 ] && [[ "$OUT" != *"$ESC"* ]] && [ -n "$OUT" ]; then
+    pass "a table written to a file has no escape codes"
+else
+    fail "a table written to a file has no escape codes" "$(describe | cat -v)"
+fi
+
+run "$NULL" -c 'cuont'
+if [ "$RC" = 2 ] && [[ "$ERR" != *"$ESC"* ]]; then
+    pass "a diagnostic written to a file has no escape codes"
+else
+    fail "a diagnostic written to a file has no escape codes" "$(describe | cat -v)"
+fi
+
+if command -v script >/dev/null 2>&1; then
+    # script(1) gives tms a terminal; stdout and stderr both go to it.
+    on_tty() {
+        (
+            cd "$WORK/cwd" || exit 99
+            exec timeout 20 script -qec "$1" /dev/null
+        ) </dev/null >"$WORK/tty" 2>&1
+        TTY="$(cat "$WORK/tty")"
+    }
+    on_tty "'$TMS' -c cuont"
+    if [[ "$TTY" == *"$ESC["* ]]; then
+        pass "on a terminal, diagnostics are coloured"
+    else
+        fail "on a terminal, diagnostics are coloured" "$(printf '%s' "$TTY" | cat -v)"
+    fi
+    on_tty "NO_COLOR=1 '$TMS' -c cuont"
+    if [[ "$TTY" == *"unknown verb"* ]] && [[ "$TTY" != *"$ESC"* ]]; then
+        pass "NO_COLOR: no escape codes on a terminal"
+    else
+        fail "NO_COLOR: no escape codes on a terminal" "$(printf '%s' "$TTY" | cat -v)"
+    fi
+    on_tty "'$TMS' --no-color -c cuont"
+    if [[ "$TTY" == *"unknown verb"* ]] && [[ "$TTY" != *"$ESC"* ]]; then
+        pass "--no-color: no escape codes on a terminal"
+    else
+        fail "--no-color: no escape codes on a terminal" "$(printf '%s' "$TTY" | cat -v)"
+    fi
+    on_tty "NO_COLOR=1 '$TMS' -c '[{status: delivered, n: 1}]'"
+    if [[ "$TTY" == *delivered* ]] && [[ "$TTY" != *"$ESC"* ]]; then
+        pass "NO_COLOR: a table on a terminal has no escape codes"
+    else
+        fail "NO_COLOR: a table on a terminal has no escape codes" "$(printf '%s' "$TTY" | cat -v)"
+    fi
+else
+    echo "skip  terminal colour checks: script(1) is not installed"
+fi
+
+# --- Inputs that once hung or crashed tms: each must end, with exit 2
+run "$NULL" -c 'echo 1)'
+expect_err "a stray ')' exits 2 (no hang)" 2 "<command line>:1:7"
+
+run "$NULL" -c 'echo [1, 2]]'
+expect_err "a stray ']' exits 2 (no hang)" 2 "<command line>:1:12"
+
+run "$NULL" -c 'echo (1 == )'
+expect_err "an error just before ')' exits 2 (no hang)" 2 "<command line>:1:12"
+
+printf 'echo %s1%s\n' "$(printf '(%.0s' $(seq 10000))" "$(printf ')%.0s' $(seq 10000))" >"$WORK/cwd/deep.tms"
+run "$NULL" deep.tms
+expect_err "10,000 nested parentheses exit 2 (no hang)" 2 "nested more than 200 levels deep"
+
+printf 'let x = 1%s\necho $x\n' "$(printf ' + 1%.0s' $(seq 100000))" >"$WORK/cwd/long.tms"
+run "$NULL" long.tms
+if [ "$RC" = 0 ] || [ "$RC" = 2 ]; then
+    pass "1 + 1 + ... (100,000 terms) ends without a crash"
+else
+    fail "1 + 1 + ... (100,000 terms) ends without a crash" "$(describe)"
+fi
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
