@@ -107,6 +107,10 @@ public struct JSONReader {
         position += 1
         var keys: [String] = []
         var values: [JSON] = []
+        // Objects at one depth tend to have the same size (records of one file): reserve that.
+        let hint = sizeHint(depth)
+        keys.reserveCapacity(hint)
+        values.reserveCapacity(hint)
         var index: [String: Int] = [:]
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
@@ -144,6 +148,7 @@ public struct JSONReader {
             }
             if bytes[position] == UInt8(ascii: "}") {
                 position += 1
+                recordSize(depth, keys.count)
                 return .record(Record(uniqueKeys: keys, values: values))
             }
             throw error("expected ',' or '}' in object")
@@ -155,6 +160,7 @@ public struct JSONReader {
         defer { depth -= 1 }
         position += 1
         var items: [JSON] = []
+        items.reserveCapacity(sizeHint(depth))
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
@@ -170,6 +176,7 @@ public struct JSONReader {
             }
             if bytes[position] == UInt8(ascii: "]") {
                 position += 1
+                recordSize(depth, items.count)
                 return .list(items)
             }
             throw error("expected ',' or ']' in array")
@@ -202,6 +209,17 @@ public struct JSONReader {
     }
 
     private var keyCache = [String?](repeating: nil, count: 256)
+
+    /// The size of the last object or array closed at each depth (up to 16 levels).
+    private var sizes = [Int](repeating: 0, count: 16)
+
+    private func sizeHint(_ depth: Int) -> Int {
+        depth < sizes.count ? min(sizes[depth], 64) : 0
+    }
+
+    private mutating func recordSize(_ depth: Int, _ count: Int) {
+        if depth < sizes.count { sizes[depth] = count }
+    }
 
     private mutating func enter() throws(JSONParseError) {
         depth += 1
