@@ -80,9 +80,4 @@ extension Result where Success == Value, Failure == Coercion.Expected {
         if case .success(let v) = self { return v }
         return .null
     }
-
-    var expectedText: String? {
-        if case .failure(let e) = self { return e.text }
-        return nil
-    }
 }

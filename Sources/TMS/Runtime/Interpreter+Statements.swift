@@ -182,7 +182,6 @@ extension Interpreter {
         }
         var inner = Frame(scope: scope, input: input)
         inner.pipeInput = false
-        inner.inDefinition = true
         callDepth += 1
         defer { callDepth -= 1 }
         // The chain of defs an error happened in; a deep one is cut to its innermost calls.

@@ -160,7 +160,6 @@ struct Frame {
     var input: PipelineValue?
     /// Whether `input` still feeds the first stage of the next pipeline (piped data at the top).
     var pipeInput = true
-    var inDefinition = false
 
     init(scope: Scope, it: Value? = nil, input: PipelineValue? = nil) {
         self.scope = scope

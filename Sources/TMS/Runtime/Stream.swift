@@ -119,8 +119,4 @@ final class Scope {
         }
         return names
     }
-
-    var localBindings: [(String, Value)] {
-        variables.sorted { $0.key < $1.key }
-    }
 }

@@ -49,8 +49,6 @@ public final class SourceFile: Sendable {
         return bytes[start..<max(start, end)]
     }
 
-    public var lineCount: Int { lineStarts.count }
-
     /// The source text of a span.
     public func text(_ span: Span) -> String {
         String(decoding: bytes[span.start..<span.end], as: UTF8.self)

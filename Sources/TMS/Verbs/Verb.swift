@@ -54,8 +54,6 @@ public struct VerbInvocation {
     let interpreter: Interpreter
     let scope: Scope
 
-    public var hasInput: Bool { input != nil }
-
     /// The value of a positional or keyword parameter, or nil when it was not given.
     public func value(_ name: String) -> Value? {
         if let p = positional.first(where: { $0.parameter.name == name }), case .value(let v) = p.value { return v }
@@ -124,8 +122,4 @@ public struct VerbInvocation {
     }
 
     public var settings: Interpreter.Settings { interpreter.settings }
-
-    public func fail(_ diagnostic: Diagnostic) -> TMSError {
-        TMSError(diagnostic)
-    }
 }
