@@ -11,9 +11,14 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "TrackingMore"),
+        .target(
+            name: "TrackingMoreSandbox",
+            dependencies: ["TrackingMore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(name: "TMS", dependencies: ["TrackingMore"]),
         .executableTarget(
             name: "tms",
@@ -23,6 +28,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TrackingMoreTests", dependencies: ["TrackingMore"]),
+        .testTarget(name: "TrackingMoreSandboxTests", dependencies: ["TrackingMoreSandbox"]),
         .testTarget(
             name: "TMSTests",
             dependencies: ["TMS"],

@@ -163,3 +163,9 @@ extension JSON: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expressibl
     public init(arrayLiteral elements: JSON...) { self = .list(elements) }
     public init(dictionaryLiteral elements: (String, JSON)...) { self = .record(Record(elements)) }
 }
+
+extension Record: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, JSON)...) {
+        self.init(elements)
+    }
+}

@@ -1,0 +1,219 @@
+/// The TrackingMore v2 API as data: every endpoint, the fields of a tracking, the limits.
+/// Sources for each fact are in ../shared/reference/trackingmore-v2.md.
+public enum Catalog {
+    /// `https://api.trackingmore.com/v2`
+    public static let liveBaseURL = "https://api.trackingmore.com/v2"
+    /// The header that carries the key.
+    public static let keyHeader = "Trackingmore-Api-Key"
+    /// Items per call of `/trackings/batch` (and, by the same rule, the other bulk endpoints).
+    public static let batchLimit = 40
+    /// Items per page of `/trackings/get`.
+    public static let pageLimit = 2000
+    public static let defaultPageSize = 100
+    /// Values in the `numbers` and `orders` filters.
+    public static let filterValuesLimit = 40
+
+    // MARK: Fields shared by several endpoints
+
+    static let number = Field("tracking_number", .string, required: true, "the tracking number")
+    static let carrier = Field("carrier_code", .string, required: true, "the TrackingMore carrier code, e.g. ups or china-post")
+
+    /// The fields `create` accepts (POST /trackings/post and each item of /trackings/batch).
+    public static let createFields: [Field] = [
+        number, carrier,
+        Field("destination_code", .string, "destination country, 2 letters (US)"),
+        Field("title", .string, "product title"),
+        Field("logistics_channel", .string, "logistics channel label"),
+        Field("customer_name", .string, "customer name"),
+        Field("customer_email", .string, "customer email"),
+        Field("customer_phone", .string, "customer phone"),
+        Field("order_id", .string, "order number"),
+        Field("order_create_time", .string, "order time, e.g. 2017/8/27 16:51"),
+        Field("tracking_ship_date", .string, "ship date YYYYMMDD, needed by some carriers"),
+        Field("tracking_postal_code", .string, "receiver postal code, needed by some carriers"),
+        Field("tracking_account_number", .string, "account number, needed by some carriers"),
+        Field("tracking_destination_country", .string, "destination country some carriers need"),
+        Field("specialNumberDestination", .string, "destination country some carriers need (the official PHP library's name)"),
+        Field("lang", .string, "language of carrier texts, 2 letters"),
+        Field("auto_correct", .int, "1 stops the carrier being corrected from the number"),
+        Field("comment", .string, "free text"),
+    ]
+
+    /// The fields PUT may change.
+    public static let editableFields: [Field] = [
+        Field("title", .string, editable: true, "product title"),
+        Field("logistics_channel", .string, editable: true, "logistics channel label"),
+        Field("customer_name", .string, editable: true, "customer name"),
+        Field("customer_email", .string, editable: true, "customer email"),
+        Field("customer_phone", .string, editable: true, "customer phone"),
+        Field("order_id", .string, editable: true, "order number"),
+        Field("destination_code", .string, editable: true, "destination country, 2 letters"),
+        Field("archived", .boolString, editable: true, "archive flag: \"true\" or \"false\""),
+        Field("status", .int, editable: true, "4 sets delivered, 7 sets exception, 8 restores the carrier's own status"),
+    ]
+
+    static let timeRange: [Field] = [
+        Field("created_at_min", .time, "created at or after (unix seconds)"),
+        Field("created_at_max", .time, "created at or before (unix seconds; default now)"),
+    ]
+
+    static let orderTimeRange: [Field] = [
+        Field("order_created_time_min", .time, "order time at or after (unix seconds)"),
+        Field("order_created_time_max", .time, "order time at or before (unix seconds; default now)"),
+    ]
+
+    // MARK: Endpoints
+
+    public static let endpoints: [Endpoint] = [
+        Endpoint(
+            id: .create, method: .post, path: "/trackings/post", pathParameters: [], query: [],
+            body: .object(createFields), writes: true, rateClass: .general, verb: "create", aliases: ["post"],
+            summary: "create one tracking", example: "create china-post RR123456785CN order_id=A-1001"),
+        Endpoint(
+            id: .get, method: .get, path: "/trackings/{carrier_code}/{tracking_number}", pathParameters: [carrier, number],
+            query: [], body: .none, writes: false, rateClass: .general, verb: "get", aliases: [],
+            summary: "read one tracking with its checkpoints", example: "get sto 402934299065"),
+        Endpoint(
+            id: .put, method: .put, path: "/trackings/{carrier_code}/{tracking_number}", pathParameters: [carrier, number],
+            query: [], body: .object(editableFields), writes: true, rateClass: .general, verb: "put", aliases: [],
+            summary: "change a tracking's editable fields", example: "get sto 402934299065 | set status=7 | put"),
+        Endpoint(
+            id: .delete, method: .delete, path: "/trackings/{carrier_code}/{tracking_number}", pathParameters: [carrier, number],
+            query: [], body: .none, writes: true, rateClass: .general, verb: "delete", aliases: [],
+            summary: "delete one tracking", example: "delete sto 402934299065"),
+        Endpoint(
+            id: .batch, method: .post, path: "/trackings/batch", pathParameters: [], query: [],
+            body: .array(createFields, limit: batchLimit), writes: true, rateClass: .general, verb: "batch", aliases: [],
+            summary: "create up to 40 trackings in one call", example: "open orders.csv | batch"),
+        Endpoint(
+            id: .list, method: .get, path: "/trackings/get", pathParameters: [],
+            query: [
+                Field("page", .int, "page number, from 1"),
+                Field("limit", .int, limit: pageLimit, "items per page, up to 2000 (default 100)"),
+                Field("status", .string, "one status: pending notfound transit pickup delivered undelivered exception expired"),
+            ] + timeRange + [
+                Field("update_time_min", .time, "updated at or after (unix seconds)"),
+                Field("update_time_max", .time, "updated at or before (unix seconds; default now)"),
+            ] + orderTimeRange + [
+                Field("lang", .string, "language of carrier texts"),
+                Field("numbers", .commaList, limit: filterValuesLimit, "tracking numbers, comma-separated, up to 40"),
+                Field("orders", .commaList, limit: filterValuesLimit, "order ids, comma-separated, up to 40"),
+                Field("archived", .boolString, "\"true\": archived only; \"false\": not archived"),
+            ],
+            body: .none, writes: false, rateClass: .general, verb: "list", aliases: [],
+            summary: "list trackings, page by page, with filters", example: "list status=exception created_at_min=7d | first 5"),
+        Endpoint(
+            id: .updatemore, method: .post, path: "/trackings/updatemore", pathParameters: [], query: [],
+            body: .array([number, carrier] + editableFields.filter { $0.name != "customer_phone" }, limit: batchLimit),
+            writes: true, rateClass: .general, verb: "updatemore", aliases: [],
+            summary: "change many trackings in one call", example: "list status=transit | set archived=true | updatemore"),
+        Endpoint(
+            id: .deleteMany, method: .post, path: "/trackings/delete", pathParameters: [], query: [],
+            body: .array([number, carrier], limit: batchLimit), writes: true, rateClass: .general, verb: "delete", aliases: [],
+            summary: "delete many trackings in one call", example: "list status=expired | delete"),
+        Endpoint(
+            id: .realtime, method: .post, path: "/trackings/realtime", pathParameters: [], query: [],
+            body: .object([
+                number, carrier,
+                Field("destination_code", .string, "destination country, 2 letters"),
+                Field("tracking_ship_date", .string, "ship date YYYYMMDD"),
+                Field("tracking_postal_code", .string, "receiver postal code"),
+                Field("tracking_account_number", .string, "account number"),
+                Field("specialNumberDestination", .string, "destination country some carriers need"),
+                Field("order", .string, "order id"),
+                Field("order_create_time", .string, "order time"),
+                Field("lang", .string, "language of carrier texts"),
+            ]),
+            writes: false, rateClass: .realtime, verb: "realtime", aliases: [],
+            summary: "ask the carrier now, without waiting for the next refresh", example: "realtime ups 1Z999AA10123456784"),
+        Endpoint(
+            id: .updateCarrier, method: .post, path: "/trackings/update", pathParameters: [], query: [],
+            body: .object([number, carrier, Field("update_carrier_code", .string, required: true, "the new carrier code")]),
+            writes: true, rateClass: .general, verb: "recarrier", aliases: ["update"],
+            summary: "move a tracking to another carrier", example: "get china-ems LK123456785CN | recarrier china-post"),
+        Endpoint(
+            id: .userinfo, method: .get, path: "/trackings/getuserinfo", pathParameters: [], query: [], body: .none,
+            writes: false, rateClass: .general, verb: "userinfo", aliases: ["getuserinfo"],
+            summary: "the account and its remaining quota", example: "userinfo"),
+        Endpoint(
+            id: .statusnumber, method: .get, path: "/trackings/getstatusnumber", pathParameters: [],
+            query: timeRange + orderTimeRange, body: .none, writes: false, rateClass: .general,
+            verb: "statusnumber", aliases: ["getstatusnumber"],
+            summary: "how many trackings are in each status", example: "statusnumber created_at_min=30d"),
+        Endpoint(
+            id: .notupdate, method: .post, path: "/trackings/notupdate", pathParameters: [], query: [],
+            body: .array([number, carrier], limit: batchLimit), writes: true, rateClass: .general, verb: "notupdate", aliases: [],
+            summary: "stop refreshing some trackings", example: "list status=expired | notupdate"),
+        Endpoint(
+            id: .remote, method: .post, path: "/trackings/remote", pathParameters: [], query: [],
+            body: .array([
+                Field("country", .string, required: true, "country name or 2-letter code"),
+                Field("postcode", .string, required: true, "postal code, or city where the country has none"),
+                Field("company", .string, "carrier name, e.g. DHL"),
+            ], limit: batchLimit),
+            writes: false, rateClass: .general, verb: "remote", aliases: [],
+            summary: "which addresses a carrier treats as remote", example: "remote JP 7600000"),
+        Endpoint(
+            id: .costtime, method: .post, path: "/trackings/costtime", pathParameters: [], query: [],
+            body: .array([
+                carrier,
+                Field("original", .string, required: true, "origin country, 2 letters"),
+                Field("destination", .string, required: true, "destination country, 2 letters"),
+            ], limit: batchLimit),
+            writes: false, rateClass: .general, verb: "costtime", aliases: [],
+            summary: "how long a carrier takes between two countries", example: "costtime dhl CN DE"),
+        Endpoint(
+            id: .aircargo, method: .post, path: "/trackings/aircargo", pathParameters: [], query: [],
+            body: .object([
+                Field("track_number", .list, required: true, limit: batchLimit, "air waybill numbers, XXX-XXXXXXXX"),
+                Field("lang", .string, "language, 2 letters"),
+            ]),
+            writes: false, rateClass: .general, verb: "aircargo", aliases: [],
+            summary: "track air waybills", example: "aircargo 172-12345675"),
+        Endpoint(
+            id: .carriers, method: .get, path: "/carriers", pathParameters: [], query: [], body: .none,
+            writes: false, rateClass: .general, verb: "carriers", aliases: [],
+            summary: "every carrier TrackingMore knows", example: "carriers | where type == express | count"),
+        Endpoint(
+            id: .detect, method: .post, path: "/carriers/detect", pathParameters: [], query: [],
+            body: .object([Field("tracking_number", .string, required: true, "the number to recognise")]),
+            writes: false, rateClass: .general, verb: "detect", aliases: [],
+            summary: "guess the carrier from a number", example: "detect RR123456785CN"),
+        // The sandbox's own controls: not part of TrackingMore's API.
+        Endpoint(
+            id: .sandboxAdvance, method: .post, path: "/sandbox/advance", pathParameters: [], query: [],
+            body: .object([Field("seconds", .int, required: true, "how far to move the clock")]),
+            writes: true, rateClass: .none, verb: "sandbox", aliases: [],
+            summary: "move the sandbox's clock forward", example: "sandbox advance 3d"),
+        Endpoint(
+            id: .sandboxReset, method: .post, path: "/sandbox/reset", pathParameters: [], query: [], body: .none,
+            writes: true, rateClass: .none, verb: "sandbox", aliases: [],
+            summary: "delete every tracking and restart the clock", example: "sandbox reset"),
+        Endpoint(
+            id: .sandboxSeed, method: .post, path: "/sandbox/seed", pathParameters: [], query: [],
+            body: .object([Field("count", .int, required: true, limit: 10_000, "how many trackings to create")]),
+            writes: true, rateClass: .none, verb: "sandbox", aliases: [],
+            summary: "create realistic trackings across carriers and statuses", example: "sandbox seed 50"),
+    ]
+
+    private static let byID: [Endpoint.ID: Endpoint] = Dictionary(uniqueKeysWithValues: endpoints.map { ($0.id, $0) })
+
+    public static func endpoint(_ id: Endpoint.ID) -> Endpoint {
+        guard let e = byID[id] else { preconditionFailure("the catalog lacks \(id)") }
+        return e
+    }
+
+    /// The endpoint a request is for, with its path parameters; nil when no path matches.
+    /// When the path matches with another method, `methodMismatch` lists the methods it has.
+    public static func route(_ method: String, _ path: String) -> (Endpoint, [String: String])? {
+        for e in endpoints where e.method.rawValue == method {
+            if let values = e.match(path) { return (e, values) }
+        }
+        return nil
+    }
+
+    /// The methods a path answers to (for "method not allowed").
+    public static func methods(for path: String) -> [Endpoint.Method] {
+        endpoints.filter { $0.match(path) != nil }.map(\.method)
+    }
+}

@@ -1,0 +1,182 @@
+/// One endpoint of the TrackingMore v2 API, described as data: the catalog (`Catalog.endpoints`)
+/// is the single source of truth that the sandbox validates against and that the verbs, help,
+/// completion and the OpenAPI document are made from.
+public struct Endpoint: Sendable {
+    public enum Method: String, Sendable, CaseIterable {
+        case get = "GET", post = "POST", put = "PUT", delete = "DELETE"
+    }
+
+    /// The API's published rate limits differ by class.
+    public enum RateClass: String, Sendable {
+        /// 1 request per second.
+        case general
+        /// `POST /trackings/realtime`: 3 requests per second.
+        case realtime
+        /// Sandbox control: never limited.
+        case none
+    }
+
+    /// What the request body is.
+    public enum Body: Sendable {
+        case none
+        /// A JSON object with these fields.
+        case object([Field])
+        /// A JSON array of objects with these fields, at most `limit` of them.
+        case array([Field], limit: Int)
+
+        public var fields: [Field] {
+            switch self {
+            case .none: return []
+            case .object(let f), .array(let f, _): return f
+            }
+        }
+    }
+
+    /// Names the endpoint in code: `Catalog.endpoint(.put)`.
+    public enum ID: String, Sendable, CaseIterable {
+        case create, get, put, delete, batch, list, updatemore, deleteMany, realtime, updateCarrier
+        case userinfo, statusnumber, notupdate, remote, costtime, aircargo, carriers, detect
+        case sandboxAdvance, sandboxReset, sandboxSeed
+    }
+
+    public let id: ID
+    public let method: Method
+    /// The path under the base URL, with `{name}` parameters: `/trackings/{carrier_code}/{tracking_number}`.
+    public let path: String
+    /// Parameters of the path, in order.
+    public var pathParameters: [Field]
+    public let query: [Field]
+    public let body: Body
+    /// Whether it changes data. `--dry-run`, `explain` and `--read-only` stop these.
+    public let writes: Bool
+    public let rateClass: RateClass
+    /// The tms verb for it and the endpoint's own word when that differs (`post` for `create`).
+    public let verb: String
+    public let aliases: [String]
+    /// One line: what it does.
+    public let summary: String
+    /// A tms line that uses it.
+    public let example: String
+    /// Only the sandbox and `tms serve` answer it.
+    public var sandboxOnly: Bool { path.hasPrefix("/sandbox/") }
+
+    /// `GET /trackings/get`
+    public var title: String { "\(method.rawValue) \(path)" }
+
+    /// The concrete path for these path parameters, each percent-encoded.
+    public func path(_ values: [String: String]) -> String {
+        var out = path
+        for p in pathParameters {
+            out = out.replacingAll("{\(p.name)}", with: percentEncoded(values[p.name] ?? ""))
+        }
+        return out
+    }
+
+    /// The path parameters of a concrete path, or nil when it is not this endpoint's.
+    public func match(_ concrete: String) -> [String: String]? {
+        let template = path.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = concrete.split(separator: "/", omittingEmptySubsequences: false)
+        guard template.count == parts.count else { return nil }
+        var values: [String: String] = [:]
+        for (t, p) in zip(template, parts) {
+            if t.hasPrefix("{") && t.hasSuffix("}") {
+                guard !p.isEmpty else { return nil }
+                values[String(t.dropFirst().dropLast())] = percentDecoded(String(p))
+            } else if t != p {
+                return nil
+            }
+        }
+        return values
+    }
+}
+
+/// A parameter or body field of an endpoint, or a field of a record the API returns.
+public struct Field: Sendable {
+    public enum Kind: String, Sendable {
+        case string, int, number, bool
+        /// Unix seconds.
+        case time
+        /// `"true"` or `"false"`, as strings (the API's `archived`).
+        case boolString = "\"true\"|\"false\""
+        /// A comma-separated list in a query parameter.
+        case commaList = "comma-separated list"
+        case list = "list of strings"
+        case record, records = "list of records"
+    }
+
+    public let name: String
+    public let kind: Kind
+    public let required: Bool
+    public let help: String
+    /// The most values (for comma lists, lists) or the largest number allowed.
+    public let limit: Int?
+    /// Whether `put` may change it (for tracking fields).
+    public let editable: Bool
+
+    public init(_ name: String, _ kind: Kind, required: Bool = false, limit: Int? = nil, editable: Bool = false, _ help: String) {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.limit = limit
+        self.editable = editable
+        self.help = help
+    }
+}
+
+/// Unreserved characters stay, everything else is `%XX` (RFC 3986).
+public func percentEncoded(_ s: String) -> String {
+    var out = ""
+    for b in s.utf8 {
+        switch b {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+            out.unicodeScalars.append(Unicode.Scalar(b))
+        default:
+            let hex = String(b, radix: 16, uppercase: true)
+            out += "%" + (hex.count == 1 ? "0" + hex : hex)
+        }
+    }
+    return out
+}
+
+/// `%XX` sequences decoded (and `+` left alone); invalid sequences are kept as written.
+public func percentDecoded(_ s: String) -> String {
+    var bytes: [UInt8] = []
+    let u = Array(s.utf8)
+    var i = 0
+    while i < u.count {
+        if u[i] == UInt8(ascii: "%"), i + 2 < u.count, let h = hexDigit(u[i + 1]), let l = hexDigit(u[i + 2]) {
+            bytes.append(h << 4 | l)
+            i += 3
+        } else {
+            bytes.append(u[i])
+            i += 1
+        }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+private func hexDigit(_ b: UInt8) -> UInt8? {
+    switch b {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return b - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
+    default: return nil
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced, without Foundation.
+    public func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.firstRange(of: target) {
+            out += rest[..<r.lowerBound]
+            out += replacement
+            rest = rest[r.upperBound...]
+        }
+        out += rest
+        return out
+    }
+}

@@ -1,0 +1,119 @@
+import TrackingMore
+
+extension Sandbox {
+    func userinfo(_ call: Call) throws -> Envelope {
+        let a = try call.store.account(call.account)
+        return Envelope(.success, [
+            "email": "sandbox@example.org", "regtime": .string(String(a.registeredAt)), "phone": "",
+            "money": 0, "track_number": .int(a.quota),
+        ])
+    }
+
+    func statusnumber(_ call: Call) throws -> Envelope {
+        let createdMin = try call.int("created_at_min"), createdMax = try call.int("created_at_max")
+        let orderMin = try call.int("order_created_time_min"), orderMax = try call.int("order_created_time_max")
+        var counts = Record(TrackingStatus.allCases.map { ($0.rawValue, .int(0)) })
+        for t in try call.store.all(call.account) {
+            if let m = createdMin, t.createdAt < m { continue }
+            if let m = createdMax, t.createdAt > m { continue }
+            if orderMin != nil || orderMax != nil {
+                guard let o = t.orderCreatedAt else { continue }
+                if let m = orderMin, o < m { continue }
+                if let m = orderMax, o > m { continue }
+            }
+            counts[t.status] = .int((counts[t.status]?.intValue ?? 0) + 1)
+        }
+        return Envelope(.success, .record(counts))
+    }
+
+    // MARK: Sandbox controls
+
+    func advance(_ call: Call) throws -> Envelope {
+        guard let seconds = call.object["seconds"]?.intValue, seconds >= 0, seconds <= 10 * 365 * 86400 else {
+            throw Refusal(.badRequest, "seconds must be an integer from 0 to ten years.")
+        }
+        let now = call.now + seconds
+        try call.store.setClock(call.account, to: now)
+        var changed = 0
+        for t in try call.store.all(call.account) {
+            let r = refreshed(t, now: now)
+            if r != t {
+                try call.store.update(call.account, r)
+                changed += 1
+            }
+        }
+        return Envelope(.success, ["now": .string(UTC.iso(now)), "changed": .int(changed)])
+    }
+
+    func reset(_ call: Call) throws -> Envelope {
+        try call.store.reset(call.account)
+        return Envelope(.success, ["now": .string(UTC.iso(try call.store.account(call.account).clock))])
+    }
+
+    /// Creates `count` trackings with valid-looking numbers across carriers, created over the
+    /// last 60 days, so that every status appears.
+    func seed(_ call: Call) throws -> Envelope {
+        guard let count = call.object["count"]?.intValue, (1...10_000).contains(count) else {
+            throw Refusal(.badRequest, "count must be from 1 to 10000.")
+        }
+        let carriers = Sandbox.seedCarriers.compactMap { Carriers.carrier(code: $0) }
+        let account = try call.store.account(call.account)
+        var rng = SplitMix(seed: fnv1a(call.account) &+ UInt64(account.clock) &+ UInt64(count))
+        var added = 0
+        var attempts = 0
+        let titles = ["Running shoes", "Laptop stand", "Phone case", "Wool scarf", "Headphones", "Coffee grinder", "Kids' books", "Desk lamp"]
+        while added < count && attempts < count * 3 {
+            attempts += 1
+            let carrier = carriers[Int(rng.next() % UInt64(carriers.count))]
+            let number = Sandbox.sampleNumber(for: carrier, &rng)
+            let created = call.now - Int(rng.next() % (60 * 86400))
+            var fields: Record = [
+                "title": .string(titles[Int(rng.next() % UInt64(titles.count))]),
+                "order_id": .string("SO-\(10000 + Int(rng.next() % 90000))"),
+                "customer_email": .string("customer\(Int(rng.next() % 1000))@example.org"),
+            ]
+            fields["destination_code"] = .string(Route.destinations[Int(rng.next() % UInt64(Route.destinations.count))])
+            var t = StoredTracking(
+                id: trackingID(call.account, carrier.code, number, created), carrierCode: carrier.code, trackingNumber: number,
+                createdAt: created, fields: fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
+                status: "pending", updatedAt: created, orderCreatedAt: nil)
+            t = refreshed(t, now: call.now)
+            if try call.store.insert(call.account, t) { added += 1 }
+        }
+        return Envelope(.success, ["added": .int(added)])
+    }
+
+    static let seedCarriers = [
+        "ups", "fedex", "dhl", "usps", "china-post", "china-ems", "sf-express", "yunexpress", "4px", "royal-mail",
+        "deutsche-post", "canada-post", "australia-post", "japan-post", "sto", "yto", "zto",
+    ]
+
+    /// A number in the carrier's usual format.
+    static func sampleNumber(for carrier: Carrier, _ rng: inout SplitMix) -> String {
+        func digits(_ n: Int) -> String { String((0..<n).map { _ in Character(String(rng.next() % 10)) }) }
+        switch carrier.code {
+        case "ups":
+            let alphabet = Array("0123456789ABCDEFGHJKLMNPRSTVWXYZ")
+            return "1Z" + String((0..<16).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+        case "fedex": return "7" + digits(11)
+        case "dhl": return "1" + digits(9)
+        case "usps": return "9400" + digits(18)
+        case "sf-express": return "SF" + digits(12)
+        case "yunexpress": return "YT" + digits(16)
+        case "4px": return "4PX" + digits(13)
+        case "sto": return "77" + digits(11)
+        case "yto": return "YT" + digits(13)
+        case "zto": return "7" + digits(11)
+        default:
+            // A UPU S10 number with a valid check digit and the operator's country.
+            let body = digits(8)
+            let weights = [8, 6, 4, 2, 3, 5, 9, 7]
+            let sum = zip(body, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+            var check = 11 - sum % 11
+            if check == 10 { check = 0 } else if check == 11 { check = 5 }
+            let prefix = carrier.code == "china-ems" ? "E" : "R"
+            let letters = Array("ABCDEFGHJKLMNPRSTUVWXYZ")
+            return prefix + String(letters[Int(rng.next() % UInt64(letters.count))]) + body + String(check) + carrier.country
+        }
+    }
+}

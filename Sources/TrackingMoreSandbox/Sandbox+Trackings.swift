@@ -1,0 +1,405 @@
+import TrackingMore
+
+extension Sandbox {
+    // MARK: One tracking
+
+    func create(_ call: Call) throws -> Envelope {
+        let tracking = try insert(call.object, call)
+        return Envelope(Choices.createCode, .record(shortForm(tracking, batch: false)))
+    }
+
+    /// Validates and stores one new tracking; the refusal carries the per-item code.
+    func insert(_ item: Record, _ call: Call) throws -> StoredTracking {
+        let (carrier, number) = try call.identify(item)
+        var fields = Record()
+        for f in Catalog.createFields where f.name != "tracking_number" && f.name != "carrier_code" {
+            guard let v = item[f.name], !v.isNull else { continue }
+            switch f.kind {
+            case .int:
+                guard let n = v.intValue else { throw Refusal(.badRequest, "\(f.name) must be an integer.") }
+                fields[f.name] = .int(n)
+            default:
+                fields[f.name] = .string(try call.string(item, f.name) ?? "")
+            }
+        }
+        let account = try call.store.account(call.account)
+        guard account.quota > 0 else { throw Refusal(.quotaUsedUp) }
+        var t = StoredTracking(
+            id: trackingID(call.account, carrier, number, call.now), carrierCode: carrier, trackingNumber: number,
+            createdAt: call.now, fields: fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
+            status: TrackingStatus.pending.rawValue, updatedAt: call.now,
+            orderCreatedAt: fields["order_create_time"]?.stringValue.flatMap(parseOrderTime))
+        t = refreshed(t, now: call.now)
+        guard try call.store.insert(call.account, t) else { throw Refusal(.trackingExists) }
+        try call.store.setQuota(call.account, to: account.quota - 1)
+        return t
+    }
+
+    func get(_ call: Call) throws -> Envelope {
+        Envelope(.success, render(try existing(call), now: call.now))
+    }
+
+    /// The tracking named by the path, or the refusal the API gives.
+    func existing(_ call: Call) throws -> StoredTracking {
+        let carrier = call.pathValues["carrier_code"] ?? ""
+        let number = call.pathValues["tracking_number"] ?? ""
+        try Call.validate(number: number)
+        guard Carriers.carrier(code: carrier) != nil else { throw Refusal(.carrierCodeInvalid) }
+        guard let t = try call.store.tracking(call.account, carrier: carrier, number: number) else {
+            throw Refusal(Choices.missingTrackingCode)
+        }
+        return t
+    }
+
+    func put(_ call: Call) throws -> Envelope {
+        var t = try existing(call)
+        t = try applyEdits(call.object, to: t, call, allowPhone: true)
+        try call.store.update(call.account, t)
+        return Envelope(.success, render(t, now: call.now))
+    }
+
+    /// The editable fields of a PUT or updatemore item applied to a tracking; anything else
+    /// is refused before anything changes.
+    func applyEdits(_ item: Record, to tracking: StoredTracking, _ call: Call, allowPhone: Bool) throws -> StoredTracking {
+        var t = tracking
+        let editable = Set(Catalog.editableFields.map(\.name)).subtracting(allowPhone ? [] : ["customer_phone"])
+        for (name, value) in item.pairs where name != "tracking_number" && name != "carrier_code" {
+            guard editable.contains(name) else {
+                throw Refusal(.badRequest, "\(name) cannot be changed; the editable fields are \(editable.sorted().joined(separator: ", ")).")
+            }
+            switch name {
+            case "status":
+                let code: Int?
+                switch value {
+                case .int(let n): code = n
+                case .string(let s): code = Int(s)
+                default: code = nil
+                }
+                guard let code, let change = StatusChange(rawValue: code) else {
+                    throw Refusal(.statusInvalid, "status must be 4 (delivered), 7 (exception) or 8 (the carrier's own status).")
+                }
+                t.statusOverride = change == .original ? nil : change.rawValue
+            case "archived":
+                guard case .string(let s) = value, s == "true" || s == "false" else {
+                    throw Refusal(.badRequest, "archived must be the string \"true\" or \"false\".")
+                }
+                t.archived = s == "true"
+            default:
+                guard !value.isNull else {
+                    t.fields[name] = nil
+                    continue
+                }
+                t.fields[name] = .string(try call.string(item, name) ?? "")
+                if name == "order_id" { t.fields["order_id"] = .string(try call.string(item, name) ?? "") }
+            }
+        }
+        return refreshed(t, now: call.now)
+    }
+
+    func delete(_ call: Call) throws -> Envelope {
+        let t = try existing(call)
+        _ = try call.store.delete(call.account, carrier: t.carrierCode, number: t.trackingNumber)
+        return Envelope(.success, .list([]))
+    }
+
+    func updateCarrier(_ call: Call) throws -> Envelope {
+        let item = call.object
+        let (carrier, number) = try call.identify(item)
+        guard let target = try call.string(item, "update_carrier_code"), Carriers.carrier(code: target) != nil else {
+            throw Refusal(.carrierCodeInvalid, "update_carrier_code is not a known carrier code.")
+        }
+        guard let t = try call.store.tracking(call.account, carrier: carrier, number: number) else {
+            throw Refusal(Choices.missingTrackingCode)
+        }
+        if target != carrier {
+            guard try call.store.changeCarrier(call.account, id: t.id, to: target) else { throw Refusal(.trackingExists) }
+            if var moved = try call.store.tracking(call.account, carrier: target, number: number) {
+                moved = refreshed(moved, now: call.now)
+                try call.store.update(call.account, moved)
+            }
+        }
+        return Envelope(.success, ["Usertag": ""])
+    }
+
+    func realtime(_ call: Call) throws -> Envelope {
+        let (carrier, number) = try call.identify(call.object)
+        let t: StoredTracking
+        if let stored = try call.store.tracking(call.account, carrier: carrier, number: number) {
+            t = stored
+        } else {
+            // Not stored (Choices.realtimeStores): the parcel is simulated as shipped some days ago.
+            let age = Int(fnv1a(carrier + number) % (20 * 86400))
+            var fields = Record()
+            if let d = try call.string(call.object, "destination_code") { fields["destination_code"] = .string(d) }
+            t = refreshed(
+                StoredTracking(
+                    id: trackingID("realtime", carrier, number, 0), carrierCode: carrier, trackingNumber: number,
+                    createdAt: call.now - age, fields: fields, archived: false, statusOverride: nil, tracked: true,
+                    frozenAt: nil, status: "pending", updatedAt: call.now, orderCreatedAt: nil), now: call.now)
+        }
+        return Envelope(.success, ["items": [render(t, now: call.now)]])
+    }
+
+    // MARK: Many trackings
+
+    func batch(_ call: Call) throws -> Envelope {
+        var added: [JSON] = []
+        var errors: [JSON] = []
+        for item in call.objects {
+            do {
+                added.append(.record(shortForm(try insert(item, call), batch: true)))
+            } catch let refusal as Refusal {
+                errors.append(itemError(item, refusal))
+            }
+        }
+        let report: JSON = [
+            "submitted": .int(call.objects.count), "added": .int(added.count), "trackings": .list(added), "errors": .list(errors),
+        ]
+        return Envelope(added.isEmpty ? .success : Choices.batchCode, report)
+    }
+
+    func updatemore(_ call: Call) throws -> Envelope {
+        var updated: [JSON] = []
+        var errors: [JSON] = []
+        for item in call.objects {
+            do {
+                let (carrier, number) = try call.identify(item)
+                guard let t = try call.store.tracking(call.account, carrier: carrier, number: number) else {
+                    throw Refusal(Choices.missingTrackingCode)
+                }
+                let changed = try applyEdits(item, to: t, call, allowPhone: false)
+                try call.store.update(call.account, changed)
+                updated.append(.record(shortForm(changed, batch: true)))
+            } catch let refusal as Refusal {
+                errors.append(itemError(item, refusal))
+            }
+        }
+        return Envelope(.success, [
+            "submitted": .int(call.objects.count), "updated": .int(updated.count), "trackings": .list(updated), "errors": .list(errors),
+        ])
+    }
+
+    func deleteMany(_ call: Call) throws -> Envelope {
+        var results: [JSON] = []
+        var deleted = 0
+        for item in call.objects {
+            var meta: Record = ["tracking_number": item["tracking_number"] ?? .null, "carrier_code": item["carrier_code"] ?? .null]
+            do {
+                let (carrier, number) = try call.identify(item)
+                guard try call.store.delete(call.account, carrier: carrier, number: number) else { throw Refusal(Choices.missingTrackingCode) }
+                deleted += 1
+                meta["code"] = 200
+                meta["type"] = "Success"
+                meta["message"] = "Success"
+            } catch let refusal as Refusal {
+                meta["code"] = .int(refusal.envelope.meta.code)
+                meta["type"] = .string(refusal.envelope.meta.type)
+                meta["message"] = .string(refusal.envelope.meta.message)
+            }
+            results.append(["meta": .record(meta)])
+        }
+        return Envelope(.success, ["submitted": .int(call.objects.count), "delete": .int(deleted), "trackings": .list(results)])
+    }
+
+    func notupdate(_ call: Call) throws -> Envelope {
+        var results: [JSON] = []
+        var changed = 0
+        for item in call.objects {
+            var result: Record = ["tracking_number": item["tracking_number"] ?? .null, "carrier_code": item["carrier_code"] ?? .null]
+            do {
+                let (carrier, number) = try call.identify(item)
+                guard var t = try call.store.tracking(call.account, carrier: carrier, number: number) else {
+                    throw Refusal(Choices.missingTrackingCode)
+                }
+                if t.tracked {
+                    t.tracked = false
+                    t.frozenAt = call.now
+                    try call.store.update(call.account, t)
+                }
+                changed += 1
+                result["code"] = 200
+                result["message"] = "Success"
+            } catch let refusal as Refusal {
+                result["code"] = .int(refusal.envelope.meta.code)
+                result["message"] = .string(refusal.envelope.meta.message)
+            }
+            results.append(.record(result))
+        }
+        return Envelope(.success, ["submitted": .int(call.objects.count), "change": .int(changed), "trackings": .list(results)])
+    }
+
+    func itemError(_ item: Record, _ refusal: Refusal) -> JSON {
+        [
+            "tracking_number": item["tracking_number"] ?? .null, "carrier_code": item["carrier_code"] ?? .null,
+            "code": .int(refusal.envelope.meta.code), "message": .string(refusal.envelope.meta.message),
+        ]
+    }
+
+    func list(_ call: Call) throws -> Envelope {
+        let page = try call.int("page") ?? 1
+        let limit = try call.int("limit") ?? Catalog.defaultPageSize
+        guard page >= 1 else { throw Refusal(.badRequest, "page starts at 1.") }
+        guard (1...Catalog.pageLimit).contains(limit) else { throw Refusal(.badRequest, "limit must be from 1 to \(Catalog.pageLimit).") }
+        var filter = ListFilter()
+        if let s = call.query["status"], !s.isEmpty {
+            guard TrackingStatus(rawValue: s) != nil else { throw Refusal(.statusInvalid) }
+            filter.status = s
+        }
+        filter.createdMin = try call.int("created_at_min")
+        filter.createdMax = try call.int("created_at_max")
+        filter.updatedMin = try call.int("update_time_min")
+        filter.updatedMax = try call.int("update_time_max")
+        filter.orderMin = try call.int("order_created_time_min")
+        filter.orderMax = try call.int("order_created_time_max")
+        for (name, keyPath) in [("numbers", \ListFilter.numbers), ("orders", \ListFilter.orders)] {
+            guard let text = call.query[name], !text.isEmpty else { continue }
+            let values = text.split(separator: ",").map { String($0).trimmingSpaces }
+            guard values.count <= Catalog.filterValuesLimit else {
+                throw Refusal(.badRequest, "\(name) takes up to \(Catalog.filterValuesLimit) values; \(values.count) were sent.")
+            }
+            filter[keyPath: keyPath] = values
+        }
+        if let a = call.query["archived"] { filter.archived = a == "true" ? true : a == "false" ? false : nil }
+        let (total, items) = try call.store.list(call.account, filter, page: page, limit: limit)
+        return Envelope(.success, [
+            "page": .int(page), "limit": .int(limit), "total": Choices.totalIsString ? .string(String(total)) : .int(total),
+            "count": .int(items.count), "items": .list(items.map { render($0, now: call.now) }),
+        ])
+    }
+
+    // MARK: The tracking's shape
+
+    /// A stable 32-hex id, like the API's.
+    func trackingID(_ account: String, _ carrier: String, _ number: String, _ time: Int) -> String {
+        let digest = SHA256.hash(Array("\(account)|\(carrier)|\(number)|\(time)".utf8))
+        return digest.prefix(16).map { b in
+            let h = String(b, radix: 16)
+            return h.count == 1 ? "0" + h : h
+        }.joined()
+    }
+
+    func route(_ t: StoredTracking) -> Route {
+        let carrier = Carriers.carrier(code: t.carrierCode)
+        var origin = carrier?.country ?? "CN"
+        let n = Array(t.trackingNumber.uppercased().utf8)
+        // A UPU S10 number names its origin in its last two letters.
+        if n.count == 13, n[0...1].allSatisfy(isLetter), n[2...10].allSatisfy(isDigit), n[11...12].allSatisfy(isLetter) {
+            origin = String(decoding: n[11...12], as: UTF8.self)
+        }
+        return Route(
+            carrier: t.carrierCode, number: t.trackingNumber, postal: carrier?.kind == .globalpost, originCountry: origin,
+            destination: t.fields["destination_code"]?.stringValue)
+    }
+
+    /// The tracking with its status and update time as the simulation has them at `now`.
+    func refreshed(_ t: StoredTracking, now: Int) -> StoredTracking {
+        var t = t
+        let r = route(t)
+        let elapsed = (t.frozenAt ?? now) - t.createdAt
+        let (status, _) = r.status(after: elapsed)
+        t.status = t.statusOverride.map { $0 == StatusChange.delivered.rawValue ? "delivered" : "exception" } ?? status.rawValue
+        t.updatedAt = t.createdAt + (r.events(after: elapsed).last?.offset ?? 0)
+        return t
+    }
+
+    /// The short form that create and batch answer with.
+    func shortForm(_ t: StoredTracking, batch: Bool) -> Record {
+        var r: Record = [
+            "id": .string(t.id), "tracking_number": .string(t.trackingNumber), "carrier_code": .string(t.carrierCode),
+            "status": .string(t.status), "created_at": .string(UTC.iso(t.createdAt)),
+        ]
+        let names = batch
+            ? ["order_create_time", "customer_email", "customer_name", "customer_phone", "order_id", "comment", "title", "logistics_channel"]
+            : ["customer_email", "customer_name", "order_id", "title"]
+        for n in names { r[n] = t.fields[n] ?? .null }
+        if batch { r["destination"] = t.fields["destination_code"] ?? .null }
+        return r
+    }
+
+    /// The full tracking object of `GET /trackings/{carrier}/{number}`.
+    func render(_ t: StoredTracking, now: Int) -> JSON {
+        let r = route(t)
+        let elapsed = (t.frozenAt ?? now) - t.createdAt
+        let happened = r.events(after: elapsed)
+        let (simulated, sub) = r.status(after: elapsed)
+        let carrier = Carriers.carrier(code: t.carrierCode)
+        var record: Record = [
+            "id": .string(t.id), "tracking_number": .string(t.trackingNumber), "carrier_code": .string(t.carrierCode),
+            "status": .string(t.status), "substatus": t.statusOverride == nil ? (sub.map { .string($0.rawValue) } ?? .null) : .null,
+            "created_at": .string(UTC.iso(t.createdAt)), "updated_at": .string(UTC.iso(t.updatedAt)),
+        ]
+        for n in ["order_create_time", "customer_email", "customer_name", "customer_phone", "order_id", "comment", "title", "logistics_channel", "destination_code"] {
+            record[n] = t.fields[n] ?? .null
+        }
+        record["archived"] = .bool(t.archived)
+        record["track_update"] = .bool(t.tracked && ![.delivered, .expired].contains(simulated))
+        record["original_country"] = .string(Countries.name(r.originCountry))
+        record["destination_country"] = .string(Countries.name(r.destinationCountry))
+        let first = happened.first.map { t.createdAt + $0.offset }
+        let last = happened.last.map { t.createdAt + $0.offset }
+        record["itemTimeLength"] = first.map { .int(((last ?? $0) - $0) / 86400) } ?? .null
+        record["stayTimeLength"] = last.map { .int(((t.frozenAt ?? now) - $0) / 86400) } ?? .int(0)
+        func info(_ leg: Route.Leg, carrierCode: String, weblink: String) -> JSON {
+            let events = happened.filter { $0.leg == leg }
+            var milestones = Record()
+            for m in ["ItemReceived", "ItemDispatched", "DepartfromAirport", "ArrivalfromAbroad", "CustomsClearance", "DestinationArrived"] {
+                milestones[m] = happened.first { $0.milestone == m && $0.leg == leg }.map { .string(UTC.dateTime(t.createdAt + $0.offset)) } ?? .null
+            }
+            milestones["weblink"] = .string(weblink)
+            milestones["phone"] = .null
+            milestones["carrier_code"] = .string(carrierCode)
+            milestones["ReferenceNumber"] = .null
+            milestones["trackinfo"] = .list(events.reversed().map { e in
+                var c: Record = [
+                    "Date": .string(UTC.dateTime(t.createdAt + e.offset)), "StatusDescription": .string(e.description),
+                    "Details": .string(e.location), "checkpoint_status": .string(e.status.rawValue), "substatus": .string(e.substatus.rawValue),
+                ]
+                if let m = e.milestone { c["ItemNode"] = .string(m) }
+                return .record(c)
+            })
+            return .record(milestones)
+        }
+        record["origin_info"] = info(.origin, carrierCode: t.carrierCode, weblink: carrier.map { "https:" + $0.homepage } ?? "")
+        if happened.contains(where: { $0.leg == .destination }) {
+            let local = carrier?.kind == .globalpost ? Carriers.postalOperator(country: r.destinationCountry) ?? carrier : carrier
+            record["destination_info"] = info(.destination, carrierCode: local?.code ?? t.carrierCode, weblink: local.map { "https:" + $0.homepage } ?? "")
+        } else {
+            record["destination_info"] = .null
+        }
+        if let e = happened.last {
+            let when = UTC.minutes(t.createdAt + e.offset)
+            record["lastEvent"] = .string("\(e.description),\(e.location),\(when)")
+            record["lastUpdateTime"] = .string(when)
+        } else {
+            record["lastEvent"] = .null
+            record["lastUpdateTime"] = .null
+        }
+        return .record(record)
+    }
+
+    /// `2017/8/27 16:51`, `2017-08-27 16:51:00`, `2017-08-27` as unix seconds (UTC).
+    func parseOrderTime(_ text: String) -> Int? {
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "T" })
+        guard let date = parts.first else { return nil }
+        let ymd = date.split(whereSeparator: { $0 == "/" || $0 == "-" }).compactMap { Int($0) }
+        guard ymd.count == 3, (1...12).contains(ymd[1]), (1...31).contains(ymd[2]) else { return nil }
+        var seconds = UTC.days(ymd[0], ymd[1], ymd[2]) * 86400
+        if parts.count > 1 {
+            let hms = parts[1].split(separator: ":").compactMap { Int($0) }
+            if hms.count >= 2 { seconds += hms[0] * 3600 + hms[1] * 60 + (hms.count > 2 ? hms[2] : 0) }
+        }
+        return seconds
+    }
+}
+
+private func isLetter(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
+private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,216 @@
+import GRDB
+import TrackingMore
+
+/// The sandbox's state in SQLite through GRDB: a file (WAL, so readers never wait for a
+/// writer) or `:memory:` for tests.
+public final class SQLiteStore: SandboxStore {
+    let db: any DatabaseWriter
+
+    /// Opens (and migrates) the database at `path`; `:memory:` keeps it in memory.
+    public init(path: String) throws {
+        if path == ":memory:" {
+            db = try DatabaseQueue()
+        } else {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            db = try DatabasePool(path: path, configuration: configuration)
+        }
+        try Self.migrator.migrate(db)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE account (
+                    key TEXT PRIMARY KEY, clock INTEGER NOT NULL, quota INTEGER NOT NULL, registered_at INTEGER NOT NULL);
+                CREATE TABLE tracking (
+                    key TEXT NOT NULL, id TEXT NOT NULL, carrier_code TEXT NOT NULL, tracking_number TEXT NOT NULL,
+                    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, status TEXT NOT NULL,
+                    status_override INTEGER, archived INTEGER NOT NULL, tracked INTEGER NOT NULL, frozen_at INTEGER,
+                    order_id TEXT, order_created_at INTEGER, fields TEXT NOT NULL,
+                    PRIMARY KEY (key, carrier_code, tracking_number));
+                CREATE UNIQUE INDEX tracking_id ON tracking (key, id);
+                CREATE INDEX tracking_created ON tracking (key, created_at);
+                CREATE INDEX tracking_updated ON tracking (key, updated_at);
+                CREATE INDEX tracking_status ON tracking (key, status, created_at);
+                CREATE INDEX tracking_number ON tracking (key, tracking_number);
+                CREATE INDEX tracking_order ON tracking (key, order_id);
+                CREATE INDEX tracking_order_time ON tracking (key, order_created_at);
+                CREATE TABLE api_key (
+                    name TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+                """)
+        }
+        return m
+    }
+
+    public func account(_ key: String) throws -> Account {
+        try db.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT clock, quota, registered_at FROM account WHERE key = ?", arguments: [key]) {
+                return Account(clock: row[0], quota: row[1], registeredAt: row[2])
+            }
+            let a = Account(clock: Choices.epoch, quota: Choices.initialQuota, registeredAt: Choices.epoch)
+            try db.execute(
+                sql: "INSERT INTO account (key, clock, quota, registered_at) VALUES (?, ?, ?, ?)",
+                arguments: [key, a.clock, a.quota, a.registeredAt])
+            return a
+        }
+    }
+
+    public func setClock(_ key: String, to time: Int) throws {
+        _ = try account(key)
+        try db.write { try $0.execute(sql: "UPDATE account SET clock = ? WHERE key = ?", arguments: [time, key]) }
+    }
+
+    public func setQuota(_ key: String, to quota: Int) throws {
+        _ = try account(key)
+        try db.write { try $0.execute(sql: "UPDATE account SET quota = ? WHERE key = ?", arguments: [quota, key]) }
+    }
+
+    public func insert(_ key: String, _ t: StoredTracking) throws -> Bool {
+        try db.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO tracking (key, id, carrier_code, tracking_number, created_at, updated_at, status,
+                        status_override, archived, tracked, frozen_at, order_id, order_created_at, fields)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: arguments(key, t))
+            return db.changesCount == 1
+        }
+    }
+
+    public func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking? {
+        try db.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM tracking WHERE key = ? AND carrier_code = ? AND tracking_number = ?",
+                arguments: [key, carrier, number]
+            ).map(Self.tracking)
+        }
+    }
+
+    public func update(_ key: String, _ t: StoredTracking) throws {
+        try db.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE tracking SET updated_at = ?, status = ?, status_override = ?, archived = ?, tracked = ?,
+                        frozen_at = ?, order_id = ?, order_created_at = ?, fields = ?
+                    WHERE key = ? AND id = ?
+                    """,
+                arguments: [
+                    t.updatedAt, t.status, t.statusOverride, t.archived, t.tracked, t.frozenAt,
+                    t.fields["order_id"]?.stringValue, t.orderCreatedAt, JSON.record(t.fields).compactText, key, t.id,
+                ])
+        }
+    }
+
+    public func changeCarrier(_ key: String, id: String, to carrier: String) throws -> Bool {
+        try db.write { db in
+            try db.execute(sql: "UPDATE OR IGNORE tracking SET carrier_code = ? WHERE key = ? AND id = ?", arguments: [carrier, key, id])
+            return db.changesCount == 1
+        }
+    }
+
+    public func delete(_ key: String, carrier: String, number: String) throws -> Bool {
+        try db.write { db in
+            try db.execute(
+                sql: "DELETE FROM tracking WHERE key = ? AND carrier_code = ? AND tracking_number = ?",
+                arguments: [key, carrier, number])
+            return db.changesCount == 1
+        }
+    }
+
+    public func list(_ key: String, _ f: ListFilter, page: Int, limit: Int) throws -> (total: Int, items: [StoredTracking]) {
+        var conditions = ["key = ?"]
+        var values: [any DatabaseValueConvertible] = [key]
+        func add(_ sql: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            conditions.append(sql)
+            values.append(value)
+        }
+        add("status = ?", f.status)
+        add("created_at >= ?", f.createdMin)
+        add("created_at <= ?", f.createdMax)
+        add("updated_at >= ?", f.updatedMin)
+        add("updated_at <= ?", f.updatedMax)
+        add("order_created_at >= ?", f.orderMin)
+        add("order_created_at <= ?", f.orderMax)
+        add("archived = ?", f.archived)
+        if !f.numbers.isEmpty {
+            conditions.append("tracking_number IN (" + f.numbers.map { _ in "?" }.joined(separator: ",") + ")")
+            values += f.numbers as [any DatabaseValueConvertible]
+        }
+        if !f.orders.isEmpty {
+            conditions.append("order_id IN (" + f.orders.map { _ in "?" }.joined(separator: ",") + ")")
+            values += f.orders as [any DatabaseValueConvertible]
+        }
+        let whereClause = conditions.joined(separator: " AND ")
+        return try db.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tracking WHERE \(whereClause)", arguments: StatementArguments(values)) ?? 0
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM tracking WHERE \(whereClause) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+                arguments: StatementArguments(values + [limit, (page - 1) * limit]))
+            return (total, rows.map(Self.tracking))
+        }
+    }
+
+    public func all(_ key: String) throws -> [StoredTracking] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM tracking WHERE key = ? ORDER BY created_at DESC, rowid DESC", arguments: [key]).map(Self.tracking)
+        }
+    }
+
+    public func reset(_ key: String) throws {
+        try db.write { db in
+            try db.execute(sql: "DELETE FROM tracking WHERE key = ?", arguments: [key])
+            try db.execute(sql: "DELETE FROM account WHERE key = ?", arguments: [key])
+        }
+    }
+
+    public func addKey(name: String, hash: String, at time: Int) throws -> Bool {
+        try db.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO api_key (name, hash, created_at) VALUES (?, ?, ?)", arguments: [name, hash, time])
+            return db.changesCount == 1
+        }
+    }
+
+    public func keys() throws -> [StoredKey] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, created_at, revoked FROM api_key ORDER BY name").map {
+                StoredKey(name: $0[0], createdAt: $0[1], revoked: $0[2])
+            }
+        }
+    }
+
+    public func revokeKey(name: String) throws -> Bool {
+        try db.write { db in
+            try db.execute(sql: "UPDATE api_key SET revoked = 1 WHERE name = ? AND revoked = 0", arguments: [name])
+            return db.changesCount == 1
+        }
+    }
+
+    public func keyIsActive(hash: String) throws -> Bool? {
+        try db.read { db in
+            try Bool.fetchOne(db, sql: "SELECT revoked = 0 FROM api_key WHERE hash = ?", arguments: [hash])
+        }
+    }
+
+    // MARK: Rows
+
+    func arguments(_ key: String, _ t: StoredTracking) -> StatementArguments {
+        [
+            key, t.id, t.carrierCode, t.trackingNumber, t.createdAt, t.updatedAt, t.status, t.statusOverride, t.archived,
+            t.tracked, t.frozenAt, t.fields["order_id"]?.stringValue, t.orderCreatedAt, JSON.record(t.fields).compactText,
+        ]
+    }
+
+    static func tracking(_ row: Row) -> StoredTracking {
+        let fieldsText: String = row["fields"]
+        let fields = (try? JSON.parse(fieldsText))?.recordValue ?? Record()
+        return StoredTracking(
+            id: row["id"], carrierCode: row["carrier_code"], trackingNumber: row["tracking_number"],
+            createdAt: row["created_at"], fields: fields, archived: row["archived"], statusOverride: row["status_override"],
+            tracked: row["tracked"], frozenAt: row["frozen_at"], status: row["status"], updatedAt: row["updated_at"],
+            orderCreatedAt: row["order_created_at"])
+    }
+}

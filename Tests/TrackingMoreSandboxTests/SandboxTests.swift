@@ -1,0 +1,253 @@
+import Testing
+import TrackingMore
+@testable import TrackingMoreSandbox
+
+/// The sandbox answers as the v2 API does: envelopes, meta codes, shapes.
+@Suite struct SandboxTests {
+    let sandbox: Sandbox
+
+    init() throws {
+        sandbox = try Sandbox(path: ":memory:")
+    }
+
+    func send(_ method: String, _ path: String, _ body: JSON? = nil, query: [(String, String)] = [], key: String? = nil) async -> Envelope {
+        await sandbox.handle(
+            APIRequest(method: method, path: path, query: query.map { (name: $0.0, value: $0.1) }, body: body.map(\.bytes)), apiKey: key)
+    }
+
+    func create(_ carrier: String, _ number: String, _ extra: [(String, JSON)] = []) async -> Envelope {
+        await send("POST", "/trackings/post", .record(Record([("carrier_code", .string(carrier)), ("tracking_number", .string(number))] + extra)))
+    }
+
+    @Test func createsAndReadsATracking() async {
+        let created = await create("china-post", "RR123456785CN", [("order_id", "A-1001"), ("title", "Shoes")])
+        #expect(created.meta == Meta(.success))
+        #expect(created.data["status"] == "pending")
+        #expect(created.data["order_id"] == "A-1001")
+        #expect(created.data["id"]?.stringValue?.count == 32)
+        #expect(created.data["created_at"] == "2025-06-02T08:00:00+00:00")
+
+        let read = await send("GET", "/trackings/china-post/RR123456785CN")
+        #expect(read.meta.code == 200)
+        #expect(read.data["status"] == "pending")
+        #expect(read.data["title"] == "Shoes")
+        #expect(read.data["origin_info"]?["trackinfo"] == .list([]))
+        #expect(read.data["original_country"] == "China")
+    }
+
+    @Test func refusesBadCreates() async {
+        #expect(await create("china-post", "RR123456785CN").meta.code == 200)
+        #expect(await create("china-post", "RR123456785CN").meta.code == 4016)
+        #expect(await create("no-such-carrier", "RR123456785CN").meta.code == 4015)
+        #expect(await create("ups", "1Z!").meta.code == 4014)
+        #expect(await send("POST", "/trackings/post", ["carrier_code": "ups"]).meta.code == 4013)
+        #expect(await send("POST", "/trackings/post", ["tracking_number": "1Z999AA10123456784"]).meta.code == 4015)
+        let notJSON = await sandbox.handle(APIRequest(method: "POST", path: "/trackings/post", body: Array("{oops".utf8)), apiKey: nil)
+        #expect(notJSON.meta.code == 4012)
+        #expect(await send("POST", "/trackings/post", [1, 2]).meta.code == 4012)
+    }
+
+    @Test func parcelsMoveOnlyWhenTheClockDoes() async {
+        _ = await create("ups", "1Z999AA10123456784", [("destination_code", "DE")])
+        let before = await send("GET", "/trackings/ups/1Z999AA10123456784")
+        let again = await send("GET", "/trackings/ups/1Z999AA10123456784")
+        #expect(before == again)
+        let advanced = await send("POST", "/sandbox/advance", ["seconds": .int(40 * 86400)])
+        #expect(advanced.meta.code == 200)
+        let after = await send("GET", "/trackings/ups/1Z999AA10123456784")
+        let status = after.data["status"]?.stringValue ?? ""
+        #expect(["delivered", "undelivered", "exception", "expired", "notfound"].contains(status))
+        let checkpoints = after.data["origin_info"]?["trackinfo"]?.listValue ?? []
+        if status != "notfound" && status != "expired" {
+            #expect(!checkpoints.isEmpty)
+            #expect(after.data["lastEvent"]?.stringValue?.isEmpty == false)
+            // Newest first, with the API's field names.
+            let first = checkpoints.first?.recordValue
+            #expect(first?.keys.prefix(5) == ["Date", "StatusDescription", "Details", "checkpoint_status", "substatus"])
+        }
+    }
+
+    @Test func routesAreDeterministic() {
+        let a = Route(carrier: "ups", number: "1Z999AA10123456784", postal: false, originCountry: "US", destination: nil)
+        let b = Route(carrier: "ups", number: "1Z999AA10123456784", postal: false, originCountry: "US", destination: nil)
+        #expect(a.events.map(\.offset) == b.events.map(\.offset))
+        #expect(a.outcome == b.outcome)
+        // Across many numbers every outcome occurs.
+        var outcomes = Set<String>()
+        for i in 0..<400 {
+            let r = Route(carrier: "dhl", number: "12345\(i)", postal: false, originCountry: "DE", destination: "US")
+            outcomes.insert("\(r.outcome)".prefix { $0 != "(" }.description)
+        }
+        #expect(outcomes == ["delivered", "undelivered", "exception", "stalls", "neverFound"])
+    }
+
+    @Test func putChangesOnlyEditableFields() async {
+        _ = await create("sto", "402934299065")
+        let exception = await send("PUT", "/trackings/sto/402934299065", ["status": 7, "order_id": "B-2", "archived": "true"])
+        #expect(exception.meta.code == 200)
+        #expect(exception.data["status"] == "exception")
+        #expect(exception.data["order_id"] == "B-2")
+        #expect(exception.data["archived"] == true)
+        let original = await send("PUT", "/trackings/sto/402934299065", ["status": 8])
+        #expect(original.data["status"] == "pending")
+        #expect(await send("PUT", "/trackings/sto/402934299065", ["status": 5]).meta.code == 4033)
+        #expect(await send("PUT", "/trackings/sto/402934299065", ["archived": true]).meta.code == 4012)
+        #expect(await send("PUT", "/trackings/sto/402934299065", ["carrier_code": "ups", "id": "x"]).meta.code == 4012)
+        let empty = await sandbox.handle(APIRequest(method: "PUT", path: "/trackings/sto/402934299065", body: []), apiKey: nil)
+        #expect(empty.meta.code == 200)
+        #expect(await send("PUT", "/trackings/sto/999999999999", ["title": "x"]).meta.code == 4017)
+    }
+
+    @Test func deletesOneAndMany() async {
+        _ = await create("sto", "402934299065")
+        _ = await create("sto", "402934299066")
+        let one = await send("DELETE", "/trackings/sto/402934299065")
+        #expect(one.meta.code == 200)
+        #expect(one.data == .list([]))
+        #expect(await send("GET", "/trackings/sto/402934299065").meta.code == 4017)
+        #expect(await send("DELETE", "/trackings/sto/402934299065").meta.code == 4017)
+        let many = await send("POST", "/trackings/delete", [
+            ["carrier_code": "sto", "tracking_number": "402934299066"], ["carrier_code": "sto", "tracking_number": "402934299067"],
+        ])
+        #expect(many.data["submitted"] == 2)
+        #expect(many.data["delete"] == 1)
+        #expect(many.data["trackings"]?[ "1"]?["meta"]?["code"] == 4017)
+    }
+
+    @Test func batchReportsPerItem() async {
+        _ = await create("china-ems", "LX000000001CN")
+        let report = await send("POST", "/trackings/batch", [
+            ["carrier_code": "china-ems", "tracking_number": "LX000000001CN"],
+            ["carrier_code": "china-ems", "tracking_number": "LX000000002CN", "title": "Books"],
+            ["carrier_code": "nope", "tracking_number": "LX000000003CN"],
+        ])
+        #expect(report.meta == Meta(.created))
+        #expect(report.data["submitted"] == 3)
+        #expect(report.data["added"] == 1)
+        #expect(report.data["trackings"]?["0"]?["title"] == "Books")
+        #expect(report.data["errors"]?["0"]?["code"] == 4016)
+        #expect(report.data["errors"]?["1"]?["code"] == 4015)
+        let tooMany = JSON.list((0..<41).map { i in ["carrier_code": "ups", "tracking_number": .string("1Z99900000000000\(i)")] })
+        #expect(await send("POST", "/trackings/batch", tooMany).meta.code == 4020)
+        #expect(await send("GET", "/trackings/get").data["total"] == "2")
+    }
+
+    @Test func listsPagesAndFilters() async {
+        for i in 0..<25 { _ = await create("sto", "4029342990\(10 + i)", [("order_id", .string("O-\(i)"))]) }
+        let page = await send("GET", "/trackings/get", query: [("page", "2"), ("limit", "10")])
+        #expect(page.data["page"] == 2)
+        #expect(page.data["limit"] == 10)
+        #expect(page.data["total"] == "25")
+        #expect(page.data["count"] == 10)
+        let last = await send("GET", "/trackings/get", query: [("page", "3"), ("limit", "10")])
+        #expect(last.data["count"] == 5)
+        let numbers = await send("GET", "/trackings/get", query: [("numbers", "402934299010,402934299011")])
+        #expect(numbers.data["total"] == "2")
+        let orders = await send("GET", "/trackings/get", query: [("orders", "O-3")])
+        #expect(orders.data["items"]?["0"]?["tracking_number"] == "402934299013")
+        #expect(await send("GET", "/trackings/get", query: [("status", "pending")]).data["total"] == "25")
+        #expect(await send("GET", "/trackings/get", query: [("status", "lost")]).meta.code == 4033)
+        #expect(await send("GET", "/trackings/get", query: [("limit", "2001")]).meta.code == 4012)
+        let fortyOne = (0..<41).map { "n\($0)xxxx" }.joined(separator: ",")
+        #expect(await send("GET", "/trackings/get", query: [("numbers", fortyOne)]).meta.code == 4012)
+        #expect(await send("GET", "/trackings/get", query: [("created_at_min", String(Choices.epoch + 1))]).data["total"] == "0")
+        _ = await send("PUT", "/trackings/sto/402934299010", ["archived": "true"])
+        #expect(await send("GET", "/trackings/get", query: [("archived", "true")]).data["total"] == "1")
+        #expect(await send("GET", "/trackings/get", query: [("archived", "false")]).data["total"] == "24")
+    }
+
+    @Test func quotaAndCounts() async {
+        let before = await send("GET", "/trackings/getuserinfo")
+        #expect(before.data["track_number"] == .int(Choices.initialQuota))
+        _ = await create("sto", "402934299065")
+        #expect(await send("GET", "/trackings/getuserinfo").data["track_number"] == .int(Choices.initialQuota - 1))
+        let counts = await send("GET", "/trackings/getstatusnumber")
+        #expect(counts.data["pending"] == 1)
+        #expect(counts.data.recordValue?.keys == TrackingStatus.allCases.map(\.rawValue))
+    }
+
+    @Test func seededTrackingsCoverTheStatuses() async {
+        let seeded = await send("POST", "/sandbox/seed", ["count": 300])
+        #expect(seeded.data["added"] == 300)
+        let counts = await send("GET", "/trackings/getstatusnumber")
+        let nonZero = counts.data.recordValue?.pairs.filter { ($0.1.intValue ?? 0) > 0 }.map(\.0) ?? []
+        #expect(nonZero.count >= 5, "\(counts.data)")
+        #expect(await send("POST", "/sandbox/reset").meta.code == 200)
+        #expect(await send("GET", "/trackings/get").data["total"] == "0")
+    }
+
+    @Test func unknownPathsAndMethods() async {
+        #expect(await send("GET", "/trackings/nothing/here/at/all").meta.code == 404)
+        let wrong = await send("DELETE", "/trackings/get")
+        #expect(wrong.meta.code == 405)
+        #expect(await send("PATCH", "/trackings/sto/402934299065").meta.code == 405)
+    }
+
+    @Test func keysSeparateAccounts() async throws {
+        let a = try #require(try sandbox.addKey(name: "alice"))
+        let b = try #require(try sandbox.addKey(name: "bob"))
+        #expect(try sandbox.addKey(name: "alice") == nil)
+        #expect(a != b && a.hasPrefix("tms_"))
+        #expect(await send("GET", "/trackings/getuserinfo", key: "tms_wrong").meta.code == 4001)
+        _ = await send("POST", "/trackings/post", ["carrier_code": "sto", "tracking_number": "402934299065"], key: a)
+        #expect(await send("GET", "/trackings/sto/402934299065", key: a).meta.code == 200)
+        #expect(await send("GET", "/trackings/sto/402934299065", key: b).meta.code == 4017)
+        #expect(try sandbox.revokeKey(name: "alice"))
+        #expect(await send("GET", "/trackings/sto/402934299065", key: a).meta.code == 4002)
+        #expect(try sandbox.keys().map(\.name) == ["alice", "bob"])
+    }
+
+    @Test func realtimeUpdateCarrierAndNotupdate() async {
+        let live = await send("POST", "/trackings/realtime", ["carrier_code": "ups", "tracking_number": "1Z999AA10123456784"])
+        #expect(live.data["items"]?["0"]?["tracking_number"] == "1Z999AA10123456784")
+        #expect(await send("GET", "/trackings/ups/1Z999AA10123456784").meta.code == 4017)
+
+        _ = await create("china-ems", "LK123456785CN")
+        let moved = await send("POST", "/trackings/update", [
+            "carrier_code": "china-ems", "tracking_number": "LK123456785CN", "update_carrier_code": "china-post",
+        ])
+        #expect(moved.data == ["Usertag": ""])
+        #expect(await send("GET", "/trackings/china-post/LK123456785CN").meta.code == 200)
+
+        let stop = await send("POST", "/trackings/notupdate", [["carrier_code": "china-post", "tracking_number": "LK123456785CN"]])
+        #expect(stop.data["change"] == 1)
+        let frozen = await send("GET", "/trackings/china-post/LK123456785CN")
+        _ = await send("POST", "/sandbox/advance", ["seconds": .int(30 * 86400)])
+        #expect(await send("GET", "/trackings/china-post/LK123456785CN").data["status"] == frozen.data["status"])
+    }
+
+    @Test func remoteCosttimeAircargoCarriersDetect() async {
+        let remote = await send("POST", "/trackings/remote", [["country": "JP", "postcode": "7600000"], ["country": "New Zealand", "postcode": "Town", "company": "DHL"]])
+        #expect(remote.data["submitted"] == 2)
+        #expect((remote.data["remote"]?.listValue?.count ?? 0) + (remote.data["other"]?.listValue?.count ?? 0) == 2)
+        let cost = await send("POST", "/trackings/costtime", [["carrier_code": "dhl", "original": "CN", "destination": "DE"]])
+        #expect(cost.data["0"]?.recordValue?.keys == ["carrier_code", "original", "destination", "total", "delivered", "range1", "range3", "range4", "range5"])
+        let air = await send("POST", "/trackings/aircargo", ["track_number": ["172-12345675"]])
+        #expect(air.data["0"]?["track_number"] == "172-12345675")
+        #expect(await send("POST", "/trackings/aircargo", ["track_number": ["172-12345678"]]).meta.code == 4014)
+        let carriers = await send("GET", "/carriers")
+        #expect((carriers.data.listValue?.count ?? 0) >= 100)
+        let detected = await send("POST", "/carriers/detect", ["tracking_number": "RR123456785CN"])
+        #expect(detected.data["0"]?["code"] == "china-post")
+        #expect(await send("POST", "/carriers/detect", ["tracking_number": "??"]).meta.code == 4032)
+    }
+
+    @Test func inProcessTransportCarriesBytes() async throws {
+        let transport = InProcessTransport(sandbox: sandbox)
+        let answer = try await transport.send(APIRequest(method: "GET", path: "/trackings/getuserinfo"))
+        #expect(answer.meta.code == 200)
+        #expect(answer.data["email"] == "sandbox@example.org")
+    }
+
+    @Test func sha256MatchesKnownVectors() {
+        #expect(KeyHash.of("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(KeyHash.of("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(KeyHash.of(String(repeating: "a", count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    @Test func civilDates() {
+        #expect(UTC.iso(0) == "1970-01-01T00:00:00+00:00")
+        #expect(UTC.iso(1_713_000_000) == "2024-04-13T09:20:00+00:00")
+        #expect(UTC.days(2024, 2, 29) * 86400 == 1_709_164_800)
+    }
+}
