@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .target(name: "TrackingMore"),
@@ -19,11 +20,15 @@ let package = Package(
             name: "TrackingMoreSandbox",
             dependencies: ["TrackingMore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(
+            name: "TMSServer",
+            dependencies: ["TrackingMoreSandbox", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .target(name: "TMS", dependencies: ["TrackingMore"]),
         .executableTarget(
             name: "tms",
             dependencies: [
-                "TMS",
+                "TMS", "TMSServer", "TrackingMoreSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

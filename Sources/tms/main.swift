@@ -10,19 +10,39 @@ import Darwin
 // command is parsed and its errors are reported here. Options come before the script; what
 // follows the script belongs to it, `--help` included.
 let (options, script) = TMSCommand.split(Array(CommandLine.arguments.dropFirst()))
-do {
-    var command = try TMSCommand.parse(options)
-    command.arguments = script
-    try await command.execute()
-} catch {
-    let code = TMSCommand.exitCode(for: error)
-    if code == .success {
-        writeAll(1, TMSCommand.fullMessage(for: error) + "\n")
+/// Reports a command-line error the way every tms command does: help and version on stdout
+/// with 0, anything else on stderr with 2.
+func fail<C: ParsableCommand>(_ command: C.Type, _ error: any Error) -> Never {
+    if command.exitCode(for: error) == .success {
+        writeAll(1, command.fullMessage(for: error) + "\n")
         exit(0)
     }
-    if let exitCode = error as? ArgumentParser.ExitCode {
-        exit(exitCode.rawValue)
-    }
-    writeAll(2, "error: " + TMSCommand.message(for: error) + "\n" + TMSCommand.usageString() + "\n")
+    if let exitCode = error as? ArgumentParser.ExitCode { exit(exitCode.rawValue) }
+    writeAll(2, "error: " + command.message(for: error) + "\n")
     exit(2)
+}
+
+switch (options.isEmpty ? script.first : nil) {
+case "serve":
+    do {
+        let serve = try ServeCommand.parse(Array(script.dropFirst()))
+        try await serve.execute()
+    } catch {
+        fail(ServeCommand.self, error)
+    }
+case "keys":
+    do {
+        var keys = try KeysCommand.parseAsRoot(Array(script.dropFirst()))
+        try keys.run()
+    } catch {
+        fail(KeysCommand.self, error)
+    }
+default:
+    do {
+        var command = try TMSCommand.parse(options)
+        command.arguments = script
+        try await command.execute()
+    } catch {
+        fail(TMSCommand.self, error)
+    }
 }

@@ -1,0 +1,118 @@
+import ArgumentParser
+import TMSServer
+import TrackingMoreSandbox
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tms serve`: the sandbox as an HTTP server speaking the v2 API at /v2.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the sandbox over HTTP at /v2, for a classroom or for tests.",
+        discussion: "Prints 'listening on http://HOST:PORT' when ready. Create keys with 'tms keys add NAME'. Stops cleanly on SIGTERM or Ctrl-C.")
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port; 0 takes a free one.")
+    var port = 8080
+
+    @Option(help: ArgumentHelp("The sandbox database (default $XDG_DATA_HOME/tms/serve.sqlite).", valueName: "file"))
+    var db: String?
+
+    @Option(help: "The largest request body, in bytes.")
+    var bodyLimit = 1 << 20
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard bodyLimit > 0 else { throw ValidationError("--body-limit must be positive") }
+    }
+
+    func execute() async throws {
+        let sandbox = try Sandbox(path: try DataPaths.database(db, default: "serve.sqlite"))
+        let server = SandboxServer(sandbox: sandbox, host: host, port: port, bodyLimit: bodyLimit) { line in
+            writeAll(2, line + "\n")
+        }
+        try await server.run { host, port in
+            writeAll(1, "listening on http://\(host):\(port)\n")
+        }
+    }
+}
+
+/// `tms keys add|list|revoke`: the API keys of a `tms serve` database.
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Manage the API keys of a tms serve database.",
+        subcommands: [Add.self, List.self, Revoke.self])
+
+    struct Options: ParsableArguments {
+        @Option(help: ArgumentHelp("The sandbox database (default $XDG_DATA_HOME/tms/serve.sqlite).", valueName: "file"))
+        var db: String?
+
+        func sandbox() throws -> Sandbox {
+            try Sandbox(path: try DataPaths.database(db, default: "serve.sqlite"))
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a key; it is printed once, alone on the last line.")
+        @ArgumentParser.Argument(help: "A name for the key, e.g. the student's.") var name: String
+        @OptionGroup var options: Options
+
+        func run() throws {
+            guard let key = try options.sandbox().addKey(name: name) else {
+                throw ValidationError("a key named '\(name)' exists already")
+            }
+            writeAll(1, "key for '\(name)' (shown only now; tms keeps only its hash):\n\(key)\n")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the keys by name (never the keys themselves).")
+        @OptionGroup var options: Options
+
+        func run() throws {
+            for k in try options.sandbox().keys() {
+                writeAll(1, "\(k.name)\t\(k.revoked ? "revoked" : "active")\n")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key: requests with it get 4002.")
+        @ArgumentParser.Argument(help: "The key's name.") var name: String
+        @OptionGroup var options: Options
+
+        func run() throws {
+            guard try options.sandbox().revokeKey(name: name) else {
+                throw ValidationError("no active key named '\(name)'")
+            }
+            writeAll(1, "revoked '\(name)'\n")
+        }
+    }
+}
+
+/// Where tms keeps its data: `$XDG_DATA_HOME/tms`, else `~/.local/share/tms`.
+enum DataPaths {
+    static func database(_ given: String?, default name: String) throws -> String {
+        if let given { return given }
+        let env = Terminal().environment
+        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? ".") + "/.local/share")
+        let dir = base + "/tms"
+        try makeDirectories(dir)
+        return dir + "/" + name
+    }
+
+    static func makeDirectories(_ path: String) throws {
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            if mkdir(current, 0o700) != 0 && errno != EEXIST {
+                throw ValidationError("cannot create \(current): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}
