@@ -1,7 +1,7 @@
 # tms — make run, make test. See README.md.
 PREFIX ?= /usr/local
 SWIFT ?= swift
-APT_PACKAGES = libedit-dev jq time
+APT_PACKAGES = libedit-dev jq time curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup build test run bench install clean
@@ -23,6 +23,7 @@ build: setup
 test: build
 	$(SWIFT) test
 	Tests/cli.sh .build/debug/tms
+	Tests/serve.sh .build/debug/tms
 
 run: build
 	.build/debug/tms examples/tour.tms

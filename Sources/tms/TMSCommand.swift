@@ -1,6 +1,7 @@
 import ArgumentParser
 import TMS
 import TrackingMore
+import TrackingMoreSandbox
 
 #if canImport(Glibc)
 import Glibc
@@ -35,11 +36,14 @@ struct TMSCommand: AsyncParsableCommand {
     @Flag(help: "Never colour the output (NO_COLOR in the environment does the same).")
     var noColor = false
 
+    @Option(help: ArgumentHelp("The built-in sandbox's database: a file, or :memory: (default $XDG_DATA_HOME/tms/sandbox.sqlite).", valueName: "file"))
+    var sandbox: String?
+
     @ArgumentParser.Argument(help: ArgumentHelp("A script file and its arguments.", valueName: "script"))
     var arguments: [String] = []
 
     /// Options that take a value as the next argument.
-    static let valuedOptions: Set<String> = ["-c", "--output"]
+    static let valuedOptions: Set<String> = ["-c", "--output", "--sandbox"]
 
     /// Splits the command line into tms's options and the script with its arguments: the
     /// first word that is not an option (or `--`) starts the script's part.
@@ -71,6 +75,10 @@ struct TMSCommand: AsyncParsableCommand {
 
         let out = OutputBuffer(fd: 1)
         let interpreter = Interpreter(settings: settings, output: out.write)
+        let sandboxPath = sandbox
+        interpreter.connect = {
+            InProcessTransport(sandbox: try Sandbox(path: try DataPaths.database(sandboxPath, default: "sandbox.sqlite")))
+        }
         let report = { (error: TMSError) in
             out.flush()
             writeAll(2, DiagnosticRenderer(color: errorColor).render(error.diagnostics))

@@ -1,3 +1,5 @@
+import TrackingMore
+
 /// A message about the user's input: a parse error, a wrong argument, a runtime failure.
 ///
 /// Diagnostics are values. The parser and checker collect them; the interpreter throws them
@@ -66,6 +68,24 @@ public struct TMSError: Error, Sendable {
 
     public init(_ diagnostic: Diagnostic, exitCode: Int32 = ExitCode.runtime) {
         self.init([diagnostic], exitCode: exitCode)
+    }
+}
+
+extension TMSError {
+    /// An API answer whose meta code is an error: the code, type and message, the endpoint,
+    /// and the exit code SHELL.md gives it (4 for keys, 6 for the server's own failures, 5 else).
+    static func api(_ meta: Meta, _ endpoint: Endpoint, _ request: APIRequest, _ span: Span) -> TMSError {
+        let message = meta.message.hasSuffix(".") ? String(meta.message.dropLast()) : meta.message
+        let d = Diagnostic(
+            code: "API\(meta.code)", message: "\(message.prefix(1).lowercased() + message.dropFirst()) (API \(meta.code))",
+            primary: .init(span, "\(request.method) \(request.path)"))
+        let exit: Int32
+        switch meta.code {
+        case 401, 4001, 4002: exit = ExitCode.configuration
+        case 500, 503: exit = ExitCode.network
+        default: exit = ExitCode.apiRefused
+        }
+        return TMSError(d, exitCode: exit)
     }
 }
 

@@ -33,6 +33,37 @@ public final class Interpreter {
     static let maxCallDepth = 400
     var regexCache: [String: Regex<AnyRegexOutput>] = [:]
 
+    /// Makes the transport API requests go through, when first needed (opening a sandbox
+    /// database or an HTTP client costs time a one-liner on local data should not pay).
+    public var connect: (() throws -> any Transport)?
+    private var connected: (any Transport)?
+
+    /// The transport, connected on first use.
+    func transport(_ span: Span) throws -> any Transport {
+        if let connected { return connected }
+        guard let connect else {
+            throw TMSError(Diagnostic(code: "E0230", message: "no API backend is set up for this interpreter", primary: .init(span)))
+        }
+        let t = try connect()
+        connected = t
+        return t
+    }
+
+    /// Sends one request and returns its data; an answer whose meta is not a success is a
+    /// `TMSError` pointing at `span`.
+    func send(_ request: APIRequest, _ endpoint: Endpoint, _ span: Span) async throws -> Value {
+        let envelope: Envelope
+        do {
+            envelope = try await transport(span).send(request)
+        } catch let e as TMSError {
+            throw e
+        } catch {
+            throw TMSError(Diagnostic(code: "E0231", message: "\(endpoint.title) failed: \(error)", primary: .init(span)), exitCode: ExitCode.network)
+        }
+        guard envelope.meta.isSuccess else { throw TMSError.api(envelope.meta, endpoint, request, span) }
+        return envelope.data
+    }
+
     /// Receives everything a program writes to its output.
     public var output: (String) -> Void
     /// Receives warnings (errors are thrown, not sent here).
