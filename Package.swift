@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "TrackingMoreSandboxTests", dependencies: ["TrackingMoreSandbox"]),
         .testTarget(
             name: "TMSTests",
-            dependencies: ["TMS"],
+            dependencies: ["TMS", "TrackingMoreSandbox"],
             exclude: ["Snapshots"]
         ),
     ],

@@ -1,6 +1,7 @@
 import Testing
 import TMS
 import TrackingMore
+import TrackingMoreSandbox
 
 #if canImport(Glibc)
 import Glibc
@@ -71,7 +72,7 @@ struct ScriptResult {
     var exitCode: Int32
 }
 
-/// Runs a script file as `tms FILE` does, capturing output; trailing blanks of each output
+/// Runs a script file as `tms FILE --sandbox :memory:` does, capturing output; trailing blanks of each output
 /// line are dropped, as annotations cannot hold them.
 func runScript(_ path: String, arguments: [String] = [], settings: Interpreter.Settings = Interpreter.Settings()) async -> ScriptResult {
     await runSource(SourceFile(name: path, bytes: readBytes(path) ?? []), arguments: arguments, settings: settings)
@@ -83,6 +84,8 @@ func runSource(_ source: SourceFile, arguments: [String] = [], settings: Interpr
     }
     let sink = Sink()
     let interpreter = Interpreter(settings: settings, output: { sink.text += $0 })
+    // Each script gets a sandbox of its own, in memory.
+    interpreter.connect = { InProcessTransport(sandbox: try Sandbox(path: ":memory:")) }
     var diagnostics: [Diagnostic] = []
     var code: Int32 = 0
     do {

@@ -117,7 +117,8 @@ public struct Renderer: Sendable {
             out += (0..<shown).map { String(repeating: "-", count: widths[$0]) }.joined(separator: "-+-") + "\n"
         }
         for (row, r) in zip(cells, records) {
-            let numeric = columns.map { r[$0]?.isNumber ?? false }
+            // Numbers line up on the right in a column of numbers; a record's value column mixes kinds.
+            let numeric = columns.map { header && (r[$0]?.isNumber ?? false) }
             let paint = columns.map { c -> String? in c == "status" ? r[c]?.stringValue.flatMap(Renderer.statusColor) : nil }
             line(row, numeric: numeric, paint: paint)
         }
