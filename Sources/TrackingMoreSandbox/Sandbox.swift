@@ -76,6 +76,7 @@ public final class Sandbox: Sendable {
         case .sandboxAdvance: return try advance(call)
         case .sandboxReset: return try reset(call)
         case .sandboxSeed: return try seed(call)
+        case .sandboxClock: return Envelope(.success, ["now": .int(call.now), "iso": .string(UTC.iso(call.now))])
         }
     }
 

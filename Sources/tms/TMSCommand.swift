@@ -74,8 +74,12 @@ struct TMSCommand: AsyncParsableCommand {
         let errorColor = terminal.stderrIsTerminal && !noColor && terminal.environment["NO_COLOR"] == nil
 
         let out = OutputBuffer(fd: 1)
-        let interpreter = Interpreter(settings: settings, output: out.write)
+        let interpreter = Interpreter(settings: settings, output: out.write) { warning in
+            out.flush()
+            writeAll(2, DiagnosticRenderer(color: errorColor).render(warning))
+        }
         let sandboxPath = sandbox
+        interpreter.backendIsSandbox = true
         interpreter.connect = {
             InProcessTransport(sandbox: try Sandbox(path: try DataPaths.database(sandboxPath, default: "sandbox.sqlite")))
         }
@@ -99,6 +103,7 @@ struct TMSCommand: AsyncParsableCommand {
             status = ExitCode.interrupted
         }
         out.flush()
+        if status == 0 && interpreter.hadBulkFailures { throw ArgumentParser.ExitCode(ExitCode.bulkPartial) }
         if status != 0 { throw ArgumentParser.ExitCode(status) }
     }
 

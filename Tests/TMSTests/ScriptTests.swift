@@ -86,6 +86,7 @@ func runSource(_ source: SourceFile, arguments: [String] = [], settings: Interpr
     let interpreter = Interpreter(settings: settings, output: { sink.text += $0 })
     // Each script gets a sandbox of its own, in memory.
     interpreter.connect = { InProcessTransport(sandbox: try Sandbox(path: ":memory:")) }
+    interpreter.backendIsSandbox = true
     var diagnostics: [Diagnostic] = []
     var code: Int32 = 0
     do {

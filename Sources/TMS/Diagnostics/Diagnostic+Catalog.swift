@@ -125,7 +125,7 @@ extension Diagnostic {
     }
 
     static func unknownType(_ span: Span, _ name: String) -> Diagnostic {
-        let types = ParameterType.allCases.filter { ![.block, .expression, .field].contains($0) }.map(\.rawValue)
+        let types = ParameterType.allCases.filter { ![.block, .expression, .field, .time].contains($0) }.map(\.rawValue)
         return Diagnostic(
             code: "E0020", message: "unknown parameter type '\(name)'", primary: Label(span),
             help: "the types are " + types.joined(separator: ", "))

@@ -6,7 +6,7 @@ enum Coercion {
     /// On failure, the wanted type in words ("an int").
     static func word(_ w: String, to type: ParameterType) -> Result<Value, Expected> {
         switch type {
-        case .string, .file, .field: return .success(.string(w))
+        case .string, .file, .field, .time: return .success(.string(w))
         case .duration:
             if let seconds = duration(w) { return .success(.double(seconds)) }
             return .failure(Expected("a duration such as 20s, 500ms, 2m, 1h or 1d"))
@@ -22,7 +22,7 @@ enum Coercion {
     static func value(_ v: Value, to type: ParameterType) -> Result<Value, Expected> {
         switch (type, v) {
         case (.any, _), (.block, _), (.expression, _): return .success(v)
-        case (.string, .string), (.file, .string), (.field, .string): return .success(v)
+        case (.string, .string), (.file, .string), (.field, .string), (.time, .string), (.time, .int): return .success(v)
         case (.string, .int), (.string, .double): return .success(.string(v.compactText))
         case (.int, .int): return .success(v)
         case (.int, .double(let d)) where d.rounded() == d && abs(d) < 9e18: return .success(.int(Int(d)))
@@ -55,6 +55,7 @@ enum Coercion {
         case .list: return "a list"
         case .record: return "a record"
         case .file: return "a file name"
+        case .time: return "a time: unix seconds, a date like 2024-05-01, or an age like 7d"
         case .any: return "a value"
         case .block: return "a block { ... }"
         case .expression: return "an expression"

@@ -104,3 +104,8 @@ func writeFileAtomically(_ path: String, _ bytes: [UInt8], span: Span) throws {
         throw TMSError(.fileError(span, "cannot write '\(path)': \(reason)"))
     }
 }
+
+/// The real time, in unix seconds.
+func realTime() -> Int {
+    Int(time(nil))
+}

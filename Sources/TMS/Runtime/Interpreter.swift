@@ -33,6 +33,13 @@ public final class Interpreter {
     static let maxCallDepth = 400
     var regexCache: [String: Regex<AnyRegexOutput>] = [:]
 
+    /// Whether the backend is a sandbox, whose clock relative times (`7d`) count back from.
+    public var backendIsSandbox = false
+    /// Set when a bulk operation finished with some items failed (exit code 7).
+    public private(set) var hadBulkFailures = false
+    /// The editable fields of trackings as last read, so `put` sends only what changed.
+    var lastRead: [String: Record] = [:]
+
     /// Makes the transport API requests go through, when first needed (opening a sandbox
     /// database or an HTTP client costs time a one-liner on local data should not pay).
     public var connect: (() throws -> any Transport)?
@@ -64,13 +71,53 @@ public final class Interpreter {
         return envelope.data
     }
 
+    /// Remembers the editable fields of trackings an answer holds (for `put`).
+    func remember(_ value: Value) {
+        switch value {
+        case .list(let items): for i in items { remember(i) }
+        case .record(let r):
+            guard let c = r["carrier_code"]?.stringValue, let n = r["tracking_number"]?.stringValue else { return }
+            if lastRead.count > 10_000 { lastRead.removeAll() }
+            var fields = Record()
+            for f in Catalog.editableFields { fields[f.name] = r[f.name] ?? .null }
+            lastRead[c + "|" + n] = fields
+        default: break
+        }
+    }
+
+    /// After a bulk call: the items the API refused are written to `failed-TIME.jsonl` (to be
+    /// fed back in), a one-line warning says so, and the run ends with exit code 7.
+    func reportFailures(_ report: Record, items: [Value], _ call: VerbInvocation) throws {
+        var failed: [(String, String)] = []
+        for e in report["errors"]?.listValue ?? [] {
+            failed.append((e["carrier_code"]?.description ?? "", e["tracking_number"]?.description ?? ""))
+        }
+        for t in report["trackings"]?.listValue ?? [] {
+            let item = t["meta"] ?? t
+            if let code = item["code"]?.intValue, code != 200, code != 201 {
+                failed.append((item["carrier_code"]?.description ?? "", item["tracking_number"]?.description ?? ""))
+            }
+        }
+        guard !failed.isEmpty else { return }
+        hadBulkFailures = true
+        let keys = Set(failed.map { $0.0 + "|" + $0.1 })
+        let inputs = items.filter { keys.contains(($0["carrier_code"]?.description ?? "") + "|" + ($0["tracking_number"]?.description ?? "")) }
+        var note = ""
+        if settings.fileAccess {
+            let name = "failed-\(realTime()).jsonl"
+            try writeFileAtomically(name, Array(inputs.map { $0.compactText + "\n" }.joined().utf8), span: call.span)
+            note = "; they are in \(name), to feed back in with: open \(name) | \(call.name)"
+        }
+        warning(Diagnostic(.warning, code: "W0001", message: "\(failed.count) of \(items.count) items failed\(note)", primary: .init(call.span)))
+    }
+
     /// Receives everything a program writes to its output.
     public var output: (String) -> Void
     /// Receives warnings (errors are thrown, not sent here).
     public var warning: (Diagnostic) -> Void
 
     public init(
-        settings: Settings = Settings(), verbs: [Verb] = BuiltinVerbs.all,
+        settings: Settings = Settings(), verbs: [Verb] = BuiltinVerbs.all + APIVerbs.all,
         output: @escaping (String) -> Void = { print($0, terminator: "") },
         warning: @escaping (Diagnostic) -> Void = { _ in }
     ) {

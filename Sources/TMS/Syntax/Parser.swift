@@ -410,7 +410,7 @@ public struct Parser {
                 typeName = parts.count > 1 ? String(parts[1]) : ""
             }
             guard isName(raw), !Parser.keywords.contains(raw) else { throw report(.badName(span(t), raw, what: "a parameter name")) }
-            guard let type = ParameterType(rawValue: typeName), ![.block, .expression, .field].contains(type) else {
+            guard let type = ParameterType(rawValue: typeName), ![.block, .expression, .field, .time].contains(type) else {
                 throw report(.unknownType(span(from: declStart), typeName))
             }
             var defaultValue: Expression?

@@ -4,6 +4,8 @@ import TrackingMore
 /// expression) and how a bare word is read (as text, a number, a duration).
 public enum ParameterType: String, Sendable, CaseIterable {
     case string, int, float, number, bool, duration, field, any, list, record, file
+    /// A moment: unix seconds, an ISO date (`2024-05-01`), or a time ago (`7d`, `12h`).
+    case time
     /// `{ statements }`, run by the verb (e.g. `each`).
     case block
     /// One expression, evaluated by the verb per item with `$it` (e.g. `where`).
@@ -53,6 +55,8 @@ public struct Signature: Sendable {
     public var output: String
     public var summary: String
     public var examples: [(code: String, comment: String)]
+    /// The API endpoints the verb calls (`POST /trackings/post`), for help and explain.
+    public var endpoints: [String] = []
 
     public init(
         _ name: String, aliases: [String] = [], category: Category, positional: [Parameter] = [],

@@ -194,6 +194,10 @@ public enum Catalog {
             body: .object([Field("count", .int, required: true, limit: 10_000, "how many trackings to create")]),
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
             summary: "create realistic trackings across carriers and statuses", example: "sandbox seed 50"),
+        Endpoint(
+            id: .sandboxClock, method: .get, path: "/sandbox/clock", pathParameters: [], query: [], body: .none,
+            writes: false, rateClass: .none, verb: "sandbox", aliases: [],
+            summary: "the sandbox's clock, which relative times (7d) count back from", example: "list created_at_min=7d"),
     ]
 
     private static let byID: [Endpoint.ID: Endpoint] = Dictionary(uniqueKeysWithValues: endpoints.map { ($0.id, $0) })

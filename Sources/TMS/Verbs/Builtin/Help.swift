@@ -23,6 +23,7 @@ extension BuiltinVerbs {
 public enum Help {
     public static func text(for s: Signature) -> String {
         var out = "\(s.name): \(s.summary)\n\nUsage:\n  \(s.usage)\n"
+        if !s.endpoints.isEmpty { out += "\nCalls:\n" + s.endpoints.map { "  " + $0 + "\n" }.joined() }
         if !s.aliases.isEmpty { out += "\nAlso called: " + s.aliases.joined(separator: ", ") + "\n" }
         let params = s.positional + s.keywords
         if !params.isEmpty {

@@ -1,0 +1,82 @@
+import TrackingMore
+
+extension APIVerbs {
+    static let userinfo = Verb(signature(.userinfo, output: "record: email, regtime, phone, money, track_number (quota left)")) { call in
+        let (request, endpoint) = request(.userinfo)
+        return .value(try await call.interpreter.send(request, endpoint, call.span))
+    }
+
+    static let statusnumber = Verb(signature(.statusnumber, output: "record: a count per status")) { call in
+        var query: [(String, String)] = []
+        for (name, value, span) in call.keywordValues {
+            query.append((name, String(try await call.interpreter.unixTime(value, span))))
+        }
+        let (request, endpoint) = request(.statusnumber, query: query)
+        return .value(try await call.interpreter.send(request, endpoint, call.span))
+    }
+
+    static let carriers = Verb(
+        signature(
+            .carriers, keywords: [.optional("search", .string, help: "only carriers whose code or name contains this")],
+            output: "stream of carriers", summary: "every carrier TrackingMore knows, with its code")
+    ) { call in
+        let (request, endpoint) = request(.carriers)
+        let all = try await call.interpreter.send(request, endpoint, call.span).listValue ?? []
+        guard let search = call.string("search")?.lowercased() else { return .value(.list(all)) }
+        return .value(.list(all.filter { c in
+            [c["code"], c["name"]].contains { $0?.stringValue?.lowercased().contains(search) == true }
+        }))
+    }
+
+    static let detect = Verb(signature(.detect, positional: [numberParameter], output: "list of candidate carriers, best first")) { call in
+        let (request, endpoint) = request(.detect, body: ["tracking_number": .string(call.string("number") ?? "")])
+        return .value(try await call.interpreter.send(request, endpoint, call.span))
+    }
+
+    static let remote = Verb(
+        signature(
+            .remote, positional: [Parameter("country", .string, required: false, help: "country code or name"),
+                                  Parameter("postcode", .string, required: false, help: "postal code, or city")],
+            keywords: [.optional("company", .string, help: "carrier name, e.g. DHL")],
+            input: "nothing, or records with country, postcode, company", output: "record: submitted, remote, other")
+    ) { call in
+        var items: [Value] = []
+        if let country = call.string("country") {
+            guard let postcode = call.string("postcode") else {
+                throw TMSError(.missingArgument(call.span, verb: "remote", parameter: "POSTCODE", usage: "remote COUNTRY POSTCODE [company=...]"))
+            }
+            var r: Record = ["country": .string(country), "postcode": .string(postcode)]
+            if let company = call.string("company") { r["company"] = .string(company) }
+            items = [.record(r)]
+        } else {
+            guard call.input != nil else { throw noTarget(call) }
+            items = try await call.inputStream().collect()
+        }
+        return .value(try await bulk(.remote, items, call))
+    }
+
+    static let costtime = Verb(
+        signature(
+            .costtime, positional: [carrierParameter, Parameter("from", .string, help: "origin country, 2 letters"), Parameter("to", .string, help: "destination country, 2 letters")],
+            output: "record: total, delivered, and the share delivered within 0-7 (range1), 7-15 (range3), 16-30 (range4), 31-60 days (range5)")
+    ) { call in
+        let item: Value = [
+            "carrier_code": .string(call.string("carrier") ?? ""), "original": .string(call.string("from") ?? ""),
+            "destination": .string(call.string("to") ?? ""),
+        ]
+        let (request, endpoint) = request(.costtime, body: [item])
+        let data = try await call.interpreter.send(request, endpoint, call.span)
+        return .value(data.listValue?.first ?? data)
+    }
+
+    static let aircargo = Verb(
+        signature(
+            .aircargo, positional: [Parameter("awb", .string, rest: true, help: "air waybill numbers, e.g. 172-12345675")],
+            keywords: [.optional("lang", .string, help: "language, 2 letters")], output: "a record per air waybill")
+    ) { call in
+        var body: Record = ["track_number": .list(call.values("awb"))]
+        if let lang = call.string("lang") { body["lang"] = .string(lang) }
+        let (request, endpoint) = request(.aircargo, body: .record(body))
+        return .value(try await call.interpreter.send(request, endpoint, call.span))
+    }
+}

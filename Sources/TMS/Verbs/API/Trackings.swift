@@ -1,0 +1,219 @@
+import TrackingMore
+
+extension APIVerbs {
+    static let optionalCarrier = Parameter("carrier", .string, required: false, help: "the carrier code, e.g. ups; without it, the trackings come as input")
+    static let optionalNumber = Parameter("number", .string, required: false, help: "the tracking number")
+
+    /// CARRIER NUMBER given as arguments, or nil when the verb works on its input.
+    static func target(_ call: VerbInvocation) throws -> (carrier: String, number: String)? {
+        guard let carrier = call.string("carrier") else { return nil }
+        guard let number = call.string("number") else {
+            throw TMSError(.missingArgument(call.span, verb: call.name, parameter: "NUMBER", usage: call.interpreter.registry.lookup(call.name)?.signature.usage ?? ""))
+        }
+        return (carrier, number)
+    }
+
+    static func noTarget(_ call: VerbInvocation) -> TMSError {
+        TMSError(.missingArgument(call.span, verb: call.name, parameter: "CARRIER NUMBER, or trackings as input", usage: call.interpreter.registry.lookup(call.name)?.signature.usage ?? ""))
+    }
+
+    static let create = Verb(
+        signature(
+            .create, also: [.batch], positional: [optionalCarrier, optionalNumber], input: "nothing, or records to create in bulk",
+            output: "tracking, or the batch report",
+            summary: "create a tracking; with records as input, create them all (in batches of 40)",
+            examples: [("open orders.csv | create", "one /trackings/batch call per 40 rows")])
+    ) { call in
+        if let (carrier, number) = try target(call) {
+            var body = try await fields(call)
+            body["tracking_number"] = .string(number)
+            body["carrier_code"] = .string(carrier)
+            let (request, endpoint) = request(.create, body: .record(Record(uniqueKeys: ["tracking_number", "carrier_code"], values: [.string(number), .string(carrier)]).merging(body)))
+            let tracking = try await call.interpreter.send(request, endpoint, call.span)
+            call.interpreter.remember(tracking)
+            return .value(tracking)
+        }
+        guard call.input != nil else { throw noTarget(call) }
+        return .value(try await createMany(call))
+    }
+
+    static let batch = Verb(
+        signature(.batch, input: "records (tracking_number, carrier_code and any create field)", output: "the batch report",
+            summary: "create trackings from records, 40 per call; the reports are summed")
+    ) { call in
+        .value(try await createMany(call))
+    }
+
+    static func createMany(_ call: VerbInvocation) async throws -> Value {
+        let extra = try await fields(call)
+        var items: [Value] = []
+        let stream = try call.inputStream()
+        while let item = try await stream.next() {
+            guard case .record(var r) = item else {
+                throw TMSError(.needsInput(call.span, verb: call.name, expected: "records", found: item.summary))
+            }
+            for (k, v) in extra.pairs { r[k] = v }
+            items.append(.record(r))
+        }
+        guard !items.isEmpty else { return ["submitted": 0, "added": 0, "trackings": [], "errors": []] }
+        return try await bulk(.batch, items, call)
+    }
+
+    static let get = Verb(
+        signature(.get, positional: [optionalCarrier, optionalNumber], input: "nothing, or trackings to read again", output: "tracking")
+    ) { call in
+        func read(_ carrier: String, _ number: String) async throws -> Value {
+            let (request, endpoint) = request(.get, path: ["carrier_code": carrier, "tracking_number": number])
+            let tracking = try await call.interpreter.send(request, endpoint, call.span)
+            call.interpreter.remember(tracking)
+            return tracking
+        }
+        if let (carrier, number) = try target(call) { return .value(try await read(carrier, number)) }
+        guard let input = call.input else { throw noTarget(call) }
+        return try await input.mapEach { item in
+            let (carrier, number) = try identify(item, call)
+            return try await read(carrier, number)
+        }
+    }
+
+    static let put = Verb(
+        signature(
+            .put, keywords: Catalog.editableFields.map { Parameter.optional($0.name, parameterType($0.kind), help: $0.help) },
+            input: "trackings", output: "tracking",
+            summary: "send the editable fields changed since the tracking was read (and any given here)")
+    ) { call in
+        guard let input = call.input else { throw noTarget(call) }
+        let given = call.keywordValues
+        return try await input.mapEach { item in
+            let (carrier, number) = try identify(item, call)
+            guard case .record(let record) = item else { return item }
+            var body = Record()
+            for f in Catalog.editableFields {
+                guard let now = record[f.name] else { continue }
+                if let before = call.interpreter.lastRead[carrier + "|" + number] {
+                    guard now != (before[f.name] ?? .null) else { continue }
+                } else {
+                    // Not read in this session: its non-null fields are sent, but a status
+                    // read elsewhere is the carrier's word (transit), not a change.
+                    guard !now.isNull, f.name != "status" else { continue }
+                }
+                body[f.name] = try await apiValue(f.name, now, call.span, call)
+            }
+            for (name, value, span) in given { body[name] = try await apiValue(name, value, span, call) }
+            let (request, endpoint) = request(.put, path: ["carrier_code": carrier, "tracking_number": number], body: .record(body))
+            let tracking = try await call.interpreter.send(request, endpoint, call.span)
+            call.interpreter.remember(tracking)
+            return tracking
+        }
+    }
+
+    static let delete = Verb(
+        signature(
+            .delete, also: [.deleteMany], positional: [optionalCarrier, optionalNumber], input: "nothing, or trackings to delete",
+            output: "[] for one; the API's report for many", summary: "delete a tracking; with trackings as input, all of them (40 per call)")
+    ) { call in
+        if let (carrier, number) = try target(call) {
+            let (request, endpoint) = request(.delete, path: ["carrier_code": carrier, "tracking_number": number])
+            return .value(try await call.interpreter.send(request, endpoint, call.span))
+        }
+        let items = try await identities(call)
+        return .value(items.isEmpty ? ["submitted": 0, "delete": 0, "trackings": []] : try await bulk(.deleteMany, items, call))
+    }
+
+    static let updatemore = Verb(
+        signature(
+            .updatemore, keywords: Catalog.editableFields.filter { $0.name != "customer_phone" }.map { Parameter.optional($0.name, parameterType($0.kind), help: $0.help) },
+            input: "trackings with the fields to change", output: "the API's report",
+            summary: "change many trackings (40 per call): each record's editable fields, and any given here")
+    ) { call in
+        let given = call.keywordValues
+        var items: [Value] = []
+        let stream = try call.inputStream()
+        while let item = try await stream.next() {
+            let (carrier, number) = try identify(item, call)
+            var r: Record = ["tracking_number": .string(number), "carrier_code": .string(carrier)]
+            let before = call.interpreter.lastRead[carrier + "|" + number]
+            for f in Catalog.editableFields where f.name != "customer_phone" {
+                guard let now = item[f.name], let before, now != (before[f.name] ?? .null) else { continue }
+                r[f.name] = try await apiValue(f.name, now, call.span, call)
+            }
+            for (name, value, span) in given { r[name] = try await apiValue(name, value, span, call) }
+            items.append(.record(r))
+        }
+        return .value(items.isEmpty ? ["submitted": 0] : try await bulk(.updatemore, items, call))
+    }
+
+    static let notupdate = Verb(
+        signature(.notupdate, positional: [optionalCarrier, optionalNumber], input: "nothing, or trackings", output: "the API's report")
+    ) { call in
+        let items: [Value]
+        if let (carrier, number) = try target(call) {
+            items = [["tracking_number": .string(number), "carrier_code": .string(carrier)]]
+        } else {
+            items = try await identities(call)
+        }
+        return .value(items.isEmpty ? ["submitted": 0, "change": 0, "trackings": []] : try await bulk(.notupdate, items, call))
+    }
+
+    /// `{tracking_number, carrier_code}` of every input tracking.
+    static func identities(_ call: VerbInvocation) async throws -> [Value] {
+        guard call.input != nil else { throw noTarget(call) }
+        var items: [Value] = []
+        let stream = try call.inputStream()
+        while let item = try await stream.next() {
+            let (carrier, number) = try identify(item, call)
+            items.append(["tracking_number": .string(number), "carrier_code": .string(carrier)])
+        }
+        return items
+    }
+
+    static let realtime = Verb(
+        signature(.realtime, positional: [carrierParameter, numberParameter], output: "tracking")
+    ) { call in
+        var body = try await fields(call)
+        body["tracking_number"] = .string(call.string("number") ?? "")
+        body["carrier_code"] = .string(call.string("carrier") ?? "")
+        let (request, endpoint) = request(.realtime, body: .record(body))
+        let data = try await call.interpreter.send(request, endpoint, call.span)
+        return .value(data["items"]?.listValue?.first ?? data)
+    }
+
+    static let recarrier = Verb(
+        signature(
+            .updateCarrier,
+            positional: [Parameter("carrier_or_new", .string, help: "the new carrier (with trackings as input), or the current one"),
+                         optionalNumber, Parameter("new_carrier", .string, required: false, help: "the new carrier code")],
+            keywords: [], input: "nothing, or trackings", output: "tracking with the new carrier",
+            summary: "move a tracking to another carrier: recarrier NEW with trackings as input, or recarrier CARRIER NUMBER NEW")
+    ) { call in
+        func move(_ carrier: String, _ number: String, _ new: String) async throws -> Value {
+            let (request, endpoint) = request(.updateCarrier, body: ["tracking_number": .string(number), "carrier_code": .string(carrier), "update_carrier_code": .string(new)])
+            _ = try await call.interpreter.send(request, endpoint, call.span)
+            let (read, getEndpoint) = APIVerbs.request(.get, path: ["carrier_code": new, "tracking_number": number])
+            let tracking = try await call.interpreter.send(read, getEndpoint, call.span)
+            call.interpreter.remember(tracking)
+            return tracking
+        }
+        let first = call.string("carrier_or_new") ?? ""
+        if let number = call.string("number") {
+            guard let new = call.string("new_carrier") else {
+                throw TMSError(.missingArgument(call.span, verb: call.name, parameter: "NEW_CARRIER", usage: "recarrier CARRIER NUMBER NEW_CARRIER"))
+            }
+            return .value(try await move(first, number, new))
+        }
+        guard let input = call.input else { throw noTarget(call) }
+        return try await input.mapEach { item in
+            let (carrier, number) = try identify(item, call)
+            return try await move(carrier, number, first)
+        }
+    }
+}
+
+extension Record {
+    /// This record with the other's fields added or replaced.
+    func merging(_ other: Record) -> Record {
+        var r = self
+        for (k, v) in other.pairs { r[k] = v }
+        return r
+    }
+}
