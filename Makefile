@@ -24,6 +24,7 @@ test: build
 	$(SWIFT) test
 	Tests/cli.sh .build/debug/tms
 	Tests/serve.sh .build/debug/tms
+	python3 Tests/openapi.py .build/debug/tms
 
 run: build
 	.build/debug/tms examples/tour.tms

@@ -8,7 +8,7 @@ extension Sandbox {
                 "type": .string(c.kind.rawValue), "picture": .string("//s.trackingmore.com/images/icons/express/\(c.code).png"),
             ]
         }
-        // The real answer's meta has only a code.
+        // The real answer's meta has only a code; the usual three fields read the same to clients.
         return Envelope(meta: Meta(code: 200, type: "Success", message: "Success"), data: .list(list))
     }
 

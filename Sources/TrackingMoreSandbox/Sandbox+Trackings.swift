@@ -90,7 +90,6 @@ extension Sandbox {
                     continue
                 }
                 t.fields[name] = .string(try call.string(item, name) ?? "")
-                if name == "order_id" { t.fields["order_id"] = .string(try call.string(item, name) ?? "") }
             }
         }
         return refreshed(t, now: call.now)
@@ -321,7 +320,7 @@ extension Sandbox {
         let r = route(t)
         let elapsed = (t.frozenAt ?? now) - t.createdAt
         let happened = r.events(after: elapsed)
-        let (simulated, sub) = r.status(after: elapsed)
+        let sub = r.status(after: elapsed).1
         let carrier = Carriers.carrier(code: t.carrierCode)
         var record: Record = [
             "id": .string(t.id), "tracking_number": .string(t.trackingNumber), "carrier_code": .string(t.carrierCode),
@@ -332,7 +331,7 @@ extension Sandbox {
             record[n] = t.fields[n] ?? .null
         }
         record["archived"] = .bool(t.archived)
-        record["track_update"] = .bool(t.tracked && ![.delivered, .expired].contains(simulated))
+        record["track_update"] = .bool(t.tracked && t.status != "delivered" && t.status != "expired")
         record["original_country"] = .string(Countries.name(r.originCountry))
         record["destination_country"] = .string(Countries.name(r.destinationCountry))
         let first = happened.first.map { t.createdAt + $0.offset }

@@ -1,5 +1,9 @@
 import TrackingMore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A faithful emulator of the TrackingMore v2 API.
 ///
 /// It receives exactly what HTTP would carry (method, path, query, body bytes) and answers
@@ -76,7 +80,7 @@ public final class Sandbox: Sendable {
         case .sandboxAdvance: return try advance(call)
         case .sandboxReset: return try reset(call)
         case .sandboxSeed: return try seed(call)
-        case .sandboxClock: return Envelope(.success, ["now": .int(call.now), "iso": .string(UTC.iso(call.now))])
+        case .sandboxClock: return Envelope(.success, ["now": .string(UTC.iso(call.now)), "unix": .int(call.now)])
         }
     }
 
@@ -88,7 +92,7 @@ public final class Sandbox: Sendable {
         var rng = SystemRandomNumberGenerator()
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         let key = "tms_" + String((0..<36).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
-        return try store.addKey(name: name, hash: KeyHash.of(key), at: Choices.epoch) ? key : nil
+        return try store.addKey(name: name, hash: KeyHash.of(key), at: Int(time(nil))) ? key : nil
     }
 
     public func keys() throws -> [StoredKey] { try store.keys() }

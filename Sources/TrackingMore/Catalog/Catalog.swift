@@ -213,6 +213,14 @@ public enum Catalog {
         for e in endpoints where e.method.rawValue == method {
             if let values = e.match(path) { return (e, values) }
         }
+        // GET /trackings/{carrier_code}/{tracking_number}/{lang}: the same read, in a language.
+        if method == "GET", let slash = path.lastIndex(of: "/"), path[path.index(after: slash)...].count == 2 {
+            let get = endpoint(.get)
+            if var values = get.match(String(path[..<slash])) {
+                values["lang"] = String(path[path.index(after: slash)...])
+                return (get, values)
+            }
+        }
         return nil
     }
 

@@ -157,7 +157,7 @@ extension Interpreter {
         if backendIsSandbox {
             let endpoint = Catalog.endpoint(.sandboxClock)
             let data = try await send(APIRequest(method: "GET", path: endpoint.path), endpoint, span)
-            if let now = data["now"]?.intValue { return now }
+            if let now = data["unix"]?.intValue { return now }
         }
         return realTime()
     }
