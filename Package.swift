@@ -13,9 +13,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        .target(name: "TrackingMore"),
+        .target(
+            name: "TrackingMore",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .target(
             name: "TrackingMoreSandbox",
             dependencies: ["TrackingMore", .product(name: "GRDB", package: "GRDB.swift")]
@@ -32,7 +36,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TrackingMoreTests", dependencies: ["TrackingMore"]),
+        .testTarget(
+            name: "TrackingMoreTests",
+            dependencies: ["TrackingMore", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .testTarget(name: "TrackingMoreSandboxTests", dependencies: ["TrackingMoreSandbox"]),
         .testTarget(
             name: "TMSTests",

@@ -39,11 +39,45 @@ struct TMSCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The built-in sandbox's database: a file, or :memory: (default $XDG_DATA_HOME/tms/sandbox.sqlite).", valueName: "file"))
     var sandbox: String?
 
+    @Flag(help: "Use the live API (https://api.trackingmore.com/v2) with the key from TRACKINGMORE_API_KEY or --api-key-stdin.")
+    var live = false
+
+    @Option(help: ArgumentHelp("Any server that speaks the v2 API, e.g. a classroom's tms serve: http://HOST:PORT/v2.", valueName: "url"))
+    var endpoint: String?
+
+    @Flag(help: "Read the API key from the first line of stdin.")
+    var apiKeyStdin = false
+
+    @Option(help: ArgumentHelp(visibility: .hidden))
+    var apiKey: String?
+
+    @Option(help: ArgumentHelp("Requests per second (the live API allows 1; the sandbox and tms serve are unlimited unless this is given).", valueName: "n"))
+    var rate: Double?
+
+    @Flag(help: "Send no write: print each write request instead (reads still run).")
+    var dryRun = false
+
+    @Flag(help: "Refuse every write request.")
+    var readOnly = false
+
+    @Flag(help: "Print every API exchange on stderr.")
+    var trace = false
+
+    func validate() throws {
+        if apiKey != nil {
+            throw ValidationError("a key on the command line is refused: it would show in the process list and in shell history; use TRACKINGMORE_API_KEY or --api-key-stdin")
+        }
+        if live && endpoint != nil { throw ValidationError("--live and --endpoint each choose the backend: give one") }
+        if (live || endpoint != nil) && sandbox != nil { throw ValidationError("--sandbox chooses the built-in sandbox: not with --live or --endpoint") }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive number of requests per second") }
+        if dryRun && readOnly { throw ValidationError("--dry-run and --read-only: give one") }
+    }
+
     @ArgumentParser.Argument(help: ArgumentHelp("A script file and its arguments.", valueName: "script"))
     var arguments: [String] = []
 
     /// Options that take a value as the next argument.
-    static let valuedOptions: Set<String> = ["-c", "--output", "--sandbox"]
+    static let valuedOptions: Set<String> = ["-c", "--output", "--sandbox", "--endpoint", "--rate", "--api-key"]
 
     /// Splits the command line into tms's options and the script with its arguments: the
     /// first word that is not an option (or `--`) starts the script's part.
@@ -78,11 +112,6 @@ struct TMSCommand: AsyncParsableCommand {
             out.flush()
             writeAll(2, DiagnosticRenderer(color: errorColor).render(warning))
         }
-        let sandboxPath = sandbox
-        interpreter.backendIsSandbox = true
-        interpreter.connect = {
-            InProcessTransport(sandbox: try Sandbox(path: try DataPaths.database(sandboxPath, default: "sandbox.sqlite")))
-        }
         let report = { (error: TMSError) in
             out.flush()
             writeAll(2, DiagnosticRenderer(color: errorColor).render(error.diagnostics))
@@ -107,7 +136,57 @@ struct TMSCommand: AsyncParsableCommand {
         if status != 0 { throw ArgumentParser.ExitCode(status) }
     }
 
+    /// Chooses the backend: the built-in sandbox, a server that speaks v2, or the live API,
+    /// wrapped in the write guard. Nothing is opened until the first request.
+    func connect(_ interpreter: Interpreter, terminal: Terminal) throws {
+        let mode: GuardedTransport.Mode = dryRun ? .dryRun : readOnly ? .readOnly : .send
+        let describe: @Sendable (APIRequest, Endpoint) -> Void = { request, endpoint in
+            let body = request.body.map { " " + String(decoding: $0, as: UTF8.self) } ?? ""
+            writeAll(2, "dry run: not sent: \(request.method) \(request.path)\(request.queryString)\(body)\n")
+        }
+        let log: @Sendable (String) -> Void = { line in writeAll(2, line + "\n") }
+        interpreter.log = { line in writeAll(2, line + "\n") }
+        interpreter.trace = trace
+        guard live || endpoint != nil else {
+            let path = sandbox
+            interpreter.backendIsSandbox = true
+            interpreter.connect = {
+                GuardedTransport(
+                    InProcessTransport(sandbox: try Sandbox(path: try DataPaths.database(path, default: "sandbox.sqlite"))),
+                    mode: mode, described: describe)
+            }
+            return
+        }
+        var key = terminal.environment["TRACKINGMORE_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        if apiKeyStdin {
+            let line = String(decoding: try readAll(0), as: UTF8.self).split(separator: "\n").first.map(String.init)
+            key = line.map { String($0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed()) }
+        }
+        let baseURL = endpoint ?? Catalog.liveBaseURL
+        if live, key == nil {
+            throw TMSError(Diagnostic(code: "E0240", message: "--live needs an API key",
+                help: "set TRACKINGMORE_API_KEY, or give it on stdin with --api-key-stdin"), exitCode: ExitCode.configuration)
+        }
+        var rates: [Endpoint.RateClass: Double] = live ? RateLimiter.liveRates : [:]
+        if let rate {
+            rates[.general] = rate
+            rates[.realtime] = rate * 3
+        }
+        let quiet: @Sendable (String) -> Void = { _ in }
+        let waiting = terminal.stderrIsTerminal ? log : quiet
+        let apiKey = key
+        let shareKey = key ?? ""
+        interpreter.connect = {
+            GuardedTransport(
+                HTTPTransport(
+                    baseURL: baseURL, apiKey: apiKey,
+                    limiter: rates.isEmpty ? nil : RateLimiter.shared(baseURL: baseURL, apiKey: shareKey, rates: rates), onWait: waiting),
+                mode: mode, described: describe)
+        }
+    }
+
     func runMain(_ interpreter: Interpreter, terminal: Terminal) async throws -> Int32 {
+        try connect(interpreter, terminal: terminal)
         if let command {
             guard arguments.isEmpty else {
                 throw TMSError(Diagnostic(code: "E0216", message: "-c runs one line; '\(arguments[0])' cannot follow it",

@@ -56,16 +56,33 @@ public final class Interpreter {
         return t
     }
 
+    /// Prints every exchange (method, path, meta code, time) through `log` while on.
+    public var trace = false
+    /// Receives trace lines and notes about waiting (stderr for the command line).
+    public var log: (String) -> Void = { _ in }
+
     /// Sends one request and returns its data; an answer whose meta is not a success is a
     /// `TMSError` pointing at `span`.
     func send(_ request: APIRequest, _ endpoint: Endpoint, _ span: Span) async throws -> Value {
+        try Task.checkCancellation()
         let envelope: Envelope
+        let started = ContinuousClock.now
         do {
             envelope = try await transport(span).send(request)
         } catch let e as TMSError {
             throw e
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch TransportError.writeRefused(let what, let reason) {
+            throw TMSError(Diagnostic(code: "E0233", message: "\(what) was not sent: \(reason)", primary: .init(span, "this writes")))
         } catch {
+            if trace { log("trace: \(request.method) \(request.path) failed: \(error)") }
             throw TMSError(Diagnostic(code: "E0231", message: "\(endpoint.title) failed: \(error)", primary: .init(span)), exitCode: ExitCode.network)
+        }
+        if trace {
+            let ms = (ContinuousClock.now - started).components
+            let elapsed = ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000
+            log("trace: \(request.method) \(request.path)\(request.queryString) -> meta \(envelope.meta.code) \(envelope.meta.type) (\(elapsed) ms)")
         }
         guard envelope.meta.isSuccess else { throw TMSError.api(envelope.meta, endpoint, request, span) }
         return envelope.data

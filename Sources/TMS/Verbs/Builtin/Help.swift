@@ -11,6 +11,7 @@ extension BuiltinVerbs {
         guard let topic = call.string("topic"), topic != "verbs" else {
             return .value(.string(Help.overview(registry)))
         }
+        if topic == "api" { return .value(.string(Help.apiTable(registry))) } // TEMP-REFERENCE
         if let verb = registry.lookup(topic) { return .value(.string(Help.text(for: verb.signature))) }
         if let d = call.interpreter.definitions[topic] {
             return .value(.string("\(d.name) " + d.parameters.map { $0.name.uppercased() }.joined(separator: " ") + "\n\nA def from \(d.span.file.name).\n"))

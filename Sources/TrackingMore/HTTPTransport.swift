@@ -1,0 +1,264 @@
+import AsyncHTTPClient
+import Synchronization
+import NIOCore
+import NIOHTTP1
+
+/// Sends API requests over HTTP with AsyncHTTPClient: to the live API, or to any server that
+/// speaks v2 (a `tms serve`).
+///
+/// Errors are read from `meta.code` even when HTTP says 200. Requests are retried with
+/// exponential backoff and jitter after network errors, 429, 5xx and meta 429/500/503 — only
+/// those safe to repeat (see `RetryPolicy`) — and paced by a `RateLimiter` when one is given.
+public struct HTTPTransport: Transport {
+    /// E.g. `https://api.trackingmore.com/v2`, without a trailing slash.
+    public let baseURL: String
+    let apiKey: String?
+    let retry: RetryPolicy
+    let limiter: RateLimiter?
+    /// Told when tms waits (rate limit, backoff), to show on a terminal: "waiting 14 s: rate limit".
+    let onWait: @Sendable (String) -> Void
+
+    public static let connectTimeout = TimeAmount.seconds(10)
+    public static let requestTimeout = TimeAmount.seconds(90)
+
+    public init(
+        baseURL: String, apiKey: String?, retry: RetryPolicy = RetryPolicy(), limiter: RateLimiter? = nil,
+        onWait: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.apiKey = apiKey
+        self.retry = retry
+        self.limiter = limiter
+        self.onWait = onWait
+    }
+
+    /// The client of every transport: one connection pool per process, as AsyncHTTPClient advises.
+    static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: HTTPClient.Configuration(timeout: .init(connect: connectTimeout, read: requestTimeout)))
+
+    public func send(_ request: APIRequest) async throws -> Envelope {
+        let endpoint = Catalog.route(request.method, request.path)?.0
+        var attempt = 0
+        while true {
+            attempt += 1
+            if let limiter, let endpoint {
+                let waited = try await limiter.acquire(endpoint.rateClass)
+                if waited >= .seconds(1) { onWait("waited \(seconds(waited)): rate limit") }
+            }
+            let outcome: Outcome
+            do {
+                outcome = .answer(try await once(request))
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                outcome = .failure(error)
+            }
+            switch retry.decide(outcome, endpoint: endpoint, attempt: attempt) {
+            case .done:
+                switch outcome {
+                case .answer(let envelope):
+                    // A create retried after a lost answer that now says "exists" was created by us.
+                    if attempt > 1, envelope.meta.code == MetaCode.trackingExists.rawValue, endpoint?.id == .create,
+                        let body = request.body.flatMap({ try? JSON.parse($0) }),
+                        let carrier = body["carrier_code"]?.stringValue, let number = body["tracking_number"]?.stringValue
+                    {
+                        let get = Catalog.endpoint(.get)
+                        return try await once(APIRequest(method: "GET", path: get.path(["carrier_code": carrier, "tracking_number": number])))
+                    }
+                    if attempt > 1, envelope.meta.code == MetaCode.trackingDoesNotExist.rawValue, endpoint?.id == .delete {
+                        return Envelope(.success, .list([]), message: "Deleted (the retry found it already gone).")
+                    }
+                    return envelope
+                case .failure(let error):
+                    throw TransportError.network(request: "\(request.method) \(request.path)", reason: "\(error)", attempts: attempt)
+                }
+            case .retry(let delay, let why):
+                if case .answer(let e) = outcome, e.meta.code == 429, let limiter {
+                    await limiter.pause(for: retry.rateLimitPause)
+                }
+                onWait("waiting \(seconds(delay)): \(why)")
+                try await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    enum Outcome {
+        case answer(Envelope)
+        case failure(any Error)
+    }
+
+    /// One exchange. HTTP errors with a JSON envelope are that envelope; others become one
+    /// with the HTTP status as the meta code, so retries and messages see one shape.
+    func once(_ request: APIRequest) async throws -> Envelope {
+        var http = HTTPClientRequest(url: baseURL + request.path + request.queryString)
+        http.method = HTTPMethod(rawValue: request.method)
+        if let apiKey { http.headers.add(name: Catalog.keyHeader, value: apiKey) }
+        http.headers.add(name: "Content-Type", value: "application/json")
+        http.headers.add(name: "Accept", value: "application/json")
+        if let body = request.body { http.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await Self.client.execute(http, timeout: Self.requestTimeout)
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        let json = try? JSON.parse(Array(bytes.readableBytesView))
+        if let json, let envelope = Envelope(json: json) { return envelope }
+        let status = Int(response.status.code)
+        let code = status == 200 ? MetaCode.serverError.rawValue : status
+        return Envelope(meta: Meta(code: code, type: response.status.reasonPhrase, message: "HTTP \(status) without an API envelope"), data: .null)
+    }
+
+    func seconds(_ d: Duration) -> String {
+        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return s < 10 ? "\(Double(Int(s * 10)) / 10) s" : "\(Int(s)) s"
+    }
+}
+
+/// A request that could not be carried out.
+public enum TransportError: Error, Sendable, CustomStringConvertible {
+    case network(request: String, reason: String, attempts: Int)
+    /// `--read-only` (or a host's capability) stopped a write.
+    case writeRefused(request: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .network(let request, let reason, let attempts):
+            return "\(request): \(reason)" + (attempts > 1 ? " (after \(attempts) attempts)" : "")
+        case .writeRefused(let request, let reason):
+            return "\(request) was not sent: \(reason)"
+        }
+    }
+}
+
+/// When to try a request again, and how long to wait first.
+public struct RetryPolicy: Sendable {
+    public var maxAttempts: Int
+    /// The first backoff; it doubles each attempt, with up to 50% jitter.
+    public var baseDelay: Duration
+    public var maxDelay: Duration
+    /// How long the API asks to wait after a 429: two minutes.
+    public var rateLimitPause: Duration
+
+    public init(maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30), rateLimitPause: Duration = .seconds(120)) {
+        self.maxAttempts = maxAttempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.rateLimitPause = rateLimitPause
+    }
+
+    enum Decision {
+        case done
+        case retry(Duration, String)
+    }
+
+    /// Whether a request may be sent again after a failure whose effect is unknown (a lost
+    /// answer, a 500). Reads may; PUT, updatemore and notupdate set the same values again;
+    /// a repeated create answers 4016 and a repeated delete 4017, which count as success.
+    /// Moving a tracking to another carrier may not.
+    static func isSafeToRepeat(_ endpoint: Endpoint?) -> Bool {
+        guard let endpoint else { return false }
+        return endpoint.id != .updateCarrier
+    }
+
+    func decide(_ outcome: HTTPTransport.Outcome, endpoint: Endpoint?, attempt: Int) -> Decision {
+        guard attempt < maxAttempts else { return .done }
+        let why: String
+        let repeatable: Bool
+        switch outcome {
+        case .answer(let envelope):
+            switch envelope.meta.code {
+            case 429:
+                // Not processed: safe for every request, after the API's pause.
+                return .retry(rateLimitPause, "rate limit (429): the API asks for two minutes")
+            case 503:
+                why = "service unavailable (503)"
+                repeatable = true
+            case 500, 502, 504:
+                why = "server error (\(envelope.meta.code))"
+                repeatable = Self.isSafeToRepeat(endpoint)
+            default:
+                return .done
+            }
+        case .failure(let error):
+            why = "network error: \(error)"
+            repeatable = Self.isSafeToRepeat(endpoint)
+        }
+        guard repeatable else { return .done }
+        return .retry(backoff(attempt), why)
+    }
+
+    func backoff(_ attempt: Int) -> Duration {
+        var delay = baseDelay
+        for _ in 1..<attempt { delay = min(maxDelay, delay * 2) }
+        let jitter = Double.random(in: 0.5...1.0)
+        return min(maxDelay, delay * jitter)
+    }
+}
+
+/// Paces requests by a token bucket per endpoint class, at the API's published rates (1
+/// request a second in general, 3 for realtime), and holds every class back after a 429.
+public actor RateLimiter {
+    struct Bucket {
+        var rate: Double
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
+
+    private var buckets: [Endpoint.RateClass: Bucket] = [:]
+    private var pausedUntil: ContinuousClock.Instant?
+
+    /// The live API's limits.
+    public static let liveRates: [Endpoint.RateClass: Double] = [.general: 1, .realtime: 3]
+
+    public init(rates: [Endpoint.RateClass: Double]) {
+        let now = ContinuousClock.now
+        for (c, r) in rates where r > 0 { buckets[c] = Bucket(rate: r, tokens: 1, updated: now) }
+    }
+
+    /// Waits until a request of this class may go; returns how long it waited.
+    public func acquire(_ rateClass: Endpoint.RateClass) async throws -> Duration {
+        let start = ContinuousClock.now
+        while true {
+            let now = ContinuousClock.now
+            if let until = pausedUntil, until > now {
+                try await Task.sleep(until: until, clock: .continuous)
+                continue
+            }
+            guard var b = buckets[rateClass] else { return now - start }
+            b.tokens = min(1, b.tokens + (now - b.updated).seconds * b.rate)
+            b.updated = now
+            if b.tokens >= 1 {
+                b.tokens -= 1
+                buckets[rateClass] = b
+                return now - start
+            }
+            buckets[rateClass] = b
+            try await Task.sleep(for: .seconds((1 - b.tokens) / b.rate))
+        }
+    }
+
+    /// After a 429: no request of any class for this long.
+    public func pause(for duration: Duration) {
+        let until = ContinuousClock.now + duration
+        if pausedUntil.map({ $0 < until }) ?? true { pausedUntil = until }
+    }
+
+    /// One limiter per API and key in a process, so that interpreters sharing a key share the
+    /// API's limit. This registry is the process's one piece of shared state, on purpose; the
+    /// key is kept only as a hash.
+    public static func shared(baseURL: String, apiKey: String, rates: [Endpoint.RateClass: Double]) -> RateLimiter {
+        let id = baseURL + "|" + String(apiKey.hashValue) + String(apiKey.utf8.count)
+        return registry.withLock { limiters in
+            if let l = limiters[id] { return l }
+            let l = RateLimiter(rates: rates)
+            limiters[id] = l
+            return l
+        }
+    }
+
+    private static let registry = Mutex<[String: RateLimiter]>([:])
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
