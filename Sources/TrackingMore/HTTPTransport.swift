@@ -17,14 +17,20 @@ public struct HTTPTransport: Transport {
     let limiter: RateLimiter?
     /// Told when tms waits (rate limit, backoff), to show on a terminal: "waiting 14 s: rate limit".
     let onWait: @Sendable (String) -> Void
+    /// How long one exchange may take, answer included.
+    let requestTimeout: TimeAmount
+    let client: HTTPClient
 
     public static let connectTimeout = TimeAmount.seconds(10)
     public static let requestTimeout = TimeAmount.seconds(90)
 
     public init(
         baseURL: String, apiKey: String?, retry: RetryPolicy = RetryPolicy(), limiter: RateLimiter? = nil,
+        requestTimeout: TimeAmount = HTTPTransport.requestTimeout, client: HTTPClient = HTTPTransport.sharedClient,
         onWait: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.requestTimeout = requestTimeout
+        self.client = client
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.retry = retry
@@ -33,7 +39,7 @@ public struct HTTPTransport: Transport {
     }
 
     /// The client of every transport: one connection pool per process, as AsyncHTTPClient advises.
-    static let client = HTTPClient(
+    public static let sharedClient = HTTPClient(
         eventLoopGroupProvider: .singleton,
         configuration: HTTPClient.Configuration(timeout: .init(connect: connectTimeout, read: requestTimeout)))
 
@@ -97,7 +103,7 @@ public struct HTTPTransport: Transport {
         http.headers.add(name: "Content-Type", value: "application/json")
         http.headers.add(name: "Accept", value: "application/json")
         if let body = request.body { http.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await Self.client.execute(http, timeout: Self.requestTimeout)
+        let response = try await client.execute(http, timeout: requestTimeout)
         let bytes = try await response.body.collect(upTo: 64 << 20)
         let json = try? JSON.parse(Array(bytes.readableBytesView))
         if let json, let envelope = Envelope(json: json) { return envelope }

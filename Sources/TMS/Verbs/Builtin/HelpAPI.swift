@@ -18,7 +18,7 @@ extension Help {
         }
         let width = verbs.map { name($0).count }.max() ?? 0
         var out = "API verbs and the endpoints they call (help VERB shows one in full):\n"
-        let groups: [(String, Bool)] = [("Reads: they change nothing", false), ("Writes: they change the account's trackings", true)]
+        let groups: [(String, Bool)] = [("Reads (they change nothing):", false), ("Writes (they change the account's trackings):", true)]
         for (heading, writes) in groups {
             out += "\n\(heading)\n"
             for s in verbs where s.endpoints.contains(where: { byTitle[$0]?.writes == true }) == writes {
@@ -30,11 +30,11 @@ extension Help {
         let called = Set(verbs.flatMap(\.endpoints))
         let uncovered = Catalog.endpoints.filter { !$0.sandboxOnly && !called.contains($0.title) }
         if !uncovered.isEmpty {
-            out += "\nNo verb yet\n" + uncovered.map { line("", $0.title, width: width) }.joined()
+            out += "\nNo verb yet:\n" + uncovered.map { line("", $0.title, width: width) }.joined()
         }
         let sandbox = Catalog.endpoints.filter(\.sandboxOnly)
         if !sandbox.isEmpty {
-            out += "\nThe sandbox's own (not in the live API)\n"
+            out += "\nThe sandbox's own (not in the live API):\n"
             let w = max(width, sandbox.map(\.example.count).max() ?? 0)
             for e in sandbox {
                 out += line(e.verb == "sandbox" && e.example.hasPrefix("sandbox") ? e.example : "(relative times: 7d)", e.title, width: w)

@@ -87,7 +87,7 @@ enum StatusReference {
         case .delivered:
             return "marks the tracking delivered by hand, whatever the carrier's data says; status=8 undoes it"
         case .exception:
-            return "marks the tracking exception by hand (\(TrackingStatus.exception.meaning)); status=8 undoes it"
+            return "marks the tracking exception by hand, whatever the carrier's data says; status=8 undoes it"
         case .original:
             return "gives back the status the carrier's own data gives, undoing an earlier 4 or 7"
         }
@@ -96,9 +96,9 @@ enum StatusReference {
     /// What `put` can do about a status.
     static func put(_ status: TrackingStatus) -> String {
         switch status {
-        case .delivered: return "put status=4 (or status=delivered) sets it by hand; status=8 undoes that"
-        case .exception: return "put status=7 (or status=exception) sets it by hand; status=8 undoes that"
-        default: return "put cannot set it: only 4 (delivered), 7 (exception) and 8 (the carrier's own status)"
+        case .delivered: return "status=4 (or status=delivered) sets it by hand; status=8 undoes that"
+        case .exception: return "status=7 (or status=exception) sets it by hand; status=8 undoes that"
+        default: return "cannot set it: put sets only 4 (delivered), 7 (exception) and 8 (the carrier's own status)"
         }
     }
 }
