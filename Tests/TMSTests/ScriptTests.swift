@@ -79,6 +79,8 @@ func runScript(_ path: String, arguments: [String] = [], settings: Interpreter.S
 }
 
 func runSource(_ source: SourceFile, arguments: [String] = [], settings: Interpreter.Settings = Interpreter.Settings()) async -> ScriptResult {
+    var settings = settings
+    settings.failedItemsDirectory = "/tmp"
     final class Sink: @unchecked Sendable {  // used from one task only
         var text = ""
     }
@@ -94,6 +96,7 @@ func runSource(_ source: SourceFile, arguments: [String] = [], settings: Interpr
         if !errors.isEmpty { throw TMSError(errors, exitCode: ExitCode.usage) }
         try await interpreter.bindArguments(arguments, to: script)
         try await interpreter.run(checked: script)
+        if interpreter.hadBulkFailures { code = ExitCode.bulkPartial }
     } catch let e as TMSError {
         diagnostics = e.diagnostics
         code = e.exitCode

@@ -60,6 +60,8 @@ public struct Diagnostic: Sendable, Hashable {
 public struct TMSError: Error, Sendable {
     public var diagnostics: [Diagnostic]
     public var exitCode: Int32
+    /// For an error the API answered: its meta and the endpoint.
+    public var api: (meta: Meta, endpoint: String)?
 
     public init(_ diagnostics: [Diagnostic], exitCode: Int32) {
         self.diagnostics = diagnostics
@@ -95,7 +97,9 @@ extension TMSError {
         case 500, 503: exit = ExitCode.network
         default: exit = ExitCode.apiRefused
         }
-        return TMSError(d, exitCode: exit)
+        var error = TMSError(d, exitCode: exit)
+        error.api = (meta, endpoint.title)
+        return error
     }
 }
 

@@ -109,3 +109,7 @@ func writeFileAtomically(_ path: String, _ bytes: [UInt8], span: Span) throws {
 func realTime() -> Int {
     Int(time(nil))
 }
+
+func fileExists(_ path: String) -> Bool {
+    access(path, F_OK) == 0
+}

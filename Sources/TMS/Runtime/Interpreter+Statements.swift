@@ -119,6 +119,12 @@ extension Interpreter {
             r["column"] = .int(column)
         }
         r["exit_code"] = .int(Int(error.exitCode))
+        if let api = error.api {
+            r["code"] = .int(api.meta.code)
+            r["type"] = .string(api.meta.type)
+            r["endpoint"] = .string(api.endpoint)
+        }
+        if let help = d?.help { r["help"] = .string(help) }
         return .record(r)
     }
 

@@ -21,6 +21,8 @@ public final class Interpreter {
         public var environment: [String: String] = [:]
         /// Relative paths in `open`, `save` and `source` resolve against this directory.
         public var workingDirectory: String?
+        /// Where `failed-TIME.jsonl` files go; the current directory when nil.
+        public var failedItemsDirectory: String?
 
         public init() {}
     }
@@ -121,7 +123,13 @@ public final class Interpreter {
         let inputs = items.filter { keys.contains(($0["carrier_code"]?.description ?? "") + "|" + ($0["tracking_number"]?.description ?? "")) }
         var note = ""
         if settings.fileAccess {
-            let name = "failed-\(realTime()).jsonl"
+            let directory = settings.failedItemsDirectory.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
+            var name = directory + "failed-\(realTime()).jsonl"
+            var n = 1
+            while fileExists(name) {
+                n += 1
+                name = directory + "failed-\(realTime())-\(n).jsonl"
+            }
             try writeFileAtomically(name, Array(inputs.map { $0.compactText + "\n" }.joined().utf8), span: call.span)
             note = "; they are in \(name), to feed back in with: open \(name) | \(call.name)"
         }

@@ -167,6 +167,7 @@ struct Checker {
         }
         let sig = verb.signature
         var index = 0
+        var given: Set<String> = []
         for a in c.arguments {
             switch a {
             case .positional(let e):
@@ -176,6 +177,7 @@ struct Checker {
                     continue
                 }
                 index += 1
+                given.insert(p.name)
                 if p.type == .block {
                     diagnostics.append(.blockExpected(e.span, verb: c.name))
                     continue
@@ -200,7 +202,10 @@ struct Checker {
                 }
             }
         }
-        if let missing = sig.positional.dropFirst(index).first(where: { $0.required && !$0.rest }) {
+        let unmet = sig.positional.first { p in p.needs.map { given.contains(p.name) && !given.contains($0) } ?? false }
+        if let missing = sig.positional.dropFirst(index).first(where: { $0.required && (!$0.rest || index == sig.positional.count - 1) })
+            ?? unmet.flatMap({ u in sig.positional.first { $0.name == u.needs } })
+        {
             let end = Span(file: c.span.file, start: c.span.end, end: c.span.end)
             diagnostics.append(.missingArgument(c.span.to(end), verb: c.name, parameter: missing.name.uppercased(), usage: sig.usage))
         }

@@ -19,8 +19,11 @@ public struct Parameter: Sendable {
     /// Takes all remaining positional arguments.
     public var rest: Bool
     public var help: String
+    /// Another parameter that must be given when this one is (NUMBER after CARRIER).
+    public var needs: String?
 
-    public init(_ name: String, _ type: ParameterType, required: Bool = true, rest: Bool = false, help: String) {
+    public init(_ name: String, _ type: ParameterType, required: Bool = true, rest: Bool = false, needs: String? = nil, help: String) {
+        self.needs = needs
         self.name = name
         self.type = type
         self.required = required

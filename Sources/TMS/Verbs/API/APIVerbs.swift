@@ -32,8 +32,11 @@ public enum APIVerbs {
         return s
     }
 
+    /// The parameter type of a catalog field. `archived` ("true"/"false"), comma lists and
+    /// PUT's `status` take more forms than the wire's, and are checked when sent.
     static func parameterType(_ kind: Field.Kind) -> ParameterType {
         switch kind {
+        case .boolString, .commaList: return .any
         case .int: return .int
         case .number: return .number
         case .time: return .time

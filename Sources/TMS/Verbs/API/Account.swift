@@ -35,7 +35,7 @@ extension APIVerbs {
 
     static let remote = Verb(
         signature(
-            .remote, positional: [Parameter("country", .string, required: false, help: "country code or name"),
+            .remote, positional: [Parameter("country", .string, required: false, needs: "postcode", help: "country code or name"),
                                   Parameter("postcode", .string, required: false, help: "postal code, or city")],
             keywords: [.optional("company", .string, help: "carrier name, e.g. DHL")],
             input: "nothing, or records with country, postcode, company", output: "record: submitted, remote, other")

@@ -1,7 +1,7 @@
 import TrackingMore
 
 extension APIVerbs {
-    static let optionalCarrier = Parameter("carrier", .string, required: false, help: "the carrier code, e.g. ups; without it, the trackings come as input")
+    static let optionalCarrier = Parameter("carrier", .string, required: false, needs: "number", help: "the carrier code, e.g. ups; without it, the trackings come as input")
     static let optionalNumber = Parameter("number", .string, required: false, help: "the tracking number")
 
     /// CARRIER NUMBER given as arguments, or nil when the verb works on its input.
@@ -60,10 +60,18 @@ extension APIVerbs {
     }
 
     static let get = Verb(
-        signature(.get, positional: [optionalCarrier, optionalNumber], input: "nothing, or trackings to read again", output: "tracking")
+        signature(
+            .get, positional: [optionalCarrier, optionalNumber],
+            keywords: [.optional("lang", .string, help: "carrier texts in this language (2 letters), where the carrier has them")],
+            input: "nothing, or trackings to read again", output: "tracking")
     ) { call in
+        let lang = call.string("lang")
+        if let lang, lang.count != 2 || !lang.allSatisfy(\.isLetter) {
+            throw TMSError(.badValue(call.span(of: "lang"), parameter: "lang", expected: "two letters, e.g. en", found: "'\(lang)'"))
+        }
         func read(_ carrier: String, _ number: String) async throws -> Value {
-            let (request, endpoint) = request(.get, path: ["carrier_code": carrier, "tracking_number": number])
+            var (request, endpoint) = request(.get, path: ["carrier_code": carrier, "tracking_number": number])
+            if let lang { request.path += "/" + lang }
             let tracking = try await call.interpreter.send(request, endpoint, call.span)
             call.interpreter.remember(tracking)
             return tracking
@@ -78,7 +86,7 @@ extension APIVerbs {
 
     static let put = Verb(
         signature(
-            .put, keywords: Catalog.editableFields.map { Parameter.optional($0.name, parameterType($0.kind), help: $0.help) },
+            .put, keywords: editableParameters(phone: true),
             input: "trackings", output: "tracking",
             summary: "send the editable fields changed since the tracking was read (and any given here)")
     ) { call in
@@ -87,18 +95,7 @@ extension APIVerbs {
         return try await input.mapEach { item in
             let (carrier, number) = try identify(item, call)
             guard case .record(let record) = item else { return item }
-            var body = Record()
-            for f in Catalog.editableFields {
-                guard let now = record[f.name] else { continue }
-                if let before = call.interpreter.lastRead[carrier + "|" + number] {
-                    guard now != (before[f.name] ?? .null) else { continue }
-                } else {
-                    // Not read in this session: its non-null fields are sent, but a status
-                    // read elsewhere is the carrier's word (transit), not a change.
-                    guard !now.isNull, f.name != "status" else { continue }
-                }
-                body[f.name] = try await apiValue(f.name, now, call.span, call)
-            }
+            var body = try await changes(record, carrier, number, call, phone: true)
             for (name, value, span) in given { body[name] = try await apiValue(name, value, span, call) }
             let (request, endpoint) = request(.put, path: ["carrier_code": carrier, "tracking_number": number], body: .record(body))
             let tracking = try await call.interpreter.send(request, endpoint, call.span)
@@ -122,7 +119,7 @@ extension APIVerbs {
 
     static let updatemore = Verb(
         signature(
-            .updatemore, keywords: Catalog.editableFields.filter { $0.name != "customer_phone" }.map { Parameter.optional($0.name, parameterType($0.kind), help: $0.help) },
+            .updatemore, keywords: editableParameters(phone: false),
             input: "trackings with the fields to change", output: "the API's report",
             summary: "change many trackings (40 per call): each record's editable fields, and any given here")
     ) { call in
@@ -132,10 +129,8 @@ extension APIVerbs {
         while let item = try await stream.next() {
             let (carrier, number) = try identify(item, call)
             var r: Record = ["tracking_number": .string(number), "carrier_code": .string(carrier)]
-            let before = call.interpreter.lastRead[carrier + "|" + number]
-            for f in Catalog.editableFields where f.name != "customer_phone" {
-                guard let now = item[f.name], let before, now != (before[f.name] ?? .null) else { continue }
-                r[f.name] = try await apiValue(f.name, now, call.span, call)
+            if case .record(let record) = item {
+                for (k, v) in try await changes(record, carrier, number, call, phone: false).pairs { r[k] = v }
             }
             for (name, value, span) in given { r[name] = try await apiValue(name, value, span, call) }
             items.append(.record(r))
@@ -153,6 +148,33 @@ extension APIVerbs {
             items = try await identities(call)
         }
         return .value(items.isEmpty ? ["submitted": 0, "change": 0, "trackings": []] : try await bulk(.notupdate, items, call))
+    }
+
+    /// `put` and `updatemore` take the editable fields; `status` and `archived` in more forms
+    /// than the API's, turned into its own when sent.
+    static func editableParameters(phone: Bool) -> [Parameter] {
+        Catalog.editableFields.filter { phone || $0.name != "customer_phone" }.map { f in
+            Parameter.optional(f.name, f.name == "status" ? .any : parameterType(f.kind), help: f.help)
+        }
+    }
+
+    /// The editable fields of a record that differ from the last answer about that tracking
+    /// in this session. A record never read sends its non-null editable fields, but not
+    /// `status`, which in a read tracking is the carrier's word (transit), not a change. (A
+    /// copy kept from before a later change would send its old values: read it again first.)
+    static func changes(_ record: Record, _ carrier: String, _ number: String, _ call: VerbInvocation, phone: Bool) async throws -> Record {
+        let before = call.interpreter.lastRead[carrier + "|" + number]
+        var body = Record()
+        for f in Catalog.editableFields where phone || f.name != "customer_phone" {
+            guard let now = record[f.name] else { continue }
+            if let before {
+                guard now != (before[f.name] ?? .null) else { continue }
+            } else {
+                guard !now.isNull, f.name != "status" else { continue }
+            }
+            body[f.name] = try await apiValue(f.name, now, call.span, call)
+        }
+        return body
     }
 
     /// `{tracking_number, carrier_code}` of every input tracking.
@@ -182,7 +204,8 @@ extension APIVerbs {
         signature(
             .updateCarrier,
             positional: [Parameter("carrier_or_new", .string, help: "the new carrier (with trackings as input), or the current one"),
-                         optionalNumber, Parameter("new_carrier", .string, required: false, help: "the new carrier code")],
+                         Parameter("number", .string, required: false, needs: "new_carrier", help: "the tracking number"),
+                         Parameter("new_carrier", .string, required: false, help: "the new carrier code")],
             keywords: [], input: "nothing, or trackings", output: "tracking with the new carrier",
             summary: "move a tracking to another carrier: recarrier NEW with trackings as input, or recarrier CARRIER NUMBER NEW")
     ) { call in
