@@ -25,6 +25,7 @@ test: build
 	Tests/cli.sh .build/debug/tms
 	Tests/serve.sh .build/debug/tms
 	python3 Tests/openapi.py .build/debug/tms
+	python3 Tests/e2e.py .build/debug/tms
 
 run: build
 	.build/debug/tms examples/tour.tms

@@ -58,7 +58,8 @@ extension Sandbox {
         }
         let carriers = Sandbox.seedCarriers.compactMap { Carriers.carrier(code: $0) }
         let account = try call.store.account(call.account)
-        var rng = SplitMix(seed: fnv1a(call.account) &+ UInt64(account.clock) &+ UInt64(count))
+        // The same seed in every account, so a lesson gives every student the same trackings.
+        var rng = SplitMix(seed: fnv1a(Sandbox.localAccount) &+ UInt64(account.clock) &+ UInt64(count))
         var added = 0
         var attempts = 0
         let titles = ["Running shoes", "Laptop stand", "Phone case", "Wool scarf", "Headphones", "Coffee grinder", "Kids' books", "Desk lamp"]

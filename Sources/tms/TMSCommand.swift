@@ -149,7 +149,7 @@ struct TMSCommand: AsyncParsableCommand {
         interpreter.trace = trace
         guard live || endpoint != nil else {
             let path = sandbox
-            interpreter.backendIsSandbox = true
+            interpreter.backendClock = .sandbox
             interpreter.connect = {
                 GuardedTransport(
                     InProcessTransport(sandbox: try Sandbox(path: try DataPaths.database(path, default: "sandbox.sqlite"))),
@@ -163,6 +163,8 @@ struct TMSCommand: AsyncParsableCommand {
             key = line.map { String($0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed()) }
         }
         let baseURL = endpoint ?? Catalog.liveBaseURL
+        // A tms serve has the sandbox's clock; the live API is never asked for it.
+        interpreter.backendClock = live ? .real : .probe
         if live, key == nil {
             throw TMSError(Diagnostic(code: "E0240", message: "--live needs an API key",
                 help: "set TRACKINGMORE_API_KEY, or give it on stdin with --api-key-stdin"), exitCode: ExitCode.configuration)

@@ -88,7 +88,7 @@ func runSource(_ source: SourceFile, arguments: [String] = [], settings: Interpr
     let interpreter = Interpreter(settings: settings, output: { sink.text += $0 })
     // Each script gets a sandbox of its own, in memory.
     interpreter.connect = { InProcessTransport(sandbox: try Sandbox(path: ":memory:")) }
-    interpreter.backendIsSandbox = true
+    interpreter.backendClock = .sandbox
     var diagnostics: [Diagnostic] = []
     var code: Int32 = 0
     do {

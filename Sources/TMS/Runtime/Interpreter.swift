@@ -35,8 +35,17 @@ public final class Interpreter {
     static let maxCallDepth = 400
     var regexCache: [String: Regex<AnyRegexOutput>] = [:]
 
-    /// Whether the backend is a sandbox, whose clock relative times (`7d`) count back from.
-    public var backendIsSandbox = false
+    /// Which clock relative times (`7d`) count back from.
+    public enum BackendClock: Sendable {
+        /// The real one (the live API).
+        case real
+        /// The sandbox's virtual clock.
+        case sandbox
+        /// Ask the backend once: a `tms serve` answers `GET /sandbox/clock`, others do not.
+        case probe
+    }
+
+    public var backendClock = BackendClock.real
     /// Set when a bulk operation finished with some items failed (exit code 7).
     public private(set) var hadBulkFailures = false
     /// The editable fields of trackings as last read, so `put` sends only what changed.

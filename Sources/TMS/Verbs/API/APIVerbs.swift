@@ -157,11 +157,13 @@ extension Interpreter {
 
     /// The backend's clock: the sandbox's, which moves only when asked; the real one elsewhere.
     func clockNow(_ span: Span) async throws -> Int {
-        if backendIsSandbox {
-            let endpoint = Catalog.endpoint(.sandboxClock)
-            let data = try await send(APIRequest(method: "GET", path: endpoint.path), endpoint, span)
-            if let now = data["unix"]?.intValue { return now }
+        guard backendClock != .real else { return realTime() }
+        let answer = try? await transport(span).send(APIRequest(method: "GET", path: Catalog.endpoint(.sandboxClock).path))
+        if let now = answer?.data["unix"]?.intValue, answer?.meta.isSuccess == true {
+            backendClock = .sandbox
+            return now
         }
+        backendClock = .real
         return realTime()
     }
 }
