@@ -163,6 +163,8 @@ struct TMSCommand: AsyncParsableCommand {
             key = line.map { String($0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed()) }
         }
         let baseURL = endpoint ?? Catalog.liveBaseURL
+        interpreter.backendURL = baseURL
+        interpreter.backendKey = key
         // A tms serve has the sandbox's clock; the live API is never asked for it.
         interpreter.backendClock = live ? .real : .probe
         if live, key == nil {

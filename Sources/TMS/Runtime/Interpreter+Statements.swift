@@ -75,6 +75,9 @@ extension Interpreter {
             throw ReturnSignal(value: v)
         case .param:
             return nil
+        case .explain(let pipeline):
+            try await explain(pipeline, frame)
+            return nil
         }
     }
 

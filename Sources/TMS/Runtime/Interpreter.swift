@@ -54,7 +54,12 @@ public final class Interpreter {
     /// Makes the transport API requests go through, when first needed (opening a sandbox
     /// database or an HTTP client costs time a one-liner on local data should not pay).
     public var connect: (() throws -> any Transport)?
-    private var connected: (any Transport)?
+    var connected: (any Transport)?
+    /// Where requests go and with which key, for `explain` (the key is only ever shown masked).
+    public var backendURL = Interpreter.sandboxURL
+    /// How `explain` shows the built-in sandbox: as a `tms serve` on its default port.
+    public static let sandboxURL = "http://127.0.0.1:8080/v2"
+    public var backendKey: String?
 
     /// The transport, connected on first use.
     func transport(_ span: Span) throws -> any Transport {

@@ -24,6 +24,8 @@ public struct Statement: Sendable {
         case source(path: Expression)
         case `return`(Expression?)
         case param(ParamBlock)
+        /// `explain PIPELINE`: show the requests it would send; send no write.
+        case explain(Pipeline)
     }
 
     public var kind: Kind

@@ -117,6 +117,7 @@ struct Checker {
         case .return(let e):
             if defDepth == 0 { diagnostics.append(.returnOutsideDef(s.span)) }
             if let e { check(e) }
+        case .explain(let p): check(p)
         case .param(let p):
             for d in p.declarations {
                 guard let v = d.defaultValue else { continue }

@@ -286,6 +286,13 @@ public struct Parser {
                 return Statement(kind: .return(value), span: span(from: start))
             case "param":
                 if tokens[index + 1].kind == .lbrace { return try parseParamBlock() }
+            case "explain":
+                let next = tokens[index + 1].kind
+                if ![.newline, .semicolon, .eof, .pipe, .rbrace].contains(next) {
+                    index += 1
+                    let pipeline = try parsePipeline()
+                    return Statement(kind: .explain(pipeline), span: span(from: start))
+                }
             case "else", "catch":
                 throw report(.misplacedKeyword(span(t), text(t)))
             default: break

@@ -7,7 +7,7 @@ extension BuiltinVerbs {
             "fields", category: .shell,
             positional: [.optional("list", .string, help: "tracking (the default), checkpoint, carrier or info (origin_info and destination_info)")],
             output: "list of records: field, type, editable, meaning",
-            summary: "the fields of a tracking, a checkpoint, a carrier or origin_info: their types, what they mean, and which put may change",
+            summary: "the fields of trackings, checkpoints and carriers: type, meaning, and whether put may change them",
             examples: [
                 ("fields", "every field of a tracking"),
                 ("fields | where editable == true", "the fields put may change"),

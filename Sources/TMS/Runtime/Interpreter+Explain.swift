@@ -1,0 +1,72 @@
+import Synchronization
+import TrackingMore
+
+extension Interpreter {
+    /// Runs a pipeline with every write described instead of sent: method, URL, headers with
+    /// the key masked, the JSON body, the same as a `curl` command, and for a PUT the change
+    /// field by field. Reads still run, so later stages have data.
+    func explain(_ pipeline: Pipeline, _ frame: Frame) async throws {
+        let real = try transport(pipeline.span)
+        let log = ExchangeLog()
+        let describing = GuardedTransport(real, mode: .dryRun) { request, endpoint in log.append(.write(request, endpoint)) }
+        connected = ReadRecorder(inner: describing) { request in log.append(.read(request)) }
+        defer { connected = real }
+        _ = try await run(pipeline, frame, input: nil).collect()
+        if backendURL == Interpreter.sandboxURL, !log.entries.isEmpty {
+            write("(the built-in sandbox: shown as the same requests to tms serve --port 8080)\n")
+        }
+        for entry in log.entries {
+            switch entry {
+            case .write(let request, let endpoint): write(describe(request, endpoint))
+            case .read(let request): write("\(request.method) \(backendURL)\(request.path)\(request.queryString)    (a read: sent)\n")
+            }
+        }
+        if log.entries.isEmpty { write("(no API request)\n") }
+    }
+
+    func describe(_ request: APIRequest, _ endpoint: Endpoint) -> String {
+        let url = backendURL + request.path + request.queryString
+        let key = backendKey.map(maskKey) ?? "(none)"
+        var out = "\(request.method) \(url)    (\(endpoint.summary): not sent)\n"
+        out += "  \(Catalog.keyHeader): \(key)\n  Content-Type: application/json\n"
+        var body = ""
+        if let bytes = request.body, let json = try? JSON.parse(bytes) {
+            body = json.compactText
+            out += json.prettyText.split(separator: "\n").map { "  " + $0 + "\n" }.joined()
+            if endpoint.id == .put, case .record(let fields) = json {
+                let (carrier, number) = (endpoint.match(request.path)?["carrier_code"] ?? "", endpoint.match(request.path)?["tracking_number"] ?? "")
+                let before = lastRead[carrier + "|" + number]
+                for (name, value) in fields.pairs {
+                    out += "  change: \(name): \(before?[name].map { $0.compactText } ?? "?") → \(value.compactText)\n"
+                }
+            }
+        }
+        var curl = "curl -X \(request.method) '\(url)' -H '\(Catalog.keyHeader): \(key)' -H 'Content-Type: application/json'"
+        if !body.isEmpty { curl += " -d '" + body.replacingAll("'", with: "'\\''") + "'" }
+        out += "  " + curl + "\n"
+        return out
+    }
+}
+
+/// The requests `explain` saw, in order.
+final class ExchangeLog: Sendable {
+    enum Entry: Sendable {
+        case write(APIRequest, Endpoint)
+        case read(APIRequest)
+    }
+
+    private let list = Mutex<[Entry]>([])
+    var entries: [Entry] { list.withLock { $0 } }
+    func append(_ entry: Entry) { list.withLock { $0.append(entry) } }
+}
+
+/// Passes requests on, telling of each read it sends (for `explain`).
+struct ReadRecorder: Transport {
+    let inner: any Transport
+    let read: @Sendable (APIRequest) -> Void
+
+    func send(_ request: APIRequest) async throws -> Envelope {
+        if !GuardedTransport.isWrite(request) { read(request) }
+        return try await inner.send(request)
+    }
+}
