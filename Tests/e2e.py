@@ -157,6 +157,37 @@ with tempfile.TemporaryDirectory() as work:
         check("keys are stored only as hashes", all(len(h) == 64 for h in stored) and not any(k in stored for k in keys_seen), stored[:3])
         rc, out, err = run(["--endpoint", url, "--api-key-stdin", "--trace", "-c", "userinfo | select email; get sto 000000"], stdin=keys_seen[-1] + "\n")
         check("trace and errors never show the key", keys_seen[-1] not in out + err and "trace: GET /trackings/getuserinfo" in err, err)
+        # 4. Configuration: profiles, where each setting comes from, keys kept private.
+        cfg = os.path.join(work, "config")
+        os.makedirs(os.path.join(cfg, "tms"))
+        cfg_file = os.path.join(cfg, "tms", "config.toml")
+        with open(cfg_file, "w") as f:
+            f.write('[profile.default]\nbackend = "sandbox"\n\n[profile.acme]\nbackend = "live"\napi_key_env = "ACME_KEY"\nrate = 2\nread_only = true\n\n'
+                    f'[profile.class]\nbackend = "{url}"\napi_key = "{keys_seen[-1]}"\n')
+        os.chmod(cfg_file, 0o644)
+        env = {**os.environ, "XDG_CONFIG_HOME": cfg, "ACME_KEY": "acme-secret-1234", "NO_COLOR": "1"}
+
+        def tms(args, stdin=""):
+            p = subprocess.run([TMS] + args, input=stdin.encode(), capture_output=True, timeout=60, env=env)
+            return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+        rc, out, err = tms(["--profile", "acme", "config", "explain"])
+        check("config explain names each setting's source",
+              rc == 0 and "live (https://api.trackingmore.com/v2)    (profile acme in" in out and "rate         2.0 requests/s" in out, out + err)
+        check("config explain masks the key", "••••1234" in out and "acme-secret-1234" not in out, out)
+        rc, out, err = tms(["--profile", "class", "-c", "userinfo"])
+        check("a config file with a key that others can read is refused (exit 4)", rc == 4 and "chmod 600" in err, err)
+        os.chmod(cfg_file, 0o600)
+        rc, out, err = tms(["--profile", "class", "-c", "userinfo | select track_number"])
+        check("a profile with a backend URL and key reaches tms serve", rc == 0 and "track_number" in out, out + err)
+        rc, out, err = tms(["--profile", "acme", "-c", "create sto 402934299065"])
+        check("read_only in a profile refuses writes before anything is sent", rc != 0 and "was not sent" in err, err)
+        rc, out, err = tms(["--profile", "acmee", "-c", "1"])
+        check("an unknown profile is exit 4 with a suggestion", rc == 4 and "did you mean 'acme'?" in err, err)
+        rc, out, err = tms(["--api-key", "abc", "-c", "1"])
+        check("a key on the command line is refused with the reason", rc == 2 and "process list" in err, err)
+        rc, out, err = tms(["--live", "-c", "userinfo"])
+        check("--live without a key is exit 4", rc == 4 and "needs an API key" in err, err)
     finally:
         server.terminate()
         try:

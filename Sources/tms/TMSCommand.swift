@@ -39,6 +39,9 @@ struct TMSCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The built-in sandbox's database: a file, or :memory: (default $XDG_DATA_HOME/tms/sandbox.sqlite).", valueName: "file"))
     var sandbox: String?
 
+    @Option(help: ArgumentHelp("A profile of $XDG_CONFIG_HOME/tms/config.toml ([profile.NAME]: backend, api_key_env or api_key, rate, read_only).", valueName: "name"))
+    var profile: String?
+
     @Flag(help: "Use the live API (https://api.trackingmore.com/v2) with the key from TRACKINGMORE_API_KEY or --api-key-stdin.")
     var live = false
 
@@ -77,7 +80,7 @@ struct TMSCommand: AsyncParsableCommand {
     var arguments: [String] = []
 
     /// Options that take a value as the next argument.
-    static let valuedOptions: Set<String> = ["-c", "--output", "--sandbox", "--endpoint", "--rate", "--api-key"]
+    static let valuedOptions: Set<String> = ["-c", "--output", "--sandbox", "--endpoint", "--rate", "--api-key", "--profile"]
 
     /// Splits the command line into tms's options and the script with its arguments: the
     /// first word that is not an option (or `--`) starts the script's part.
@@ -139,7 +142,6 @@ struct TMSCommand: AsyncParsableCommand {
     /// Chooses the backend: the built-in sandbox, a server that speaks v2, or the live API,
     /// wrapped in the write guard. Nothing is opened until the first request.
     func connect(_ interpreter: Interpreter, terminal: Terminal) throws {
-        let mode: GuardedTransport.Mode = dryRun ? .dryRun : readOnly ? .readOnly : .send
         let describe: @Sendable (APIRequest, Endpoint) -> Void = { request, endpoint in
             let body = request.body.map { " " + String(decoding: $0, as: UTF8.self) } ?? ""
             writeAll(2, "dry run: not sent: \(request.method) \(request.path)\(request.queryString)\(body)\n")
@@ -147,32 +149,40 @@ struct TMSCommand: AsyncParsableCommand {
         let log: @Sendable (String) -> Void = { line in writeAll(2, line + "\n") }
         interpreter.log = { line in writeAll(2, line + "\n") }
         interpreter.trace = trace
-        guard live || endpoint != nil else {
+        let config = try Configuration(command: self, environment: terminal.environment)
+        let guardMode: GuardedTransport.Mode = dryRun ? .dryRun : config.readOnly ? .readOnly : .send
+        var key = config.apiKey
+        if apiKeyStdin {
+            let line = String(decoding: try readAll(0), as: UTF8.self).split(separator: "\n").first.map(String.init)
+            key = line.map { String($0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed()) }
+        }
+        let baseURL: String
+        switch config.backend {
+        case .sandbox:
             let path = sandbox
             interpreter.backendClock = .sandbox
             interpreter.connect = {
                 GuardedTransport(
                     InProcessTransport(sandbox: try Sandbox(path: try DataPaths.database(path, default: "sandbox.sqlite"))),
-                    mode: mode, described: describe)
+                    mode: guardMode, described: describe)
             }
             return
+        case .live:
+            baseURL = Catalog.liveBaseURL
+            guard key != nil else {
+                throw TMSError(Diagnostic(code: "E0240", message: "the live API needs an API key",
+                    help: "set TRACKINGMORE_API_KEY, give it on stdin with --api-key-stdin, or name it in a profile"), exitCode: ExitCode.configuration)
+            }
+        case .url(let url):
+            baseURL = url
         }
-        var key = terminal.environment["TRACKINGMORE_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-        if apiKeyStdin {
-            let line = String(decoding: try readAll(0), as: UTF8.self).split(separator: "\n").first.map(String.init)
-            key = line.map { String($0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed()) }
-        }
-        let baseURL = endpoint ?? Catalog.liveBaseURL
+        let live = config.backend == .live
         interpreter.backendURL = baseURL
         interpreter.backendKey = key
         // A tms serve has the sandbox's clock; the live API is never asked for it.
         interpreter.backendClock = live ? .real : .probe
-        if live, key == nil {
-            throw TMSError(Diagnostic(code: "E0240", message: "--live needs an API key",
-                help: "set TRACKINGMORE_API_KEY, or give it on stdin with --api-key-stdin"), exitCode: ExitCode.configuration)
-        }
         var rates: [Endpoint.RateClass: Double] = live ? RateLimiter.liveRates : [:]
-        if let rate {
+        if let rate = config.rate {
             rates[.general] = rate
             rates[.realtime] = rate * 3
         }
@@ -185,7 +195,7 @@ struct TMSCommand: AsyncParsableCommand {
                 HTTPTransport(
                     baseURL: baseURL, apiKey: apiKey,
                     limiter: rates.isEmpty ? nil : RateLimiter.shared(baseURL: baseURL, apiKey: shareKey, rates: rates), onWait: waiting),
-                mode: mode, described: describe)
+                mode: guardMode, described: describe)
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TMS
 
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +23,20 @@ func fail<C: ParsableCommand>(_ command: C.Type, _ error: any Error) -> Never {
     exit(2)
 }
 
-switch (options.isEmpty ? script.first : nil) {
+switch (options.isEmpty || script.first == "config" ? script.first : nil) {
+case "config":
+    do {
+        guard script.count == 2, script[1] == "explain" else {
+            throw ValidationError("usage: tms [OPTIONS] config explain")
+        }
+        let command = try TMSCommand.parse(options)
+        writeAll(1, try Configuration(command: command, environment: Terminal().environment).explanation)
+    } catch let error as TMSError {
+        writeAll(2, DiagnosticRenderer().render(error.diagnostics))
+        exit(error.exitCode)
+    } catch {
+        fail(TMSCommand.self, error)
+    }
 case "serve":
     do {
         let serve = try ServeCommand.parse(Array(script.dropFirst()))

@@ -285,7 +285,8 @@ extension Diagnostic {
         return "did you mean '\(prefix)\(best)\(suffix)'?"
     }
 
-    static func closest(_ word: String, _ candidates: [String]) -> String? {
+    /// The candidate closest to a mistyped word, if one is close enough.
+    public static func closest(_ word: String, _ candidates: [String]) -> String? {
         let w = Array(word.lowercased())
         var best: (String, Int)?
         for c in candidates {
