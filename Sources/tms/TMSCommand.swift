@@ -148,6 +148,9 @@ struct TMSCommand: AsyncParsableCommand {
         }
         let log: @Sendable (String) -> Void = { line in writeAll(2, line + "\n") }
         interpreter.log = { line in writeAll(2, line + "\n") }
+        if terminal.stderrIsTerminal {
+            interpreter.progress = { line in writeAll(2, "\r\u{1B}[K" + line) }
+        }
         interpreter.trace = trace
         let config = try Configuration(command: self, environment: terminal.environment)
         let guardMode: GuardedTransport.Mode = dryRun ? .dryRun : config.readOnly ? .readOnly : .send

@@ -76,6 +76,9 @@ public final class Interpreter {
     public var trace = false
     /// Receives trace lines and notes about waiting (stderr for the command line).
     public var log: (String) -> Void = { _ in }
+    /// Shows a progress line for bulk work that takes more than a second (a terminal only);
+    /// nil when there is nowhere to show it. An empty string clears it.
+    public var progress: ((String) -> Void)?
 
     /// Sends one request and returns its data; an answer whose meta is not a success is a
     /// `TMSError` pointing at `span`.

@@ -119,7 +119,14 @@ public enum APIVerbs {
         guard case .array(_, let limit) = endpoint.body else { return .null }
         var total = Record()
         var start = 0
+        let began = ContinuousClock.now
+        var shown = false
+        defer { if shown { call.interpreter.progress?("") } }
         repeat {
+            if let progress = call.interpreter.progress, start > 0, ContinuousClock.now - began > .seconds(1) {
+                progress("\(call.name): \(start) of \(items.count) sent")
+                shown = true
+            }
             try Task.checkCancellation()
             let chunk = Array(items[start..<min(items.count, start + limit)])
             let (request, _) = request(id, body: .list(chunk))
