@@ -6,12 +6,19 @@ extension Diagnostic {
     static func unknownStatusCode(_ span: Span, _ code: String, candidates: [String]) -> Diagnostic {
         if let n = Int(code) {
             return Diagnostic(
-                code: "E0240", message: "\(n) is not a status number", primary: Label(span, "not 4, 7 or 8"),
+                code: "E0250", message: "\(n) is not a status number", primary: Label(span, "not 4, 7 or 8"),
                 help: "put accepts 4 (delivered), 7 (exception) and 8 (original); the API documents no other status numbers")
         }
         return Diagnostic(
-            code: "E0240", message: "unknown status '\(code)'", primary: Label(span, "not a status or sub-status"),
+            code: "E0250", message: "unknown status '\(code)'", primary: Label(span, "not a status or sub-status"),
             help: didYouMean(code, candidates) ?? "'status' alone lists every status and sub-status")
+    }
+
+    /// `status $t.substatus` of a tracking that has none yet.
+    static func nullStatusCode(_ span: Span) -> Diagnostic {
+        Diagnostic(
+            code: "E0250", message: "no status code: the value is null", primary: Label(span, "null"),
+            help: "a tracking's substatus is null until the carrier gives a detail; 'status' alone lists every code")
     }
 
     /// `fields order`: not one of the field lists.
@@ -23,6 +30,6 @@ extension Diagnostic {
             help = didYouMean(name, lists).map { $0 + " (the lists are " + lists.joined(separator: ", ") + ")" }
                 ?? "the lists are " + lists.joined(separator: ", ")
         }
-        return Diagnostic(code: "E0241", message: "no field list '\(name)'", primary: Label(span, "not a list of fields"), help: help)
+        return Diagnostic(code: "E0251", message: "no field list '\(name)'", primary: Label(span, "not a list of fields"), help: help)
     }
 }

@@ -18,16 +18,21 @@ extension Interpreter {
         for entry in log.entries {
             switch entry {
             case .write(let request, let endpoint): write(describe(request, endpoint))
-            case .read(let request): write("\(request.method) \(backendURL)\(request.path)\(request.queryString)    (a read: sent)\n")
+            case .read(let request):
+                if let endpoint = Catalog.route(request.method, request.path)?.0, request.body != nil {
+                    write(describe(request, endpoint, sent: true))
+                } else {
+                    write("\(request.method) \(backendURL)\(request.path)\(request.queryString)    (a read: sent)\n")
+                }
             }
         }
         if log.entries.isEmpty { write("(no API request)\n") }
     }
 
-    func describe(_ request: APIRequest, _ endpoint: Endpoint) -> String {
+    func describe(_ request: APIRequest, _ endpoint: Endpoint, sent: Bool = false) -> String {
         let url = backendURL + request.path + request.queryString
         let key = backendKey.map(maskKey) ?? "(none)"
-        var out = "\(request.method) \(url)    (\(endpoint.summary): not sent)\n"
+        var out = "\(request.method) \(url)    (\(sent ? "a read: sent" : endpoint.summary + ": not sent"))\n"
         out += "  \(Catalog.keyHeader): \(key)\n  Content-Type: application/json\n"
         var body = ""
         if let bytes = request.body, let json = try? JSON.parse(bytes) {

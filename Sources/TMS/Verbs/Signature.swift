@@ -85,7 +85,7 @@ public struct Signature: Sendable {
             let n = p.type == .block ? "{ \(p.name) }" : p.name.uppercased()
             if p.rest { parts.append("[\(n)...]") } else if p.required { parts.append(n) } else { parts.append("[\(n)]") }
         }
-        for k in keywords { parts.append("[\(k.name)=\(k.type.rawValue)]") }
+        for k in keywords { parts.append("[\(k.name)=\(k.type == .any ? "value" : k.type.rawValue)]") }
         if anyKeywords { parts.append("field=value...") }
         return parts.joined(separator: " ")
     }

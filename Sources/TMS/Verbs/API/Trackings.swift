@@ -202,7 +202,7 @@ extension APIVerbs {
 
     static let recarrier = Verb(
         signature(
-            .updateCarrier,
+            .updateCarrier, also: [.get],
             positional: [Parameter("carrier_or_new", .string, help: "the new carrier (with trackings as input), or the current one"),
                          Parameter("number", .string, required: false, needs: "new_carrier", help: "the tracking number"),
                          Parameter("new_carrier", .string, required: false, help: "the new carrier code")],
@@ -211,7 +211,10 @@ extension APIVerbs {
     ) { call in
         func move(_ carrier: String, _ number: String, _ new: String) async throws -> Value {
             let (request, endpoint) = request(.updateCarrier, body: ["tracking_number": .string(number), "carrier_code": .string(carrier), "update_carrier_code": .string(new)])
-            _ = try await call.interpreter.send(request, endpoint, call.span)
+            let answer = try await call.interpreter.send(request, endpoint, call.span)
+            // Under --dry-run or explain the move was not sent (the answer is what would have
+            // been): there is nothing to read under the new carrier.
+            if answer["update_carrier_code"] != nil { return answer }
             let (read, getEndpoint) = APIVerbs.request(.get, path: ["carrier_code": new, "tracking_number": number])
             let tracking = try await call.interpreter.send(read, getEndpoint, call.span)
             call.interpreter.remember(tracking)

@@ -6,7 +6,7 @@ public enum BuiltinVerbs {
     public static let all: [Verb] = [
         set, unset, whereVerb, select, sort, first, last, count, each, uniq, group, flatten,
         printVerb, echo, table, json, csv, open, save, assert, sleep, exit, help, vars, sandbox, trace,
-        fields, status, // TEMP-REFERENCE
+        fields, status,
     ]
 
     /// The record an item must be for verbs that work on records.

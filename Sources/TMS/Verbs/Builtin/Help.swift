@@ -3,7 +3,7 @@ import TrackingMore
 extension BuiltinVerbs {
     static let help = Verb(
         Signature(
-            "help", category: .shell, positional: [.optional("topic", .string, help: "a verb, or 'verbs'")],
+            "help", category: .shell, positional: [.optional("topic", .string, help: "a verb, 'verbs' or 'api'")],
             output: "string", summary: "how to use a verb, or the list of verbs",
             examples: [("help where", ""), ("help", "every verb by category")])
     ) { call in
@@ -11,7 +11,7 @@ extension BuiltinVerbs {
         guard let topic = call.string("topic"), topic != "verbs" else {
             return .value(.string(Help.overview(registry)))
         }
-        if topic == "api" { return .value(.string(Help.apiTable(registry))) } // TEMP-REFERENCE
+        if topic == "api" { return .value(.string(Help.apiTable(registry))) }
         if let verb = registry.lookup(topic) { return .value(.string(Help.text(for: verb.signature))) }
         if let d = call.interpreter.definitions[topic] {
             return .value(.string("\(d.name) " + d.parameters.map { $0.name.uppercased() }.joined(separator: " ") + "\n\nA def from \(d.span.file.name).\n"))

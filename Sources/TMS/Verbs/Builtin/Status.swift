@@ -5,7 +5,7 @@ extension BuiltinVerbs {
     static let status = Verb(
         Signature(
             "status", category: .shell,
-            positional: [.optional("code", .string, help: "a status (exception), a sub-status (transit004), or a number put accepts (4, 7, 8)")],
+            positional: [.optional("code", .any, help: "a status (exception), a sub-status (transit004), or a number put accepts (4, 7, 8)")],
             output: "list of records: status, substatus, meaning; with a CODE, a record",
             summary: "what the status and sub-status codes mean, and what put status=4, 7 or 8 does",
             examples: [
@@ -16,6 +16,9 @@ extension BuiltinVerbs {
     ) { call in
         guard let given = call.value("code") else {
             return .value(.list(StatusReference.overview))
+        }
+        if given.isNull {
+            throw TMSError(.nullStatusCode(call.span(of: "code")))
         }
         let code = (given.stringValue ?? given.compactText).lowercased()
         guard let entry = StatusReference.explain(code) else {
