@@ -135,9 +135,21 @@ with tempfile.TemporaryDirectory() as work:
                 if mode == "--read-only":
                     check(f"--read-only: `{line}` is refused", rc != 0 and "was not sent" in err, err[-300:])
         rc, out, err = run(["--sandbox", sandbox, "--dry-run", "-c", "create dhl 1234567898 title=X | select title"])
-        check("--dry-run prints the write it did not send, and goes on", rc == 0 and "dry run: not sent: POST /trackings/post" in err and "X" in out, err)
+        check("--dry-run prints the write it did not send, and goes on",
+              rc == 0 and "dry run: not sent:\nPOST " in err and "/trackings/post" in err and '"title": "X"' in err and "X" in out, err)
+        run(["--sandbox", sandbox, "-c", "create sto 402934299070 title=Shoes"])
+        rc, out, err = run(["--sandbox", sandbox, "--dry-run", "-c", "get sto 402934299070 | set title=Boots | put | select title"])
+        check("--dry-run shows a PUT's change field by field", 'change: title: "Shoes" → "Boots"' in err, err)
         rc, out, err = run(["--sandbox", sandbox, "--read-only", "-c", "list | count; userinfo | select track_number"])
-        check("--read-only still reads", rc == 0 and out.strip().split("\n")[0] == "32", out + err)
+        check("--read-only still reads", rc == 0 and out.strip().split("\n")[0] == "33" and "track_number" in out, out + err)
+
+        # Laziness: list | first 5 reads one page.
+        rc, out, err = run(["--sandbox", sandbox, "--trace", "-c", "list limit=10 | first 5 | count"])
+        pages = [l for l in err.splitlines() if "trace: GET /trackings/get" in l]
+        check("list | first 5 makes exactly one request", rc == 0 and out.strip() == "5" and len(pages) == 1, err)
+        rc, out, err = run(["--sandbox", sandbox, "--trace", "-c", "list limit=10 | count"])
+        pages = [l for l in err.splitlines() if "trace: GET /trackings/get" in l]
+        check("list | count reads every page, and no more", rc == 0 and len(pages) == (int(out.strip()) + 9) // 10, out + err)
 
         # 3. The key never shows.
         logs = open(os.path.join(work, "serve.log")).read()

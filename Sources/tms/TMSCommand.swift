@@ -142,10 +142,8 @@ struct TMSCommand: AsyncParsableCommand {
     /// Chooses the backend: the built-in sandbox, a server that speaks v2, or the live API,
     /// wrapped in the write guard. Nothing is opened until the first request.
     func connect(_ interpreter: Interpreter, terminal: Terminal) throws {
-        let describe: @Sendable (APIRequest, Endpoint) -> Void = { request, endpoint in
-            let body = request.body.map { " " + String(decoding: $0, as: UTF8.self) } ?? ""
-            writeAll(2, "dry run: not sent: \(request.method) \(request.path)\(request.queryString)\(body)\n")
-        }
+        let notSent = interpreter.notSent
+        let describe: @Sendable (APIRequest, Endpoint) -> Void = { request, endpoint in notSent.append(.write(request, endpoint)) }
         let log: @Sendable (String) -> Void = { line in writeAll(2, line + "\n") }
         interpreter.log = { line in writeAll(2, line + "\n") }
         if terminal.stderrIsTerminal {

@@ -54,15 +54,25 @@ extension Interpreter {
 }
 
 /// The requests `explain` saw, in order.
-final class ExchangeLog: Sendable {
-    enum Entry: Sendable {
+public final class ExchangeLog: Sendable {
+    public enum Entry: Sendable {
         case write(APIRequest, Endpoint)
         case read(APIRequest)
     }
 
     private let list = Mutex<[Entry]>([])
     var entries: [Entry] { list.withLock { $0 } }
-    func append(_ entry: Entry) { list.withLock { $0.append(entry) } }
+    public func append(_ entry: Entry) { list.withLock { $0.append(entry) } }
+
+    /// The entries so far, leaving the log empty.
+    func drain() -> [Entry] {
+        list.withLock { entries in
+            defer { entries.removeAll() }
+            return entries
+        }
+    }
+
+    public init() {}
 }
 
 /// Passes requests on, telling of each read it sends (for `explain`).

@@ -72,6 +72,10 @@ public final class Interpreter {
         return t
     }
 
+    /// Writes that `--dry-run` stopped, for the interpreter to describe through `log` (with
+    /// a PUT's change field by field). A guard's callback appends here.
+    public let notSent = ExchangeLog()
+
     /// Prints every exchange (method, path, meta code, time) through `log` while on.
     public var trace = false
     /// Receives trace lines and notes about waiting (stderr for the command line).
@@ -97,6 +101,9 @@ public final class Interpreter {
         } catch {
             if trace { log("trace: \(request.method) \(request.path) failed: \(error)") }
             throw TMSError(Diagnostic(code: "E0231", message: "\(endpoint.title) failed: \(error)", primary: .init(span)), exitCode: ExitCode.network)
+        }
+        for case .write(let request, let endpoint) in notSent.drain() {
+            log("dry run: not sent:\n" + describe(request, endpoint).dropLast())
         }
         if trace {
             let ms = (ContinuousClock.now - started).components

@@ -24,7 +24,11 @@ extension BuiltinVerbs {
 public enum Help {
     public static func text(for s: Signature) -> String {
         var out = "\(s.name): \(s.summary)\n\nUsage:\n  \(s.usage)\n"
-        if !s.endpoints.isEmpty { out += "\nCalls:\n" + s.endpoints.map { "  " + $0 + "\n" }.joined() }
+        if !s.endpoints.isEmpty {
+            out += "\nCalls:\n" + s.endpoints.map { "  " + $0 + "\n" }.joined()
+            let limits = Help.limits(s.endpoints)
+            if !limits.isEmpty { out += "\nLimits:\n" + limits.map { "  " + $0 + "\n" }.joined() }
+        }
         if !s.aliases.isEmpty { out += "\nAlso called: " + s.aliases.joined(separator: ", ") + "\n" }
         let params = s.positional + s.keywords
         if !params.isEmpty {
@@ -42,6 +46,21 @@ public enum Help {
             out += "\nExamples:\n"
             for e in s.examples {
                 out += "  " + e.code + (e.comment.isEmpty ? "" : "    # " + e.comment) + "\n"
+            }
+        }
+        return out
+    }
+
+    /// What the catalog says about how much one call may carry and how often it may be made.
+    static func limits(_ titles: [String]) -> [String] {
+        var out: [String] = []
+        for e in Catalog.endpoints where titles.contains(e.title) {
+            if case .array(_, let limit) = e.body { out.append("\(e.title): up to \(limit) items a call (tms sends more in chunks)") }
+            if e.id == .list { out.append("\(e.title): up to \(Catalog.pageLimit) a page (limit=), \(Catalog.filterValuesLimit) values in numbers= and orders=") }
+            switch e.rateClass {
+            case .realtime: out.append("\(e.title): 3 requests a second on the live API")
+            case .general where e.id == .list: out.append("\(e.title): 1 request a second on the live API")
+            default: break
             }
         }
         return out
