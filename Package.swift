@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -40,7 +41,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TrackingMoreTests",
-            dependencies: ["TrackingMore", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "TrackingMore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "TrackingMoreSandboxTests", dependencies: ["TrackingMoreSandbox"]),
         .testTarget(

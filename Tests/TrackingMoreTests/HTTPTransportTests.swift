@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import Synchronization
 import Testing
 @testable import TrackingMore
@@ -143,6 +144,22 @@ import Testing
         let transport = HTTPTransport(baseURL: "http://127.0.0.1:1/v2", apiKey: "k", retry: Self.fast, client: client)
         await #expect(throws: TransportError.self) { try await transport.send(self.userinfo) }
         try await client.shutdown()
+    }
+
+    @Test func aDroppedConnectionIsRetriedThenReported() async throws {
+        // A server that accepts each connection and closes it at once, before any answer.
+        let accepted = Mutex(0)
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                accepted.withLock { $0 += 1 }
+                return channel.close()
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = server.localAddress?.port ?? 0
+        let transport = HTTPTransport(baseURL: "http://127.0.0.1:\(port)/v2", apiKey: "k", retry: Self.fast)
+        await #expect(throws: TransportError.self) { try await transport.send(self.userinfo) }
+        #expect(accepted.withLock { $0 } >= Self.fast.maxAttempts)
+        try await server.close()
     }
 
     @Test func theRateLimiterPacesRequests() async throws {
