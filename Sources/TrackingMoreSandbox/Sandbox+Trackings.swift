@@ -252,7 +252,7 @@ extension Sandbox {
         filter.orderMax = try call.int("order_created_time_max")
         for (name, keyPath) in [("numbers", \ListFilter.numbers), ("orders", \ListFilter.orders)] {
             guard let text = call.query[name], !text.isEmpty else { continue }
-            let values = text.split(separator: ",").map { String($0).trimmingSpaces }
+            let values = text.split(separator: ",").map { String($0).trimmingBlanks() }
             guard values.count <= Catalog.filterValuesLimit else {
                 throw Refusal(.badRequest, "\(name) takes up to \(Catalog.filterValuesLimit) values; \(values.count) were sent.")
             }
@@ -270,11 +270,7 @@ extension Sandbox {
 
     /// A stable 32-hex id, like the API's.
     func trackingID(_ account: String, _ carrier: String, _ number: String, _ time: Int) -> String {
-        let digest = SHA256.hash(Array("\(account)|\(carrier)|\(number)|\(time)".utf8))
-        return digest.prefix(16).map { b in
-            let h = String(b, radix: 16)
-            return h.count == 1 ? "0" + h : h
-        }.joined()
+        SHA256.hex(SHA256.hash(Array("\(account)|\(carrier)|\(number)|\(time)".utf8)).prefix(16))
     }
 
     func route(_ t: StoredTracking) -> Route {
@@ -393,12 +389,3 @@ extension Sandbox {
 
 private func isLetter(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }
 private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return String(s)
-    }
-}

@@ -197,9 +197,6 @@ struct Call {
 /// SHA-256 of a key, in hex: keys are stored only as this.
 enum KeyHash {
     static func of(_ key: String) -> String {
-        SHA256.hash(Array(key.utf8)).map { b in
-            let h = String(b, radix: 16)
-            return h.count == 1 ? "0" + h : h
-        }.joined()
+        SHA256.hex(SHA256.hash(Array(key.utf8)))
     }
 }

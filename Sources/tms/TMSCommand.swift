@@ -155,7 +155,7 @@ struct TMSCommand: AsyncParsableCommand {
         var key = config.apiKey
         if apiKeyStdin {
             let line = String(decoding: try readAll(0), as: UTF8.self).split(separator: "\n").first.map(String.init)
-            key = line.map { String($0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed()) }
+            key = line?.trimmingBlanks()
         }
         let baseURL: String
         switch config.backend {

@@ -166,6 +166,14 @@ private func hexDigit(_ b: UInt8) -> UInt8? {
 }
 
 extension String {
+    /// Without leading and trailing blanks (spaces, tabs, carriage returns).
+    public func trimmingBlanks() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" || f == "\r" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
+        return String(s)
+    }
+
     /// Every occurrence of `target` replaced, without Foundation.
     public func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
