@@ -4,6 +4,7 @@ extension Interpreter {
     /// Runs one statement; returns its result, or nil for statements that have none (`let`, `def`).
     func execute(_ statement: Statement, _ frame: inout Frame) async throws -> PipelineValue? {
         try Task.checkCancellation()
+        try checkDeadline(statement.span)
         switch statement.kind {
         case .pipeline(let p):
             return try await run(p, frame, input: frame.pipeInput ? frame.input : nil)
@@ -156,6 +157,7 @@ extension Interpreter {
         if let definition = definitions[command.name] {
             return try await call(definition, command, frame, input: input)
         }
+        guard capabilities.allows(command.name) else { throw TMSError(.verbNotAllowed(command.nameSpan, command.name)) }
         guard let verb = registry.lookup(command.name) else {
             throw TMSError(.unknownVerb(command.nameSpan, command.name, candidates: registry.allNames + Array(definitions.keys)))
         }

@@ -61,15 +61,30 @@ public final class Interpreter {
     public static let sandboxURL = "http://127.0.0.1:8080/v2"
     public var backendKey: String?
 
+    /// The limits a host set. `readOnly` wraps the transport in the write guard.
+    public var capabilities = Capabilities.unrestricted {
+        didSet { settings.fileAccess = capabilities.fileAccess }
+    }
+    /// API requests made so far (for the budget, and to say what finished when cancelled).
+    public private(set) var requestsMade = 0
+
     /// The transport, connected on first use.
     func transport(_ span: Span) throws -> any Transport {
         if let connected { return connected }
         guard let connect else {
             throw TMSError(Diagnostic(code: "E0230", message: "no API backend is set up for this interpreter", primary: .init(span)))
         }
-        let t = try connect()
+        var t = try connect()
+        if capabilities.readOnly { t = GuardedTransport(t, mode: .readOnly) }
         connected = t
         return t
+    }
+
+    /// Stops when the deadline has passed.
+    func checkDeadline(_ span: Span) throws {
+        if let deadline = capabilities.deadline, ContinuousClock.now >= deadline {
+            throw TMSError(.deadlinePassed(span))
+        }
     }
 
     /// Writes that `--dry-run` stopped, for the interpreter to describe through `log` (with
@@ -88,6 +103,9 @@ public final class Interpreter {
     /// `TMSError` pointing at `span`.
     func send(_ request: APIRequest, _ endpoint: Endpoint, _ span: Span) async throws -> Value {
         try Task.checkCancellation()
+        try checkDeadline(span)
+        if let budget = capabilities.requestBudget, requestsMade >= budget { throw TMSError(.budgetUsed(span, budget)) }
+        requestsMade += 1
         let envelope: Envelope
         let started = ContinuousClock.now
         do {
@@ -200,6 +218,7 @@ public final class Interpreter {
         let (script, parseErrors) = Parser.parse(source, signature: { [registry] in registry.lookup($0)?.signature })
         if !parseErrors.isEmpty { return (script, parseErrors) }
         var checker = Checker(registry: registry, knownVariables: Set(globals.allNames), knownDefinitions: definitions)
+        checker.allowed = capabilities.allowedVerbs
         checker.check(script)
         let ordered = checker.diagnostics.enumerated().sorted { a, b in
             let x = a.element.primary?.span, y = b.element.primary?.span

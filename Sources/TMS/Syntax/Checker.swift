@@ -12,6 +12,8 @@ struct Checker {
     var defDepth = 0
     /// Files already read by `source`, so a file that sources itself is read once.
     var sourced: Set<String> = []
+    /// The host's allow-list of verbs, if it has one.
+    var allowed: Set<String>?
 
     static let implicitVariables: Set<String> = ["in", "it", "env", "args"]
 
@@ -160,6 +162,9 @@ struct Checker {
                 diagnostics.append(.wrongArity(c.span, verb: c.name, expected: d.parameters.count, found: count))
             }
             return
+        }
+        if let allowed, !allowed.contains(c.name) {
+            diagnostics.append(.verbNotAllowed(c.nameSpan, c.name))
         }
         guard let verb = registry.lookup(c.name) else {
             diagnostics.append(.unknownVerb(c.nameSpan, c.name, candidates: registry.allNames + Array(definitions.keys)))

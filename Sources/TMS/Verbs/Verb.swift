@@ -116,6 +116,19 @@ public struct VerbInvocation {
         try await interpreter.evaluate(expression, scope: scope, it: it)
     }
 
+    /// Sends an API request through the interpreter's transport, so the write guard, the
+    /// request budget, the deadline and trace apply to host verbs as to built-in ones.
+    /// Returns the answer's `data`; an error answer is thrown as a `TMSError`.
+    public func send(_ request: APIRequest) async throws -> Value {
+        guard let (endpoint, _) = Catalog.route(request.method.uppercased(), request.path) else {
+            throw TMSError(Diagnostic(code: "E0263", message: "\(request.method) \(request.path) is not an endpoint of the API", primary: .init(span)))
+        }
+        return try await interpreter.send(request, endpoint, span)
+    }
+
+    /// Whether the host's task was cancelled: a long host verb should stop.
+    public var isCancelled: Bool { Task.isCancelled }
+
     /// Writes text to the output (stdout for the command line).
     public func write(_ text: String) {
         interpreter.write(text)

@@ -8,7 +8,13 @@ extension BuiltinVerbs {
             examples: [("sleep 1.5s", "")])
     ) { call in
         guard case .double(let seconds)? = call.value("duration") else { return .null }
-        try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+        var wait = Duration.milliseconds(Int64(seconds * 1000))
+        let deadline = call.interpreter.capabilities.deadline
+        if let deadline { wait = min(wait, max(.zero, deadline - ContinuousClock.now)) }
+        try await Task.sleep(for: wait)
+        if let deadline, ContinuousClock.now >= deadline, wait < .milliseconds(Int64(seconds * 1000)) {
+            throw TMSError(.deadlinePassed(call.span))
+        }
         return .null
     }
 

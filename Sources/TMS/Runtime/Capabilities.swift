@@ -1,0 +1,55 @@
+import TrackingMore
+
+/// What the programs an interpreter runs may do. A host (a helpdesk app, a bot) narrows them;
+/// each limit, when hit, is an error that names it.
+public struct Capabilities: Sendable {
+    /// Refuse every write request, through the same transport guard as `--read-only`.
+    public var readOnly = false
+    /// When set, only these verbs (and the program's own defs) may be used; anything else is
+    /// refused before the program runs.
+    public var allowedVerbs: Set<String>?
+    /// The most API requests a program may make, in all.
+    public var requestBudget: Int?
+    /// The moment after which no statement and no request may start.
+    public var deadline: ContinuousClock.Instant?
+    /// Whether `open`, `save` and `source` may touch files.
+    public var fileAccess = true
+
+    public init(
+        readOnly: Bool = false, allowedVerbs: Set<String>? = nil, requestBudget: Int? = nil,
+        deadline: ContinuousClock.Instant? = nil, fileAccess: Bool = true
+    ) {
+        self.readOnly = readOnly
+        self.allowedVerbs = allowedVerbs
+        self.requestBudget = requestBudget
+        self.deadline = deadline
+        self.fileAccess = fileAccess
+    }
+
+    /// Everything allowed: what the `tms` command line runs with.
+    public static let unrestricted = Capabilities()
+
+    func allows(_ verb: String) -> Bool {
+        allowedVerbs.map { $0.contains(verb) } ?? true
+    }
+}
+
+extension Diagnostic {
+    static func verbNotAllowed(_ span: Span, _ name: String) -> Diagnostic {
+        Diagnostic(
+            code: "E0260", message: "'\(name)' is not allowed in this interpreter", primary: Label(span, "not on the allow-list"),
+            help: "the host allows only some verbs (Capabilities.allowedVerbs)")
+    }
+
+    static func budgetUsed(_ span: Span, _ budget: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E0261", message: "the request budget of \(budget) is used up", primary: Label(span, "this would be request \(budget + 1)"),
+            help: "the host allows \(budget) API requests (Capabilities.requestBudget)")
+    }
+
+    static func deadlinePassed(_ span: Span) -> Diagnostic {
+        Diagnostic(
+            code: "E0262", message: "the deadline has passed", primary: Label(span, "not started"),
+            help: "the host gives programs a time limit (Capabilities.deadline)")
+    }
+}
