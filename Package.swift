@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "TMS", targets: ["TMS"]),
         .library(name: "TrackingMore", targets: ["TrackingMore"]),
         .executable(name: "tms", targets: ["tms"]),
+        .executable(name: "ticket-bot", targets: ["TicketBot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,6 +48,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TrackingMoreSandboxTests", dependencies: ["TrackingMoreSandbox"]),
+        // An example host: docs/embedding.md walks through it, and the tests run it.
+        .executableTarget(name: "TicketBot", dependencies: ["TMS", "TrackingMoreSandbox"], path: "examples/embed"),
         .testTarget(
             name: "TMSTests",
             dependencies: ["TMS", "TrackingMoreSandbox"],

@@ -200,6 +200,13 @@ with tempfile.TemporaryDirectory() as work:
         check("a key on the command line is refused with the reason", rc == 2 and "process list" in err, err)
         rc, out, err = tms(["--live", "-c", "userinfo"])
         check("--live without a key is exit 4", rc == 4 and "needs an API key" in err, err)
+        # 5. The example host of docs/embedding.md runs.
+        bot = os.path.join(os.path.dirname(TMS), "ticket-bot")
+        p = subprocess.run([bot], capture_output=True, timeout=60)
+        out = p.stdout.decode()
+        check("examples/embed (ticket-bot) runs a script with a host verb and limits",
+              p.returncode == 0 and "exceptions: 1" in out and "#ops: " in out and "is exception" in out
+              and "E0260: 'create' is not allowed in this interpreter" in out, out + p.stderr.decode())
     finally:
         server.terminate()
         try:

@@ -46,3 +46,29 @@ import TMS
         #expect(result.exitCode == expectation.exitCode(default: result.diagnostics.isEmpty ? 0 : result.exitCode))
     }
 }
+
+/// Every Swift block of docs/embedding.md is part of examples/embed/main.swift, which the
+/// build compiles, so the walkthrough's code compiles.
+@Suite struct EmbeddingDocTests {
+    @Test func everySwiftBlockIsCompiledCode() throws {
+        let root = ScriptTests.root
+        let doc = String(decoding: try #require(readBytes(root + "/docs/embedding.md")), as: UTF8.self)
+        let source = String(decoding: try #require(readBytes(root + "/examples/embed/main.swift")), as: UTF8.self)
+        var blocks: [String] = []
+        var current: [Substring]?
+        for line in doc.split(separator: "\n", omittingEmptySubsequences: false) {
+            if current == nil, line == "```swift" {
+                current = []
+            } else if current != nil, line == "```" {
+                blocks.append(current?.joined(separator: "\n") ?? "")
+                current = nil
+            } else {
+                current?.append(line)
+            }
+        }
+        #expect(blocks.count >= 4)
+        for block in blocks {
+            #expect(source.contains(block), "not in examples/embed/main.swift:\n\(block)")
+        }
+    }
+}

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import Testing
 import TMS
@@ -114,6 +117,21 @@ import TrackingMoreSandbox
         #expect(await code { try await i.run("notify chanel=ops") } == "E0103")
         try await i.run("help notify")
         #expect(out.value.contains("notify: posts each tracking to a chat channel"))
+    }
+
+    @Test func runsAFileWithItsArguments() async throws {
+        let path = "/tmp/tms-embedding-test-\(UInt32.random(in: 0...UInt32.max)).tms"
+        let text = "param {\n  n: int = 1  # how many\n}\n$n * 2\n"
+        let f = fopen(path, "w")
+        _ = fputs(text, f)
+        fclose(f)
+        defer { unlink(path) }
+        let out = Output()
+        let i = interpreter(try Sandbox(path: ":memory:"), out)
+        try await i.run(file: path, arguments: ["--n", "21"])
+        #expect(out.value == "42\n")
+        #expect(await code { try await self.interpreter(try Sandbox(path: ":memory:"), Output()).run(file: path, arguments: ["--n", "x"]) } == "E0216")
+        #expect(await code { try await self.interpreter(try Sandbox(path: ":memory:"), Output()).run(file: "/nonexistent.tms") } == "E0209")
     }
 
     @Test func resultsDecodeIntoSwiftTypes() async throws {

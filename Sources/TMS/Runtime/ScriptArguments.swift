@@ -113,6 +113,24 @@ extension Interpreter {
         return out
     }
 
+    /// Runs a script file with its arguments, as `tms FILE ARGS...` does: checked whole first,
+    /// then its `param` block bound. Relative paths in it resolve against its folder.
+    @discardableResult
+    public func run(file path: String, arguments: [String] = [], printResults: Bool = true) async throws -> Value {
+        let bytes: [UInt8]
+        do {
+            bytes = try readFile(path, span: Span(file: SourceFile(name: path, bytes: []), start: 0, end: 0))
+        } catch let e as TMSError {
+            var d = e.diagnostics.first ?? Diagnostic(code: "E0209", message: "cannot read \(path)")
+            d.primary = nil
+            throw TMSError(d, exitCode: ExitCode.usage)
+        }
+        let (script, diagnostics) = check(SourceFile(name: path, bytes: bytes))
+        if !diagnostics.isEmpty { throw TMSError(diagnostics, exitCode: ExitCode.usage) }
+        try await bindArguments(arguments, to: script)
+        return try await run(checked: script, printResults: printResults)
+    }
+
     /// Runs a script that `check` accepted; see `run(_:)`.
     @discardableResult
     public func run(checked script: Script, input: PipelineValue? = nil, printResults: Bool = true) async throws -> Value {
