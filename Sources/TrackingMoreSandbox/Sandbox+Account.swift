@@ -109,7 +109,7 @@ extension Sandbox {
             // A UPU S10 number with a valid check digit and the operator's country.
             let body = digits(8)
             let weights = [8, 6, 4, 2, 3, 5, 9, 7]
-            let sum = zip(body, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
+            let sum = zip(body.utf8, weights).reduce(0) { $0 + Int($1.0 - UInt8(ascii: "0")) * $1.1 }
             var check = 11 - sum % 11
             if check == 10 { check = 0 } else if check == 11 { check = 5 }
             let prefix = carrier.code == "china-ems" ? "E" : "R"
