@@ -27,6 +27,8 @@ let package = Package(
             name: "TrackingMoreSandbox",
             dependencies: ["TrackingMore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .target(name: "TMSShell", dependencies: ["TMS", "CEditLine"]),
         .target(
             name: "TMSServer",
             dependencies: ["TrackingMoreSandbox", .product(name: "Hummingbird", package: "hummingbird")]
@@ -35,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "tms",
             dependencies: [
-                "TMS", "TMSServer", "TrackingMoreSandbox",
+                "TMS", "TMSServer", "TMSShell", "TrackingMoreSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]

@@ -2,6 +2,7 @@ import ArgumentParser
 import TMS
 import TrackingMore
 import TrackingMoreSandbox
+import TMSShell
 
 #if canImport(Glibc)
 import Glibc
@@ -65,6 +66,9 @@ struct TMSCommand: AsyncParsableCommand {
 
     @Flag(help: "Print every API exchange on stderr.")
     var trace = false
+
+    @Flag(name: .customShort("X"), help: "Skip the startup file ($XDG_CONFIG_HOME/tms/init.tms) of the interactive shell.")
+    var skipStartupFile = false
 
     func validate() throws {
         if apiKey != nil {
@@ -226,14 +230,48 @@ struct TMSCommand: AsyncParsableCommand {
             try await run(interpreter, source, arguments: Array(arguments.dropFirst()), input: nil)
             return 0
         }
-        if terminal.stdinIsTerminal {
-            throw TMSError(Diagnostic(code: "E0216", message: "no script given",
-                notes: ["the interactive shell is not part of this build yet"],
-                help: "run a script: tms FILE.tms, or one line: tms -c 'help'"), exitCode: ExitCode.usage)
+        if terminal.stdinIsTerminal && terminal.stdoutIsTerminal {
+            return try await shell(interpreter, terminal: terminal)
         }
         let source = SourceFile(name: "<stdin>", bytes: try readAll(0))
         try await run(interpreter, source, arguments: [], input: nil)
         return 0
+    }
+
+    /// The interactive shell: the startup file, then the prompt until Ctrl-D.
+    func shell(_ interpreter: Interpreter, terminal: Terminal) async throws -> Int32 {
+        let env = terminal.environment
+        // Each entry's output appears when it is made, not when a buffer fills.
+        interpreter.output = { writeAll(1, $0) }
+        let profileName = profile ?? env["TMS_PROFILE"] ?? "default"
+        let prompt: String
+        if live {
+            prompt = "tms[live:\(profileName)]> "
+        } else if let endpoint {
+            prompt = "tms[\(endpoint)]> "
+        } else {
+            prompt = interpreter.backendURL == Interpreter.sandboxURL ? "tms[sandbox]> " : "tms[\(interpreter.backendURL)]> "
+        }
+        let stateBase = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? ".") + "/.local/state")
+        var historyPath: String? = stateBase + "/tms/history-" + profileName
+        do { try DataPaths.makeDirectories(stateBase + "/tms") } catch { historyPath = nil }
+        let errorColor = terminal.stderrIsTerminal && !noColor && env["NO_COLOR"] == nil
+        let render: (TMSError) -> Void = { error in
+            writeAll(2, DiagnosticRenderer(color: errorColor).render(error.diagnostics))
+        }
+        if !skipStartupFile {
+            let startup = Configuration.path(env).replacingAll("config.toml", with: "init.tms")
+            if access(startup, R_OK) == 0 {
+                do { try await interpreter.run(file: startup) } catch let e as TMSError { render(e) }
+            }
+        }
+        guard let repl = REPL(
+            interpreter: interpreter, prompt: prompt, historyPath: historyPath, secret: interpreter.backendKey,
+            carrierCodes: Carriers.all.map(\.code), renderError: render)
+        else {
+            throw TMSError(Diagnostic(code: "E0216", message: "the terminal could not be set up for line editing"), exitCode: ExitCode.usage)
+        }
+        return await repl.run()
     }
 
     func run(_ interpreter: Interpreter, _ source: SourceFile, arguments: [String], input: PipelineValue?) async throws {

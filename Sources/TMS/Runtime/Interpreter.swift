@@ -207,6 +207,13 @@ public final class Interpreter {
         globals.lookup(name)
     }
 
+    /// The session's variables and defs, for completion.
+    public var variableNames: [String] { globals.allNames }
+    public var definitionNames: [String] { Array(definitions.keys) }
+
+    /// Keep each printed statement's value in `$last` (the REPL's).
+    public var keepsLast = false
+
     func write(_ text: String) {
         output(text)
     }
@@ -258,7 +265,13 @@ public final class Interpreter {
             if case .pipeline = statement.kind { frame.pipeInput = false }
             guard let result else { continue }
             if printResults {
-                try await emit(result)
+                if keepsLast {
+                    let value = try await result.collect()
+                    try await emit(.value(value))
+                    globals.bind("last", value)
+                } else {
+                    try await emit(result)
+                }
                 last = .null
             } else {
                 last = try await result.collect()

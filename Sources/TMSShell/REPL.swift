@@ -1,0 +1,121 @@
+import Synchronization
+import TMS
+import TrackingMore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The interactive shell: reads entries with a `LineEditor` (continuing while the parser says
+/// the input ended too soon), runs them, prints errors named `<repl #N>` and goes on.
+public final class REPL {
+    let interpreter: Interpreter
+    let editor: LineEditor
+    let prompt: String
+    let historyPath: String?
+    /// Entries holding this text (the API key) are never saved in the history.
+    let secret: String?
+    let carrierCodes: [String]
+    let renderError: (TMSError) -> Void
+
+    public init?(
+        interpreter: Interpreter, prompt: String, historyPath: String?, secret: String?, carrierCodes: [String],
+        renderError: @escaping (TMSError) -> Void
+    ) {
+        guard let editor = LineEditor(program: "tms") else { return nil }
+        self.interpreter = interpreter
+        self.editor = editor
+        self.prompt = prompt
+        self.historyPath = historyPath
+        self.secret = secret
+        self.carrierCodes = carrierCodes
+        self.renderError = renderError
+        interpreter.keepsLast = true
+        Interrupt.install()
+        if let historyPath { editor.loadHistory(historyPath) }
+        editor.complete = { [unowned self] before in Completion(repl: self).candidates(before) }
+    }
+
+    /// Runs until Ctrl-D on an empty line; returns the exit code (0).
+    public func run() async -> Int32 {
+        var entry = 1
+        var buffer = ""
+        while true {
+            editor.setPrompt(buffer.isEmpty ? prompt : "...> ")
+            switch editor.read() {
+            case .end:
+                if buffer.isEmpty {
+                    save()
+                    return 0
+                }
+                buffer = ""
+                continue
+            case .interrupted:
+                buffer = ""
+                continue
+            case .line(let line):
+                buffer += buffer.isEmpty ? line : "\n" + line
+            }
+            guard !buffer.allSatisfy({ $0 == " " || $0 == "\t" }) else {
+                buffer = ""
+                continue
+            }
+            let source = SourceFile(name: "<repl #\(entry)>", text: buffer)
+            let (_, diagnostics) = interpreter.check(source)
+            if Parser.isIncomplete(diagnostics) { continue }
+            if secret.map({ !buffer.contains($0) }) ?? true { editor.remember(buffer) }
+            buffer = ""
+            entry += 1
+            await runEntry(source)
+        }
+    }
+
+    /// Runs one entry; Ctrl-C (SIGINT, while a command runs) cancels it and the session goes on.
+    func runEntry(_ source: SourceFile) async {
+        let box = InterpreterBox(interpreter)
+        Interrupt.raised.store(false, ordering: .relaxed)
+        let task = Task { try await box.interpreter.run(source) }
+        let watcher = Task {
+            while !Task.isCancelled {
+                if Interrupt.raised.load(ordering: .relaxed) {
+                    task.cancel()
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        defer { watcher.cancel() }
+        switch await task.result {
+        case .success: break
+        case .failure(let error as TMSError): renderError(error)
+        case .failure(is CancellationError):
+            renderError(TMSError(Diagnostic(code: "E0270", message: "interrupted after \(interpreter.requestsMade) API requests in this session"), exitCode: ExitCode.interrupted))
+        case .failure(let error as ExitRequest):
+            save()
+            exit(error.code)
+        case .failure(let error):
+            renderError(TMSError(Diagnostic(code: "E0299", message: "\(error)")))
+        }
+    }
+
+    func save() {
+        if let historyPath { editor.saveHistory(historyPath) }
+    }
+}
+
+/// Ctrl-C while a command runs. A signal handler can only reach process-wide state, so this
+/// flag is the REPL's one global: set by the handler, read and reset by the REPL's loop.
+enum Interrupt {
+    static let raised = Atomic<Bool>(false)
+
+    static func install() {
+        signal(SIGINT) { _ in Interrupt.raised.store(true, ordering: .relaxed) }
+    }
+}
+
+/// Carries the interpreter into the task that runs one entry. Safe: the REPL waits for that
+/// task before it touches the interpreter again, so one task uses it at a time.
+final class InterpreterBox: @unchecked Sendable {
+    let interpreter: Interpreter
+    init(_ interpreter: Interpreter) { self.interpreter = interpreter }
+}

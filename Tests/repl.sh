@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The interactive shell in a real terminal, driven through tmux:
+#
+#   Tests/repl.sh PATH_TO_TMS
+#
+# Each check types into the pane and polls it for the expected text with a deadline (no fixed
+# sleeps). Prints one line per check and, last, "N passed, M failed"; exits 1 on a failure.
+set -u
+TMS="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/tms-repl.XXXXXX")"
+SOCKET="tms-repl-$$-0"
+export SWIFT_BACKTRACE=enable=no
+PASSED=0
+FAILED=0
+tm() { tmux -L "$SOCKET" "$@"; }
+cleanup() {
+    tm kill-server 2>/dev/null
+    rm -rf "$WORK" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# wait_for TEXT [SECONDS]: polls the pane until it shows TEXT.
+wait_for() {
+    local deadline=$((SECONDS + ${2:-15}))
+    while [ $SECONDS -lt $deadline ]; do
+        tm capture-pane -p -t t -S -200 2>/dev/null | grep -qF -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+check() { # check NAME TEXT [SECONDS]
+    if wait_for "$2" "${3:-15}"; then
+        PASSED=$((PASSED + 1)); echo "ok    $1"
+    else
+        FAILED=$((FAILED + 1)); echo "FAIL  $1 (waited for: $2)"
+        tm capture-pane -p -t t -S -40 | sed 's/^/      | /' | tail -20
+    fi
+}
+RUN=0
+start() { # start: a fresh shell in a new tmux server, running tms
+    tm kill-server 2>/dev/null
+    RUN=$((RUN + 1))
+    SOCKET="tms-repl-$$-$RUN"
+    tm new-session -d -s t -x 120 -y 40 "env -i PATH=/usr/bin:/bin TERM=xterm-256color LANG=C.UTF-8 HOME=$WORK XDG_STATE_HOME=$WORK/state XDG_DATA_HOME=$WORK/data XDG_CONFIG_HOME=$WORK/config SWIFT_BACKTRACE=enable=no bash --norc --noprofile"
+    wait_for "$ " 10 || wait_for "# " 10
+    tm send-keys -t t "clear; $TMS --sandbox :memory:; echo EXIT=\$?" Enter
+}
+
+start
+check "the prompt shows the backend" "tms[sandbox]>"
+tm send-keys -t t "[1, 2, 3] |" Enter
+check "a line ending in | continues with a ...> prompt" "...>"
+tm send-keys -t t "count" Enter
+check "the multi-line pipeline runs whole" "3"
+tm send-keys -t t "cou" Tab "X"
+check "TAB completes a verb" "tms[sandbox]> count X"
+tm send-keys -t t C-u "create ch" Tab
+check "TAB lists carrier codes" "china-post"
+tm send-keys -t t C-u "list stat" Tab
+check "TAB completes a key= name of the verb" "list status="
+tm send-keys -t t C-u "half typed" C-c
+tm send-keys -t t 'echo "héllo wörld ✓ 包裹"' Enter
+check "Ctrl-C clears the line, and UTF-8 input round-trips" "héllo wörld ✓ 包裹"
+tm send-keys -t t "sleep 20s" Enter
+sleep 0.5
+tm send-keys -t t C-c
+check "Ctrl-C during sleep 20s returns to the prompt" "interrupted after"
+tm send-keys -t t "get sto 402934299065" Enter
+check "an API error is shown" "tracking does not exist (API 4017)"
+tm send-keys -t t "create sto 402934299065 | select status" Enter
+check "and the next command works" "status | pending"
+tm send-keys -t t C-d
+check "Ctrl-D on an empty line exits with 0" "EXIT=0"
+
+HISTORY="$WORK/state/tms/history-default"
+if [ -f "$HISTORY" ] && [ "$(stat -c %a "$HISTORY")" = "600" ]; then
+    PASSED=$((PASSED + 1)); echo "ok    history is saved with mode 0600"
+else
+    FAILED=$((FAILED + 1)); echo "FAIL  history is saved with mode 0600 ($(stat -c %a "$HISTORY" 2>&1))"
+fi
+start
+check "a second run starts" "tms[sandbox]>"
+tm send-keys -t t Up
+check "history persists across runs" "create sto 402934299065 | select status"
+tm send-keys -t t C-u Up Up Up Up Up Up
+check "a multi-line entry is kept whole in the history" "[1, 2, 3] |"
+tm send-keys -t t C-u C-d
+check "and exits with 0" "EXIT=0"
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
