@@ -41,13 +41,24 @@ start() { # start: a fresh shell in a new tmux server, running tms
     tm kill-server 2>/dev/null
     RUN=$((RUN + 1))
     SOCKET="tms-repl-$$-$RUN"
-    tm new-session -d -s t -x 120 -y 40 "env -i PATH=/usr/bin:/bin TERM=xterm-256color LANG=C.UTF-8 HOME=$WORK XDG_STATE_HOME=$WORK/state XDG_DATA_HOME=$WORK/data XDG_CONFIG_HOME=$WORK/config SWIFT_BACKTRACE=enable=no bash --norc --noprofile"
+    tm new-session -d -s t -x 120 -y 40 "env -i PATH=/usr/bin:/bin TERM=xterm-256color LANG=C.UTF-8 HOME=$WORK PAGER='sed s/^/PAGED:/' XDG_STATE_HOME=$WORK/state XDG_DATA_HOME=$WORK/data XDG_CONFIG_HOME=$WORK/config SWIFT_BACKTRACE=enable=no bash --norc --noprofile"
     wait_for "$ " 10 || wait_for "# " 10
     tm send-keys -t t "clear; $TMS --sandbox :memory:; echo EXIT=\$?" Enter
 }
 
+mkdir -p "$WORK/config/tms"
+echo 'let greeting = "hello from init.tms"' >"$WORK/config/tms/init.tms"
 start
 check "the prompt shows the backend" "tms[sandbox]>"
+tm send-keys -t t '$greeting' Enter
+check "the startup file ran first" "hello from init.tms"
+tm send-keys -t t "1 + 1" Enter
+tm send-keys -t t '$last * 10' Enter
+check "\$last holds the previous result" "20"
+tm send-keys -t t "sort " Tab
+check "TAB after a verb shows its signature" "sort [FIELD] [ORDER]"
+tm send-keys -t t C-u "sandbox seed 45; list | each { \$it.tracking_number }" Enter
+check "output taller than the terminal goes through \$PAGER" "PAGED:"
 tm send-keys -t t "[1, 2, 3] |" Enter
 check "a line ending in | continues with a ...> prompt" "...>"
 tm send-keys -t t "count" Enter
@@ -82,7 +93,8 @@ start
 check "a second run starts" "tms[sandbox]>"
 tm send-keys -t t Up
 check "history persists across runs" "create sto 402934299065 | select status"
-tm send-keys -t t C-u Up Up Up Up Up Up
+# The history position is still at the last entry: four more steps back.
+tm send-keys -t t C-u Up Up Up Up
 check "a multi-line entry is kept whole in the history" "[1, 2, 3] |"
 tm send-keys -t t C-u C-d
 check "and exits with 0" "EXIT=0"

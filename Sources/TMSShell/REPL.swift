@@ -17,10 +17,12 @@ public final class REPL {
     let secret: String?
     let carrierCodes: [String]
     let renderError: (TMSError) -> Void
+    /// Shows an entry's output: through the pager when it is taller than the terminal.
+    let show: (String) -> Void
 
     public init?(
         interpreter: Interpreter, prompt: String, historyPath: String?, secret: String?, carrierCodes: [String],
-        renderError: @escaping (TMSError) -> Void
+        renderError: @escaping (TMSError) -> Void, show: @escaping (String) -> Void
     ) {
         guard let editor = LineEditor(program: "tms") else { return nil }
         self.interpreter = interpreter
@@ -30,6 +32,7 @@ public final class REPL {
         self.secret = secret
         self.carrierCodes = carrierCodes
         self.renderError = renderError
+        self.show = show
         interpreter.keepsLast = true
         Interrupt.install()
         if let historyPath { editor.loadHistory(historyPath) }
@@ -72,6 +75,15 @@ public final class REPL {
 
     /// Runs one entry; Ctrl-C (SIGINT, while a command runs) cancels it and the session goes on.
     func runEntry(_ source: SourceFile) async {
+        // An entry's output is gathered and shown when it is done, so that a long one can go
+        // through the pager (as psql does).
+        let gathered = Gathered()
+        let output = interpreter.output
+        interpreter.output = { gathered.append($0) }
+        defer {
+            interpreter.output = output
+            show(gathered.text)
+        }
         let box = InterpreterBox(interpreter)
         Interrupt.raised.store(false, ordering: .relaxed)
         let task = Task { try await box.interpreter.run(source) }
@@ -111,6 +123,13 @@ enum Interrupt {
     static func install() {
         signal(SIGINT) { _ in Interrupt.raised.store(true, ordering: .relaxed) }
     }
+}
+
+/// An entry's output, gathered while it runs (from the entry's task, one writer at a time).
+final class Gathered: @unchecked Sendable {
+    // Written only by the task running the entry, read after it ends.
+    var text = ""
+    func append(_ s: String) { text += s }
 }
 
 /// Carries the interpreter into the task that runs one entry. Safe: the REPL waits for that

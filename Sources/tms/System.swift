@@ -96,3 +96,21 @@ func readFile(_ path: String) throws -> [UInt8] {
     }
     return try readAll(fd)
 }
+
+/// Output taller than the terminal goes through a pager (`$PAGER`, `less -FRX` by default).
+enum Pager {
+    static func show(_ text: String, pager: String?) {
+        guard !text.isEmpty else { return }
+        var size = winsize()
+        let rows = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_row > 0 ? Int(size.ws_row) : 24
+        let lines = text.utf8.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+        guard let pager, lines >= rows, let pipe = popen(pager, "w") else {
+            writeAll(1, text)
+            return
+        }
+        // The pager owns the terminal now: Ctrl-C belongs to it, not to tms.
+        signal(SIGPIPE, SIG_IGN)
+        fputs(text, pipe)
+        pclose(pipe)
+    }
+}

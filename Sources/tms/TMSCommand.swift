@@ -70,6 +70,9 @@ struct TMSCommand: AsyncParsableCommand {
     @Flag(name: .customShort("X"), help: "Skip the startup file ($XDG_CONFIG_HOME/tms/init.tms) of the interactive shell.")
     var skipStartupFile = false
 
+    @Flag(help: "Never page long output in the interactive shell.")
+    var noPager = false
+
     func validate() throws {
         if apiKey != nil {
             throw ValidationError("a key on the command line is refused: it would show in the process list and in shell history; use TRACKINGMORE_API_KEY or --api-key-stdin")
@@ -267,7 +270,8 @@ struct TMSCommand: AsyncParsableCommand {
         }
         guard let repl = REPL(
             interpreter: interpreter, prompt: prompt, historyPath: historyPath, secret: interpreter.backendKey,
-            carrierCodes: Carriers.all.map(\.code), renderError: render)
+            carrierCodes: Carriers.all.map(\.code), renderError: render,
+            show: { text in Pager.show(text, pager: noPager ? nil : (env["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less -FRX")) })
         else {
             throw TMSError(Diagnostic(code: "E0216", message: "the terminal could not be set up for line editing"), exitCode: ExitCode.usage)
         }
