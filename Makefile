@@ -29,7 +29,7 @@ test: build
 	Tests/repl.sh .build/debug/tms
 
 run: build
-	.build/debug/tms examples/tour.tms
+	.build/debug/tms
 
 bench: setup
 	$(SWIFT) build -c release --product tms

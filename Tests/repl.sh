@@ -99,5 +99,29 @@ check "a multi-line entry is kept whole in the history" "[1, 2, 3] |"
 tm send-keys -t t C-u C-d
 check "and exits with 0" "EXIT=0"
 
+# The live API's prompt is red and names the profile (no request is made: none is typed).
+tm kill-server 2>/dev/null
+RUN=$((RUN + 1))
+SOCKET="tms-repl-$$-$RUN"
+tm new-session -d -s t -x 120 -y 40 "env -i PATH=/usr/bin:/bin TERM=xterm-256color LANG=C.UTF-8 HOME=$WORK TRACKINGMORE_API_KEY=dummy-key-0000 bash --norc --noprofile"
+wait_for "$ " 10 || wait_for "# " 10
+tm send-keys -t t "clear; $TMS --live; echo EXIT=\$?" Enter
+check "the live prompt names the profile" "tms[live:default]>"
+if tm capture-pane -p -e -t t | grep -q $'\e\\[31mtms\\[live'; then
+    PASSED=$((PASSED + 1)); echo "ok    the live prompt is red"
+else
+    FAILED=$((FAILED + 1)); echo "FAIL  the live prompt is red"
+fi
+tm send-keys -t t "echo dummy-key-0000" Enter "echo safe-entry" Enter
+check "entries run" "safe-entry"
+tm send-keys -t t C-d
+check "and Ctrl-D leaves it" "EXIT=0"
+LIVE_HISTORY="$WORK/.local/state/tms/history-default"
+if grep -q "safe-entry" "$LIVE_HISTORY" && ! grep -q "dummy-key-0000" "$LIVE_HISTORY"; then
+    PASSED=$((PASSED + 1)); echo "ok    no history line holds the API key"
+else
+    FAILED=$((FAILED + 1)); echo "FAIL  no history line holds the API key"; cat "$LIVE_HISTORY" 2>&1 | sed 's/^/      | /'
+fi
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

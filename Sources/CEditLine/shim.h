@@ -10,7 +10,8 @@ static inline EditLine *CEditLine_el_init(const char *program) {
     return el_init(program, stdin, stdout, stderr);
 }
 static inline int CEditLine_el_set_prompt(EditLine *e, char *(*prompt)(EditLine *)) {
-    return el_set(e, EL_PROMPT, prompt);
+    // Text between two \1 characters (colour codes) takes no room on the line.
+    return el_set(e, EL_PROMPT_ESC, prompt, '\1');
 }
 static inline int CEditLine_el_set_editor(EditLine *e, const char *mode) {
     return el_set(e, EL_EDITOR, mode);

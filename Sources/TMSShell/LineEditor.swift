@@ -71,7 +71,12 @@ public final class LineEditor {
         free(prompt)
     }
 
-    public func setPrompt(_ text: String) {
+    /// Sets the prompt; `color` (an ANSI code such as "31" for red) paints it.
+    public func setPrompt(_ text: String, color: String? = nil) {
+        setPrompt(color.map { "\u{1}\u{1B}[\($0)m\u{1}" + text + "\u{1}\u{1B}[0m\u{1}" } ?? text)
+    }
+
+    private func setPrompt(_ text: String) {
         free(prompt)
         prompt = strdup(text)
     }

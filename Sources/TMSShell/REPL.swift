@@ -12,6 +12,8 @@ public final class REPL {
     let interpreter: Interpreter
     let editor: LineEditor
     let prompt: String
+    /// The prompt's colour: red for the live API.
+    let promptColor: String?
     let historyPath: String?
     /// Entries holding this text (the API key) are never saved in the history.
     let secret: String?
@@ -21,13 +23,14 @@ public final class REPL {
     let show: (String) -> Void
 
     public init?(
-        interpreter: Interpreter, prompt: String, historyPath: String?, secret: String?, carrierCodes: [String],
+        interpreter: Interpreter, prompt: String, promptColor: String? = nil, historyPath: String?, secret: String?, carrierCodes: [String],
         renderError: @escaping (TMSError) -> Void, show: @escaping (String) -> Void
     ) {
         guard let editor = LineEditor(program: "tms") else { return nil }
         self.interpreter = interpreter
         self.editor = editor
         self.prompt = prompt
+        self.promptColor = promptColor
         self.historyPath = historyPath
         self.secret = secret
         self.carrierCodes = carrierCodes
@@ -44,7 +47,7 @@ public final class REPL {
         var entry = 1
         var buffer = ""
         while true {
-            editor.setPrompt(buffer.isEmpty ? prompt : "...> ")
+            editor.setPrompt(buffer.isEmpty ? prompt : "...> ", color: promptColor)
             switch editor.read() {
             case .end:
                 if buffer.isEmpty {

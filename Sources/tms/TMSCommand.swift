@@ -247,13 +247,14 @@ struct TMSCommand: AsyncParsableCommand {
         // Each entry's output appears when it is made, not when a buffer fills.
         interpreter.output = { writeAll(1, $0) }
         let profileName = profile ?? env["TMS_PROFILE"] ?? "default"
+        let isLive = interpreter.backendURL == Catalog.liveBaseURL
         let prompt: String
-        if live {
+        if isLive {
             prompt = "tms[live:\(profileName)]> "
-        } else if let endpoint {
-            prompt = "tms[\(endpoint)]> "
+        } else if interpreter.backendURL == Interpreter.sandboxURL {
+            prompt = "tms[sandbox]> "
         } else {
-            prompt = interpreter.backendURL == Interpreter.sandboxURL ? "tms[sandbox]> " : "tms[\(interpreter.backendURL)]> "
+            prompt = "tms[\(interpreter.backendURL)]> "
         }
         let stateBase = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? ".") + "/.local/state")
         var historyPath: String? = stateBase + "/tms/history-" + profileName
@@ -269,7 +270,8 @@ struct TMSCommand: AsyncParsableCommand {
             }
         }
         guard let repl = REPL(
-            interpreter: interpreter, prompt: prompt, historyPath: historyPath, secret: interpreter.backendKey,
+            interpreter: interpreter, prompt: prompt, promptColor: isLive && !noColor && env["NO_COLOR"] == nil ? "31" : nil,
+            historyPath: historyPath, secret: interpreter.backendKey,
             carrierCodes: Carriers.all.map(\.code), renderError: render,
             show: { text in Pager.show(text, pager: noPager ? nil : (env["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less -FRX")) })
         else {
