@@ -99,6 +99,33 @@ check "a multi-line entry is kept whole in the history" "[1, 2, 3] |"
 tm send-keys -t t C-u C-d
 check "and exits with 0" "EXIT=0"
 
+# Completion of variables and their fields, Ctrl-R, -X, and vi keys from ~/.editrc.
+start
+check "a third run starts" "tms[sandbox]>"
+tm send-keys -t t 'let parcel = {tracking_number: "402934299065", carrier_code: sto}' Enter
+tm send-keys -t t '$par' Tab
+check "TAB completes a variable" '$parcel'
+tm send-keys -t t '.track' Tab Enter
+check "TAB completes a field of a variable's record" "402934299065"
+tm send-keys -t t C-r "greet"
+check "Ctrl-R searches the history" '$greeting'
+tm send-keys -t t C-c C-d
+check "a fourth run: -X skips the startup file" "EXIT=0"
+tm send-keys -t t "clear; $TMS -X --sandbox :memory:; echo EXIT=\$?" Enter
+check "-X starts the shell" "tms[sandbox]>"
+tm send-keys -t t '$greeting' Enter
+check "-X: the startup file did not run" "unknown variable"
+tm send-keys -t t C-d
+check "leaves" "EXIT=0"
+printf 'bind -v\n' >"$WORK/.editrc"
+tm send-keys -t t "clear; $TMS --sandbox :memory:; echo EXIT=\$?" Enter
+check "with ~/.editrc asking for vi keys" "tms[sandbox]>"
+tm send-keys -t t "echo vi-mode-works" Escape "0" "i" "#" Enter
+check "vi keys move in the line (0 then i inserts at the start)" "#echo vi-mode-works"
+tm send-keys -t t Escape "i" C-d
+check "and Ctrl-D leaves" "EXIT=0"
+rm -f "$WORK/.editrc"
+
 # The live API's prompt is red and names the profile (no request is made: none is typed).
 tm kill-server 2>/dev/null
 RUN=$((RUN + 1))
