@@ -277,6 +277,26 @@ extension Diagnostic {
         Diagnostic(code: "E0217", message: "'\(verb)' needs input from a pipeline", primary: Label(span), help: "give it input with '|': ... | \(verb)")
     }
 
+    // MARK: Capabilities (a host's limits)
+
+    static func verbNotAllowed(_ span: Span, _ name: String) -> Diagnostic {
+        Diagnostic(
+            code: "E0260", message: "'\(name)' is not allowed in this interpreter", primary: Label(span, "not on the allow-list"),
+            help: "the host allows only some verbs (Capabilities.allowedVerbs)")
+    }
+
+    static func budgetUsed(_ span: Span, _ budget: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E0261", message: "the request budget of \(budget) is used up", primary: Label(span, "this would be request \(budget + 1)"),
+            help: "the host allows \(budget) API requests (Capabilities.requestBudget)")
+    }
+
+    static func deadlinePassed(_ span: Span) -> Diagnostic {
+        Diagnostic(
+            code: "E0262", message: "the deadline has passed", primary: Label(span, "not started"),
+            help: "the host gives programs a time limit (Capabilities.deadline)")
+    }
+
     // MARK: Suggestions
 
     /// "did you mean 'get'?" when a candidate is close to `word`.

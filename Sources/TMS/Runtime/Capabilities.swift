@@ -33,23 +33,3 @@ public struct Capabilities: Sendable {
         allowedVerbs.map { $0.contains(verb) } ?? true
     }
 }
-
-extension Diagnostic {
-    static func verbNotAllowed(_ span: Span, _ name: String) -> Diagnostic {
-        Diagnostic(
-            code: "E0260", message: "'\(name)' is not allowed in this interpreter", primary: Label(span, "not on the allow-list"),
-            help: "the host allows only some verbs (Capabilities.allowedVerbs)")
-    }
-
-    static func budgetUsed(_ span: Span, _ budget: Int) -> Diagnostic {
-        Diagnostic(
-            code: "E0261", message: "the request budget of \(budget) is used up", primary: Label(span, "this would be request \(budget + 1)"),
-            help: "the host allows \(budget) API requests (Capabilities.requestBudget)")
-    }
-
-    static func deadlinePassed(_ span: Span) -> Diagnostic {
-        Diagnostic(
-            code: "E0262", message: "the deadline has passed", primary: Label(span, "not started"),
-            help: "the host gives programs a time limit (Capabilities.deadline)")
-    }
-}
