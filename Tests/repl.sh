@@ -37,18 +37,21 @@ check() { # check NAME TEXT [SECONDS]
     fi
 }
 RUN=0
-start() { # start: a fresh shell in a new tmux server, running tms
+# start [ENV...]: a fresh shell in a new tmux server, with these extra variables, running tms
+# (TMS_ARGS, default --sandbox :memory:).
+start() {
     tm kill-server 2>/dev/null
     RUN=$((RUN + 1))
     SOCKET="tms-repl-$$-$RUN"
-    tm new-session -d -s t -x 120 -y 40 "env -i PATH=/usr/bin:/bin TERM=xterm-256color LANG=C.UTF-8 HOME=$WORK PAGER='sed s/^/PAGED:/' XDG_STATE_HOME=$WORK/state XDG_DATA_HOME=$WORK/data XDG_CONFIG_HOME=$WORK/config SWIFT_BACKTRACE=enable=no bash --norc --noprofile"
+    tm new-session -d -s t -x 120 -y 40 "env -i PATH=/usr/bin:/bin TERM=xterm-256color LANG=C.UTF-8 HOME=$WORK SWIFT_BACKTRACE=enable=no $* bash --norc --noprofile"
     wait_for "$ " 10 || wait_for "# " 10
-    tm send-keys -t t "clear; $TMS --sandbox :memory:; echo EXIT=\$?" Enter
+    tm send-keys -t t "clear; $TMS ${TMS_ARGS:---sandbox :memory:}; echo EXIT=\$?" Enter
 }
+SANDBOX_ENV="PAGER='sed s/^/PAGED:/' XDG_STATE_HOME=$WORK/state XDG_DATA_HOME=$WORK/data XDG_CONFIG_HOME=$WORK/config"
 
 mkdir -p "$WORK/config/tms"
 echo 'let greeting = "hello from init.tms"' >"$WORK/config/tms/init.tms"
-start
+start "$SANDBOX_ENV"
 check "the prompt shows the backend" "tms[sandbox]>"
 tm send-keys -t t '$greeting' Enter
 check "the startup file ran first" "hello from init.tms"
@@ -89,7 +92,7 @@ if [ -f "$HISTORY" ] && [ "$(stat -c %a "$HISTORY")" = "600" ]; then
 else
     FAILED=$((FAILED + 1)); echo "FAIL  history is saved with mode 0600 ($(stat -c %a "$HISTORY" 2>&1))"
 fi
-start
+start "$SANDBOX_ENV"
 check "a second run starts" "tms[sandbox]>"
 tm send-keys -t t Up
 check "history persists across runs" "create sto 402934299065 | select status"
@@ -100,7 +103,7 @@ tm send-keys -t t C-u C-d
 check "and exits with 0" "EXIT=0"
 
 # Completion of variables and their fields, Ctrl-R, -X, and vi keys from ~/.editrc.
-start
+start "$SANDBOX_ENV"
 check "a third run starts" "tms[sandbox]>"
 tm send-keys -t t 'let parcel = {tracking_number: "402934299065", carrier_code: sto}' Enter
 tm send-keys -t t '$par' Tab
@@ -127,12 +130,7 @@ check "and Ctrl-D leaves" "EXIT=0"
 rm -f "$WORK/.editrc"
 
 # The live API's prompt is red and names the profile (no request is made: none is typed).
-tm kill-server 2>/dev/null
-RUN=$((RUN + 1))
-SOCKET="tms-repl-$$-$RUN"
-tm new-session -d -s t -x 120 -y 40 "env -i PATH=/usr/bin:/bin TERM=xterm-256color LANG=C.UTF-8 HOME=$WORK TRACKINGMORE_API_KEY=dummy-key-0000 bash --norc --noprofile"
-wait_for "$ " 10 || wait_for "# " 10
-tm send-keys -t t "clear; $TMS --live; echo EXIT=\$?" Enter
+TMS_ARGS=--live start TRACKINGMORE_API_KEY=dummy-key-0000
 check "the live prompt names the profile" "tms[live:default]>"
 if tm capture-pane -p -e -t t | grep -q $'\e\\[31mtms\\[live'; then
     PASSED=$((PASSED + 1)); echo "ok    the live prompt is red"

@@ -34,15 +34,13 @@ extension Sandbox {
         }
         let now = call.now + seconds
         try call.store.setClock(call.account, to: now)
-        var changed = 0
-        for t in try call.store.all(call.account) {
+        // Every tracking the clock moved, written back in one transaction.
+        let changed = try call.store.all(call.account).compactMap { t -> StoredTracking? in
             let r = refreshed(t, now: now)
-            if r != t {
-                try call.store.update(call.account, r)
-                changed += 1
-            }
+            return r == t ? nil : r
         }
-        return Envelope(.success, ["now": .string(UTC.iso(now)), "changed": .int(changed)])
+        try call.store.update(call.account, changed)
+        return Envelope(.success, ["now": .string(UTC.iso(now)), "changed": .int(changed.count)])
     }
 
     func reset(_ call: Call) throws -> Envelope {

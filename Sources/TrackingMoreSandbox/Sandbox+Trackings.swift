@@ -54,7 +54,7 @@ extension Sandbox {
     func put(_ call: Call) throws -> Envelope {
         var t = try existing(call)
         t = try applyEdits(call.object, to: t, call, allowPhone: true)
-        try call.store.update(call.account, t)
+        try call.store.update(call.account, [t])
         return Envelope(.success, render(t, now: call.now))
     }
 
@@ -114,7 +114,7 @@ extension Sandbox {
             guard try call.store.changeCarrier(call.account, id: t.id, to: target) else { throw Refusal(.trackingExists) }
             if var moved = try call.store.tracking(call.account, carrier: target, number: number) {
                 moved = refreshed(moved, now: call.now)
-                try call.store.update(call.account, moved)
+                try call.store.update(call.account, [moved])
             }
         }
         return Envelope(.success, ["Usertag": ""])
@@ -167,7 +167,7 @@ extension Sandbox {
                     throw Refusal(Choices.missingTrackingCode)
                 }
                 let changed = try applyEdits(item, to: t, call, allowPhone: false)
-                try call.store.update(call.account, changed)
+                try call.store.update(call.account, [changed])
                 updated.append(.record(shortForm(changed, batch: true)))
             } catch let refusal as Refusal {
                 errors.append(itemError(item, refusal))
@@ -213,7 +213,7 @@ extension Sandbox {
                 if t.tracked {
                     t.tracked = false
                     t.frozenAt = call.now
-                    try call.store.update(call.account, t)
+                    try call.store.update(call.account, [t])
                 }
                 changed += 1
                 result["code"] = 200

@@ -126,15 +126,12 @@ struct Configuration {
 
     /// The `[profile.NAME]` tables of the file.
     static func profiles(_ path: String) throws -> Record {
-        guard let f = fopen(path, "rb") else { throw error("cannot read \(path): \(String(cString: strerror(errno)))") }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, f)
-            if n <= 0 { break }
-            bytes += chunk[0..<n]
+        let bytes: [UInt8]
+        do {
+            bytes = try readFile(path)
+        } catch let e as TMSError {
+            throw TMSError(e.diagnostics, exitCode: ExitCode.configuration)
         }
-        fclose(f)
         let table: TOMLTable
         do {
             table = try TOMLTable(string: String(decoding: bytes, as: UTF8.self))

@@ -85,18 +85,6 @@ func readAll(_ fd: Int32) throws -> [UInt8] {
     }
 }
 
-func readFile(_ path: String) throws -> [UInt8] {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { throw TMSError(Diagnostic(code: "E0209", message: "cannot open \(path)")) }
-    defer { close(fd) }
-    var st = stat()
-    if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-        errno = EISDIR
-        throw TMSError(Diagnostic(code: "E0209", message: "\(path) is a directory"))
-    }
-    return try readAll(fd)
-}
-
 /// Output taller than the terminal goes through a pager (`$PAGER`, `less -FRX` by default).
 enum Pager {
     static func show(_ text: String, pager: String?) {

@@ -225,9 +225,11 @@ struct TMSCommand: AsyncParsableCommand {
                 try await interpreter.run("help\(topic)", name: "<command line>")
                 return 0
             }
-            guard let bytes = try? readFile(first) else {
-                throw TMSError(Diagnostic(code: "E0216", message: "cannot read script '\(first)': \(String(cString: strerror(errno)))"),
-                    exitCode: ExitCode.usage)
+            let bytes: [UInt8]
+            do {
+                bytes = try readFile(first)
+            } catch let e as TMSError {
+                throw TMSError(e.diagnostics, exitCode: ExitCode.usage)
             }
             let source = SourceFile(name: first, bytes: bytes)
             try await run(interpreter, source, arguments: Array(arguments.dropFirst()), input: nil)

@@ -245,8 +245,8 @@ extension Diagnostic {
         Diagnostic(code: "E0208", message: "invalid regular expression: \(reason)", primary: Label(span))
     }
 
-    static func fileError(_ span: Span, _ message: String) -> Diagnostic {
-        Diagnostic(code: "E0209", message: message, primary: Label(span))
+    static func fileError(_ span: Span?, _ message: String) -> Diagnostic {
+        Diagnostic(code: "E0209", message: message, primary: span.map { Label($0) })
     }
 
     static func badData(_ span: Span?, _ message: String) -> Diagnostic {

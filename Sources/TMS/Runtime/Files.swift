@@ -19,8 +19,9 @@ func systemError() -> String {
     String(cString: strerror(errno))
 }
 
-/// The whole contents of a file.
-func readFile(_ path: String, span: Span) throws -> [UInt8] {
+/// The whole contents of a file; an error names the file, and points at `span` when the file
+/// was named in a script.
+public func readFile(_ path: String, span: Span? = nil) throws -> [UInt8] {
     let buffer = try ByteBuffer(contentsOf: path, span: span)
     return Array(buffer.bytes)
 }
@@ -38,7 +39,7 @@ final class ByteBuffer {
         count = bytes.count
     }
 
-    init(contentsOf path: String, span: Span) throws {
+    init(contentsOf path: String, span: Span?) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw TMSError(.fileError(span, "cannot open '\(path)': \(systemError())")) }
         defer { close(fd) }

@@ -119,11 +119,9 @@ extension Interpreter {
     public func run(file path: String, arguments: [String] = [], printResults: Bool = true) async throws -> Value {
         let bytes: [UInt8]
         do {
-            bytes = try readFile(path, span: Span(file: SourceFile(name: path, bytes: []), start: 0, end: 0))
+            bytes = try readFile(path)
         } catch let e as TMSError {
-            var d = e.diagnostics.first ?? Diagnostic(code: "E0209", message: "cannot read \(path)")
-            d.primary = nil
-            throw TMSError(d, exitCode: ExitCode.usage)
+            throw TMSError(e.diagnostics, exitCode: ExitCode.usage)
         }
         let (script, diagnostics) = check(SourceFile(name: path, bytes: bytes))
         if !diagnostics.isEmpty { throw TMSError(diagnostics, exitCode: ExitCode.usage) }

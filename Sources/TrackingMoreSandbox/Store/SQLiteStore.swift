@@ -89,9 +89,10 @@ public final class SQLiteStore: SandboxStore {
         }
     }
 
-    public func update(_ key: String, _ t: StoredTracking) throws {
+    public func update(_ key: String, _ trackings: [StoredTracking]) throws {
         try db.write { db in
-            try db.execute(
+            for t in trackings {
+                try db.execute(
                 sql: """
                     UPDATE tracking SET updated_at = ?, status = ?, status_override = ?, archived = ?, tracked = ?,
                         frozen_at = ?, order_id = ?, order_created_at = ?, fields = ?
@@ -101,6 +102,7 @@ public final class SQLiteStore: SandboxStore {
                     t.updatedAt, t.status, t.statusOverride, t.archived, t.tracked, t.frozenAt,
                     t.fields["order_id"]?.stringValue, t.orderCreatedAt, JSON.record(t.fields).compactText, key, t.id,
                 ])
+            }
         }
     }
 

@@ -61,8 +61,8 @@ public protocol SandboxStore: Sendable {
     /// Inserts unless the carrier and number exist for this key; false when they do.
     func insert(_ key: String, _ tracking: StoredTracking) throws -> Bool
     func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking?
-    /// Replaces a tracking found by its id.
-    func update(_ key: String, _ tracking: StoredTracking) throws
+    /// Replaces trackings found by their ids, all in one transaction.
+    func update(_ key: String, _ trackings: [StoredTracking]) throws
     /// Moves a tracking to another carrier; false when the target exists already.
     func changeCarrier(_ key: String, id: String, to carrier: String) throws -> Bool
     func delete(_ key: String, carrier: String, number: String) throws -> Bool
