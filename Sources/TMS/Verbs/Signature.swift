@@ -21,6 +21,9 @@ public struct Parameter: Sendable {
     public var help: String
     /// Another parameter that must be given when this one is (NUMBER after CARRIER).
     public var needs: String?
+    /// For an `.expression`: conditions over the fields of `$it`, where a bare word left of a
+    /// comparison names a field (`where status == delivered`).
+    public var conditionsOverFields = false
 
     public init(_ name: String, _ type: ParameterType, required: Bool = true, rest: Bool = false, needs: String? = nil, help: String) {
         self.needs = needs
@@ -29,6 +32,13 @@ public struct Parameter: Sendable {
         self.required = required
         self.rest = rest
         self.help = help
+    }
+
+    /// An expression parameter read as conditions over the fields of `$it`.
+    public static func conditions(_ name: String, help: String) -> Parameter {
+        var p = Parameter(name, .expression, help: help)
+        p.conditionsOverFields = true
+        return p
     }
 
     public static func optional(_ name: String, _ type: ParameterType, help: String) -> Parameter {

@@ -4,7 +4,7 @@ extension BuiltinVerbs {
     static let whereVerb = Verb(
         Signature(
             "where", category: .data,
-            positional: [Parameter("condition", .expression, help: "a bool expression; a bare word left of a comparison is a field of $it")],
+            positional: [.conditions("condition", help: "a bool expression; a bare word left of a comparison is a field of $it")],
             input: "stream", output: "stream", summary: "keep the items for which the condition is true",
             examples: [
                 ("list | where status == delivered", "delivered trackings"),
