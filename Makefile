@@ -27,6 +27,7 @@ test: build
 	python3 Tests/openapi.py .build/debug/tms
 	python3 Tests/e2e.py .build/debug/tms
 	Tests/repl.sh .build/debug/tms
+	Tests/learn.sh .build/debug/tms
 
 run: build
 	.build/debug/tms
@@ -39,6 +40,9 @@ install: setup
 	$(SWIFT) build -c release --product tms
 	install -d $(PREFIX)/bin
 	install -m 755 .build/release/tms $(PREFIX)/bin/tms
+	rm -rf $(PREFIX)/share/tms/lessons
+	install -d $(PREFIX)/share/tms/lessons
+	cp -R lessons/. $(PREFIX)/share/tms/lessons/
 
 clean:
 	rm -rf .build

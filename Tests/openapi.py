@@ -358,6 +358,12 @@ def live_checks(live, server):
     total = (seeded["data"]["added"] if seeded and isinstance(seeded.get("data"), dict) else 30) + 3
     c("sandboxSeed: count 0 is 4012", "POST", "/sandbox/seed", {"count": 0}, expect=4012)
     c("sandboxAdvance: seconds missing is 4012", "POST", "/sandbox/advance", {}, expect=4012)
+    c("sandboxLesson: POST /sandbox/lessons records a finished lesson", "POST", "/sandbox/lessons",
+      {"lesson": "01-tracking", "title": "What a tracking is", "state": "done"},
+      then=lambda d: None if d["lesson"] == "01-tracking" and d["state"] == "done" else f"data {d}")
+    c("sandboxLesson: a done lesson stays done when started again", "POST", "/sandbox/lessons",
+      {"lesson": "01-tracking", "state": "started"}, then=lambda d: None if d["state"] == "done" else f"data {d}")
+    c("sandboxLesson: another state is 4012", "POST", "/sandbox/lessons", {"lesson": "01-tracking", "state": "passed"}, expect=4012)
 
     before = c("userinfo: GET /trackings/getuserinfo", "GET", "/trackings/getuserinfo")
 

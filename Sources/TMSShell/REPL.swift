@@ -21,6 +21,8 @@ public final class REPL {
     let renderError: (TMSError) -> Void
     /// Shows an entry's output: through the pager when it is taller than the terminal.
     let show: (String) -> Void
+    /// Runs `learn [ARGS]` typed at the prompt: the lessons take over the line editor.
+    public var learn: ((_ arguments: [String], _ editor: LineEditor) async -> Void)?
 
     public init?(
         interpreter: Interpreter, prompt: String, promptColor: String? = nil, historyPath: String?, secret: String?, carrierCodes: [String],
@@ -64,6 +66,13 @@ public final class REPL {
             }
             guard !buffer.allSatisfy({ $0 == " " || $0 == "\t" }) else {
                 buffer = ""
+                continue
+            }
+            let words = buffer.split(separator: " ").map(String.init)
+            if let learn, words.first == "learn" {
+                editor.remember(buffer)
+                buffer = ""
+                await learn(Array(words.dropFirst()), editor)
                 continue
             }
             let source = SourceFile(name: "<repl #\(entry)>", text: buffer)

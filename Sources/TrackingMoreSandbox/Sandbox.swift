@@ -81,6 +81,7 @@ public final class Sandbox: Sendable {
         case .sandboxReset: return try reset(call)
         case .sandboxSeed: return try seed(call)
         case .sandboxClock: return Envelope(.success, ["now": .string(UTC.iso(call.now)), "unix": .int(call.now)])
+        case .sandboxLesson: return try recordLesson(call)
         }
     }
 

@@ -279,6 +279,16 @@ struct TMSCommand: AsyncParsableCommand {
         else {
             throw TMSError(Diagnostic(code: "E0216", message: "the terminal could not be set up for line editing"), exitCode: ExitCode.usage)
         }
+        repl.learn = { arguments, editor in
+            do {
+                let learn = try LearnCommand.parse(arguments)
+                _ = try await learn.run(command: self, console: LearnCommand.console(terminal: terminal, editor: editor), terminal: terminal)
+            } catch let e as TMSError {
+                render(e)
+            } catch {
+                writeAll(2, "error: " + LearnCommand.message(for: error) + "\n")
+            }
+        }
         return await repl.run()
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TMS
+import TMSShell
 
 #if canImport(Glibc)
 import Glibc
@@ -23,7 +24,7 @@ func fail<C: ParsableCommand>(_ command: C.Type, _ error: any Error) -> Never {
     exit(2)
 }
 
-switch (options.isEmpty || script.first == "config" ? script.first : nil) {
+switch (options.isEmpty || script.first == "config" || script.first == "learn" ? script.first : nil) {
 case "config":
     do {
         guard script.count == 2, script[1] == "explain" else {
@@ -37,12 +38,34 @@ case "config":
     } catch {
         fail(TMSCommand.self, error)
     }
+case "learn":
+    // Options before `learn` choose the backend (--endpoint for a classroom), as for a script.
+    let command: TMSCommand
+    do { command = try TMSCommand.parse(options) } catch { fail(TMSCommand.self, error) }
+    do {
+        let learn = try LearnCommand.parse(Array(script.dropFirst()))
+        let terminal = Terminal()
+        let editor = terminal.stdinIsTerminal && terminal.stdoutIsTerminal ? LineEditor(program: "tms") : nil
+        exit(try await learn.run(command: command, console: LearnCommand.console(terminal: terminal, editor: editor), terminal: terminal))
+    } catch let error as TMSError {
+        writeAll(2, DiagnosticRenderer().render(error.diagnostics))
+        exit(error.exitCode)
+    } catch {
+        fail(LearnCommand.self, error)
+    }
 case "serve":
     do {
         let serve = try ServeCommand.parse(Array(script.dropFirst()))
         try await serve.execute()
     } catch {
         fail(ServeCommand.self, error)
+    }
+case "class":
+    do {
+        var command = try ClassCommand.parseAsRoot(Array(script.dropFirst()))
+        try command.run()
+    } catch {
+        fail(ClassCommand.self, error)
     }
 case "keys":
     do {

@@ -72,3 +72,18 @@ import TMS
         }
     }
 }
+
+/// docs/tutorial/writing-lessons.md shows each file of its example lesson whole, so the text
+/// cannot drift from the lesson Tests/learn.sh takes.
+@Suite struct WritingLessonsDocTests {
+    @Test func everyFileOfTheExampleIsShownWhole() throws {
+        let root = ScriptTests.root
+        let doc = String(decoding: try #require(readBytes(root + "/docs/tutorial/writing-lessons.md")), as: UTF8.self)
+        for file in ["lesson.md", "setup.tms", "check.tms", "hints.txt", "answer.tms"] {
+            let path = root + "/docs/tutorial/example-lessons/01-quota/" + file
+            var text = String(decoding: try #require(readBytes(path), "no \(path)"), as: UTF8.self)
+            while text.hasSuffix("\n") { text.removeLast() }
+            #expect(doc.contains("`\(file)`:\n\n```text\n\(text)\n```"), "\(file) is not shown whole")
+        }
+    }
+}

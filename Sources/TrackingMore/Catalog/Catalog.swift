@@ -198,6 +198,16 @@ public enum Catalog {
             id: .sandboxClock, method: .get, path: "/sandbox/clock", pathParameters: [], query: [], body: .none,
             writes: false, rateClass: .none, verb: "sandbox", aliases: [],
             summary: "the sandbox's clock, which relative times (7d) count back from", example: "list created_at_min=7d"),
+        Endpoint(
+            id: .sandboxLesson, method: .post, path: "/sandbox/lessons", pathParameters: [], query: [],
+            body: .object([
+                Field("lesson", .string, required: true, "the lesson's folder name, e.g. 03-envelope"),
+                Field("title", .string, "the lesson's title"),
+                Field("state", .string, required: true, "started or done"),
+            ]),
+            writes: true, rateClass: .none, verb: "learn", aliases: [],
+            summary: "record that the account's learner started or finished a lesson (tms learn against a classroom)",
+            example: "tms learn"),
     ]
 
     private static let byID: [Endpoint.ID: Endpoint] = Dictionary(uniqueKeysWithValues: endpoints.map { ($0.id, $0) })

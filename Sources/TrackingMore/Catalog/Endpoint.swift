@@ -36,7 +36,7 @@ public struct Endpoint: Sendable {
     public enum ID: String, Sendable, CaseIterable {
         case create, get, put, delete, batch, list, updatemore, deleteMany, realtime, updateCarrier
         case userinfo, statusnumber, notupdate, remote, costtime, aircargo, carriers, detect
-        case sandboxAdvance, sandboxReset, sandboxSeed, sandboxClock
+        case sandboxAdvance, sandboxReset, sandboxSeed, sandboxClock, sandboxLesson
     }
 
     public let id: ID

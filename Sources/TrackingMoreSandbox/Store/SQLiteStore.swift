@@ -41,6 +41,13 @@ public final class SQLiteStore: SandboxStore {
                     name TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
                 """)
         }
+        m.registerMigration("lessons") { db in
+            try db.execute(sql: """
+                CREATE TABLE lesson (
+                    key TEXT NOT NULL, lesson TEXT NOT NULL, title TEXT NOT NULL, state TEXT NOT NULL, at INTEGER NOT NULL,
+                    PRIMARY KEY (key, lesson));
+                """)
+        }
         return m
     }
 
@@ -195,6 +202,37 @@ public final class SQLiteStore: SandboxStore {
         try db.read { db in
             try Bool.fetchOne(db, sql: "SELECT revoked = 0 FROM api_key WHERE hash = ?", arguments: [hash])
         }
+    }
+
+    public func keyHash(name: String) throws -> String? {
+        try db.read { db in try String.fetchOne(db, sql: "SELECT hash FROM api_key WHERE name = ?", arguments: [name]) }
+    }
+
+    // MARK: Lessons
+
+    public func recordLesson(_ key: String, _ l: LessonRecord) throws {
+        try db.write { db in
+            // A done lesson stays done when it is taken again.
+            try db.execute(
+                sql: """
+                    INSERT INTO lesson (key, lesson, title, state, at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (key, lesson) DO UPDATE SET title = excluded.title, at = excluded.at,
+                        state = CASE WHEN lesson.state = 'done' THEN 'done' ELSE excluded.state END
+                    """,
+                arguments: [key, l.lesson, l.title, l.state, l.at])
+        }
+    }
+
+    public func lessons(_ key: String) throws -> [LessonRecord] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT lesson, title, state, at FROM lesson WHERE key = ? ORDER BY lesson", arguments: [key]).map {
+                LessonRecord(lesson: $0[0], title: $0[1], state: $0[2], at: $0[3])
+            }
+        }
+    }
+
+    public func forgetLessons(_ key: String) throws {
+        try db.write { db in try db.execute(sql: "DELETE FROM lesson WHERE key = ?", arguments: [key]) }
     }
 
     // MARK: Rows

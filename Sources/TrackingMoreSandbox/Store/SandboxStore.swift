@@ -50,6 +50,16 @@ public struct StoredKey: Sendable, Equatable {
     public var revoked: Bool
 }
 
+/// A lesson of `tms learn` as a classroom's server recorded it for one account.
+public struct LessonRecord: Sendable, Equatable {
+    public var lesson: String
+    public var title: String
+    /// `started` or `done`; a done lesson stays done when started again.
+    public var state: String
+    /// Real time (unix seconds) of the last change.
+    public var at: Int
+}
+
 /// Where the sandbox keeps its state. Narrow on purpose, so that another store (PostgreSQL
 /// for several `tms serve` instances) can sit beside the SQLite one; nothing above it knows
 /// which it talks to. Every method is scoped by the hash of an API key.
@@ -77,4 +87,11 @@ public protocol SandboxStore: Sendable {
     func revokeKey(name: String) throws -> Bool
     /// nil for an unknown key, false for a revoked one.
     func keyIsActive(hash: String) throws -> Bool?
+    /// The hash of the key named `name`, revoked or not; nil when there is none.
+    func keyHash(name: String) throws -> String?
+
+    /// Records a lesson's state for the key's account (kept by `reset`).
+    func recordLesson(_ key: String, _ lesson: LessonRecord) throws
+    func lessons(_ key: String) throws -> [LessonRecord]
+    func forgetLessons(_ key: String) throws
 }

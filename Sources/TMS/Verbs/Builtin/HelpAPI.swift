@@ -37,7 +37,7 @@ extension Help {
             out += "\nThe sandbox's own (not in the live API):\n"
             let w = max(width, sandbox.map(\.example.count).max() ?? 0)
             for e in sandbox {
-                out += line(e.verb == "sandbox" && e.example.hasPrefix("sandbox") ? e.example : "(relative times: 7d)", e.title, width: w)
+                out += line(e.id == .sandboxClock ? "(relative times: 7d)" : e.example, e.title, width: w)
             }
         }
         return out

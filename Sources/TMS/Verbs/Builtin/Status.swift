@@ -6,8 +6,8 @@ extension BuiltinVerbs {
         Signature(
             "status", category: .shell,
             positional: [.optional("code", .any, help: "a status (exception), a sub-status (transit004), or a number put accepts (4, 7, 8)")],
-            output: "list of records: status, substatus, meaning; with a CODE, a record",
-            summary: "what the status and sub-status codes mean, and what put status=4, 7 or 8 does",
+            output: "list of records: status, substatus, meaning; with a CODE, a record whose tell is what to say to the customer",
+            summary: "what the status and sub-status codes mean, what to tell the customer, and what put status=4, 7 or 8 does",
             examples: [
                 ("status", "every status, each followed by its sub-statuses"),
                 ("status transit004", "one sub-status explained"),
@@ -31,10 +31,13 @@ extension BuiltinVerbs {
 /// The explanations `status` gives, made from `TrackingStatus`, `SubStatus` and `StatusChange`.
 enum StatusReference {
     /// Sub-statuses of the older edition of the vendor's table, which newer data does not use.
-    static let olderSubStatuses: [(code: String, meaning: String)] = [
-        ("exception001", "marked exception: no information for longer than the account allows"),
-        ("exception002", "marked exception: in transit for longer than the account allows"),
-        ("exception003", "marked exception: undelivered for longer than the account allows"),
+    static let olderSubStatuses: [(code: String, meaning: String, tell: String)] = [
+        ("exception001", "marked exception: no information for longer than the account allows",
+         "The carrier has had no news of your parcel for too long; we are asking them and will tell you more."),
+        ("exception002", "marked exception: in transit for longer than the account allows",
+         "Your parcel has been on its way longer than it should; we are asking the carrier and will tell you more."),
+        ("exception003", "marked exception: undelivered for longer than the account allows",
+         "The carrier has not delivered your parcel for too long; we are asking them to deliver it or send it back."),
     ]
 
     /// Every status, each followed by its sub-statuses: `{status, substatus, meaning}`.
@@ -61,18 +64,21 @@ enum StatusReference {
                 ("code", .string(code)), ("kind", "status"), ("meaning", .string(s.meaning)),
                 ("substatuses", .string(subs.isEmpty ? "none" : subs.joined(separator: " "))),
                 ("put", .string(put(s))),
+                ("tell", .string(s.tellCustomer)),
             ])
         }
         if let sub = SubStatus(rawValue: code) {
             return Record([
                 ("code", .string(code)), ("kind", "sub-status"), ("status", .string(sub.status.rawValue)),
                 ("meaning", .string(sub.meaning)),
+                ("tell", .string(sub.tellCustomer)),
             ])
         }
         if let older = olderSubStatuses.first(where: { $0.code == code }) {
             return Record([
                 ("code", .string(code)), ("kind", "sub-status (older edition of the API's table)"), ("status", "exception"),
                 ("meaning", .string(older.meaning)),
+                ("tell", .string(older.tell)),
             ])
         }
         if let change = StatusChange(word: code), code == "original" || Int(code) != nil {
