@@ -22,6 +22,7 @@ struct TMSCommand: AsyncParsableCommand {
             tms -c 'PIPELINE'        run one line; piped stdin is data ($in): JSON, JSON lines or CSV
             tms < FILE.tms           read a script from stdin
             tms help [VERB]          the verbs, or one verb
+            tms learn                lessons on the API, checked as you go
 
             Exit codes: 0 success, 1 runtime error, 2 usage or parse error (nothing ran).
             """,
