@@ -45,6 +45,10 @@ out=$(learn --list)
 lines=$(printf '%s\n' "$out" | grep -c '  new ')
 [ "$lines" -ge 12 ] && [ "$lines" -eq "$count" ] && ok "--list shows $lines lessons, one a line, all new" || bad "--list shows every lesson as new" "$out"
 expect "--list names lesson 1" "  1  new      What a tracking is" "$out"
+out=$(cd / && "$TMS" learn --list 2>&1)
+expect "the lessons are found from any directory (beside the executable's source tree)" "  1  new      What a tracking is" "$out"
+out=$(TMS_LESSONS="$ROOT/docs/tutorial/example-lessons" "$TMS" learn --list 2>&1)
+expect "TMS_LESSONS names another folder of lessons" "  1  new      How much quota is left" "$out"
 
 # --- every lesson, taken with its own answer, piped in as a learner would type it
 for i in $(seq 1 "$count"); do
