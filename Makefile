@@ -1,7 +1,7 @@
 # tms — make run, make test. See README.md.
 PREFIX ?= /usr/local
 SWIFT ?= swift
-APT_PACKAGES = libedit-dev jq time curl tmux
+APT_PACKAGES = libedit-dev jq time curl tmux openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup build test run bench install clean
@@ -26,6 +26,7 @@ test: build
 	Tests/serve.sh .build/debug/tms
 	python3 Tests/openapi.py .build/debug/tms
 	python3 Tests/e2e.py .build/debug/tms
+	python3 Tests/webhooks.py .build/debug/tms
 	Tests/repl.sh .build/debug/tms
 	Tests/learn.sh .build/debug/tms
 

@@ -17,15 +17,21 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(
             name: "TrackingMore",
-            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "TrackingMoreSandbox",
-            dependencies: ["TrackingMore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "TrackingMore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "TMSShell", dependencies: ["TMS", "CEditLine"]),
@@ -34,10 +40,18 @@ let package = Package(
             dependencies: ["TrackingMoreSandbox", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .target(name: "TMS", dependencies: ["TrackingMore"]),
+        // `listen`: a webhook receiver (Hummingbird) as a verb, so the language stays free of HTTP.
+        .target(
+            name: "TMSListen",
+            dependencies: [
+                "TMS", "TrackingMore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .executableTarget(
             name: "tms",
             dependencies: [
-                "TMS", "TMSServer", "TMSShell", "TrackingMoreSandbox",
+                "TMS", "TMSListen", "TMSServer", "TMSShell", "TrackingMoreSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]

@@ -4,7 +4,7 @@ extension Sandbox {
     func userinfo(_ call: Call) throws -> Envelope {
         let a = try call.store.account(call.account)
         return Envelope(.success, [
-            "email": "sandbox@example.org", "regtime": .string(String(a.registeredAt)), "phone": "",
+            "email": .string(Sandbox.accountEmail), "regtime": .string(String(a.registeredAt)), "phone": "",
             "money": 0, "track_number": .int(a.quota),
         ])
     }

@@ -12,17 +12,20 @@ import Glibc
 /// simulated routes on each account's virtual clock.
 public final class Sandbox: Sendable {
     let store: any SandboxStore
+    /// Sends the webhooks that status changes fire (Sandbox+Webhooks.swift).
+    public let webhooks: WebhookDispatcher
 
     /// The account of the in-process sandbox, used when no key is given.
     public static let localAccount = "local"
 
-    public init(store: any SandboxStore) {
+    public init(store: any SandboxStore, webhooks: WebhookSettings = WebhookSettings()) {
         self.store = store
+        self.webhooks = WebhookDispatcher(settings: webhooks)
     }
 
     /// A sandbox on the SQLite database at `path` (`:memory:` for one in memory).
-    public convenience init(path: String) throws {
-        self.init(store: try SQLiteStore(path: path))
+    public convenience init(path: String, webhooks: WebhookSettings = WebhookSettings()) throws {
+        self.init(store: try SQLiteStore(path: path), webhooks: webhooks)
     }
 
     /// Answers one request. With `apiKey` nil the request uses the local account (the
@@ -49,7 +52,7 @@ public final class Sandbox: Sendable {
                 return Envelope(.notFound, message: "No endpoint \(request.method) \(request.path).")
             }
             let call = try Call(endpoint: endpoint, request: request, pathValues: pathValues, account: account, store: store)
-            return try handle(call)
+            return try handleSendingWebhooks(call)
         } catch let refusal as Refusal {
             return refusal.envelope
         } catch {
@@ -82,6 +85,8 @@ public final class Sandbox: Sendable {
         case .sandboxSeed: return try seed(call)
         case .sandboxClock: return Envelope(.success, ["now": .string(UTC.iso(call.now)), "unix": .int(call.now)])
         case .sandboxLesson: return try recordLesson(call)
+        case .sandboxWebhooks, .sandboxWebhookAdd, .sandboxWebhookRemove, .sandboxDeliveries, .sandboxTrigger:
+            return try webhookControl(call)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TMSServer
+import TrackingMore
 import TrackingMoreSandbox
 
 #if canImport(Glibc)
@@ -25,13 +26,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest request body, in bytes.")
     var bodyLimit = 1 << 20
 
+    @Option(help: ArgumentHelp("Hosts besides 127.0.0.1 and localhost that webhooks may be sent to, comma-separated; * allows any.", valueName: "hosts"))
+    var webhookHosts: String?
+
+    @Option(help: ArgumentHelp("Seconds before the first webhook retry; each later one doubles it (default 30, the published schedule).", valueName: "seconds"))
+    var webhookRetryBase: Double?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard bodyLimit > 0 else { throw ValidationError("--body-limit must be positive") }
+        if let b = webhookRetryBase, !(b > 0 && b <= 86400) { throw ValidationError("--webhook-retry-base must be from 0 to 86400 seconds") }
     }
 
     func execute() async throws {
-        let sandbox = try Sandbox(path: try DataPaths.database(db, default: "serve.sqlite"))
+        var webhooks = WebhookSettings()
+        webhooks.extraHosts = (webhookHosts ?? "").split(separator: ",").map { String($0).trimmingBlanks().lowercased() }.filter { !$0.isEmpty }
+        if let b = webhookRetryBase { webhooks.retryBase = .milliseconds(Int(b * 1000)) }
+        let sandbox = try Sandbox(path: try DataPaths.database(db, default: "serve.sqlite"), webhooks: webhooks)
+        sandbox.webhooks.observe { delivery in writeAll(2, delivery.line + "\n") }
         let server = SandboxServer(sandbox: sandbox, host: host, port: port, bodyLimit: bodyLimit) { line in
             writeAll(2, line + "\n")
         }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Synchronization
 import TMS
+import TMSListen
 import TrackingMore
 import TrackingMoreSandbox
 import TMSShell
@@ -131,9 +133,11 @@ struct TMSCommand: AsyncParsableCommand {
             }
         }
 
+        interpreter.register(WebhookListener.verb)
+        let openedSandbox = OpenedSandbox()
         let status: Int32
         do {
-            status = try await runMain(interpreter, terminal: terminal)
+            status = try await runMain(interpreter, terminal: terminal, opened: openedSandbox)
         } catch let error as TMSError {
             report(error)
             status = error.exitCode
@@ -143,13 +147,15 @@ struct TMSCommand: AsyncParsableCommand {
             status = ExitCode.interrupted
         }
         out.flush()
+        // Webhooks the built-in sandbox queued go out before tms exits (retries do not wait).
+        await openedSandbox.value?.webhooks.drain(timeout: .seconds(5))
         if status == 0 && interpreter.hadBulkFailures { throw ArgumentParser.ExitCode(ExitCode.bulkPartial) }
         if status != 0 { throw ArgumentParser.ExitCode(status) }
     }
 
     /// Chooses the backend: the built-in sandbox, a server that speaks v2, or the live API,
     /// wrapped in the write guard. Nothing is opened until the first request.
-    func connect(_ interpreter: Interpreter, terminal: Terminal) throws {
+    func connect(_ interpreter: Interpreter, terminal: Terminal, opened: OpenedSandbox = OpenedSandbox()) throws {
         let notSent = interpreter.notSent
         let describe: @Sendable (APIRequest, Endpoint) -> Void = { request, endpoint in notSent.append(.write(request, endpoint)) }
         let log: @Sendable (String) -> Void = { line in writeAll(2, line + "\n") }
@@ -170,10 +176,13 @@ struct TMSCommand: AsyncParsableCommand {
         case .sandbox:
             let path = sandbox
             interpreter.backendClock = .sandbox
+            let settings = WebhookSettings(environment: terminal.environment)
+            let traceWebhooks = trace
             interpreter.connect = {
-                GuardedTransport(
-                    InProcessTransport(sandbox: try Sandbox(path: try DataPaths.database(path, default: "sandbox.sqlite"))),
-                    mode: guardMode, described: describe)
+                let sandbox = try Sandbox(path: try DataPaths.database(path, default: "sandbox.sqlite"), webhooks: settings)
+                if traceWebhooks { sandbox.webhooks.observe { log("trace: " + $0.line) } }
+                opened.value = sandbox
+                return GuardedTransport(InProcessTransport(sandbox: sandbox), mode: guardMode, described: describe)
             }
             return
         case .live:
@@ -208,8 +217,8 @@ struct TMSCommand: AsyncParsableCommand {
         }
     }
 
-    func runMain(_ interpreter: Interpreter, terminal: Terminal) async throws -> Int32 {
-        try connect(interpreter, terminal: terminal)
+    func runMain(_ interpreter: Interpreter, terminal: Terminal, opened: OpenedSandbox) async throws -> Int32 {
+        try connect(interpreter, terminal: terminal, opened: opened)
         if let command {
             guard arguments.isEmpty else {
                 throw TMSError(Diagnostic(code: "E0216", message: "-c runs one line; '\(arguments[0])' cannot follow it",
@@ -325,5 +334,25 @@ enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable {
 
     var format: Interpreter.Settings.OutputFormat {
         Interpreter.Settings.OutputFormat(rawValue: rawValue) ?? .table
+    }
+}
+
+/// The built-in sandbox of a run, set by the connect closure when the first request opens it.
+final class OpenedSandbox: Sendable {
+    private let box = Mutex<Sandbox?>(nil)
+    var value: Sandbox? {
+        get { box.withLock { $0 } }
+        set { box.withLock { $0 = newValue } }
+    }
+}
+
+extension WebhookSettings {
+    /// The built-in sandbox's settings: TMS_WEBHOOK_RETRY_BASE (seconds) shortens the retry
+    /// schedule for tests, as tms serve --webhook-retry-base does.
+    init(environment: [String: String]) {
+        self.init()
+        if let text = environment["TMS_WEBHOOK_RETRY_BASE"], let b = Double(text), b > 0, b <= 86400 {
+            retryBase = .milliseconds(Int(b * 1000))
+        }
     }
 }

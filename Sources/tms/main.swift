@@ -67,6 +67,13 @@ case "class":
     } catch {
         fail(ClassCommand.self, error)
     }
+case "listen":
+    do {
+        let listen = try ListenCommand.parse(Array(script.dropFirst()))
+        try await listen.execute()
+    } catch {
+        fail(ListenCommand.self, error)
+    }
 case "keys":
     do {
         var keys = try KeysCommand.parseAsRoot(Array(script.dropFirst()))

@@ -2,7 +2,7 @@ import TrackingMore
 
 /// How arguments become the types their parameters want. The checker uses the same rules on
 /// literal arguments before anything runs, so a wrong literal is a parse-time error.
-enum Coercion {
+public enum Coercion {
     /// On failure, the wanted type in words ("an int").
     static func word(_ w: String, to type: ParameterType) -> Result<Value, Expected> {
         switch type {
@@ -63,7 +63,7 @@ enum Coercion {
     }
 
     /// Seconds in `20s`, `1.5m`, `500ms`, `2h`, `3d`, or a plain number of seconds.
-    static func duration(_ text: String) -> Double? {
+    public static func duration(_ text: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         if let n = Double(text), n >= 0, JSON.number(fromWord: text) != nil { return n }
         for (suffix, factor) in units where text.hasSuffix(suffix) {

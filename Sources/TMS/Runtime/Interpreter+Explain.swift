@@ -27,6 +27,7 @@ extension Interpreter {
             }
         }
         if log.entries.isEmpty { write("(no API request)\n") }
+        write(await webhookNote(for: log.entries.compactMap { if case .write(_, let e) = $0 { return e } else { return nil } }, through: real))
     }
 
     func describe(_ request: APIRequest, _ endpoint: Endpoint, sent: Bool = false) -> String {

@@ -135,4 +135,10 @@ public struct VerbInvocation {
     }
 
     public var settings: Interpreter.Settings { interpreter.settings }
+
+    /// Tells the user something beside the output (stderr for the command line), such as
+    /// the address a receiver listens on.
+    public func note(_ text: String) {
+        interpreter.log(text)
+    }
 }

@@ -208,7 +208,7 @@ public enum Catalog {
             writes: true, rateClass: .none, verb: "learn", aliases: [],
             summary: "record that the account's learner started or finished a lesson (tms learn against a classroom)",
             example: "tms learn"),
-    ]
+    ] + webhookControls
 
     private static let byID: [Endpoint.ID: Endpoint] = Dictionary(uniqueKeysWithValues: endpoints.map { ($0.id, $0) })
 

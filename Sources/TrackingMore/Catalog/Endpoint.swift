@@ -37,6 +37,7 @@ public struct Endpoint: Sendable {
         case create, get, put, delete, batch, list, updatemore, deleteMany, realtime, updateCarrier
         case userinfo, statusnumber, notupdate, remote, costtime, aircargo, carriers, detect
         case sandboxAdvance, sandboxReset, sandboxSeed, sandboxClock, sandboxLesson
+        case sandboxWebhooks, sandboxWebhookAdd, sandboxWebhookRemove, sandboxDeliveries, sandboxTrigger
     }
 
     public let id: ID

@@ -48,6 +48,7 @@ public final class SQLiteStore: SandboxStore {
                     PRIMARY KEY (key, lesson));
                 """)
         }
+        registerWebhookMigration(&m)
         return m
     }
 

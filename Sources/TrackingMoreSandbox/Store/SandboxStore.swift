@@ -63,7 +63,7 @@ public struct LessonRecord: Sendable, Equatable {
 /// Where the sandbox keeps its state. Narrow on purpose, so that another store (PostgreSQL
 /// for several `tms serve` instances) can sit beside the SQLite one; nothing above it knows
 /// which it talks to. Every method is scoped by the hash of an API key.
-public protocol SandboxStore: Sendable {
+public protocol SandboxStore: WebhookStore, Sendable {
     func account(_ key: String) throws -> Account
     func setClock(_ key: String, to time: Int) throws
     func setQuota(_ key: String, to quota: Int) throws

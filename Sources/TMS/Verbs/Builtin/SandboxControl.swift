@@ -5,41 +5,78 @@ extension BuiltinVerbs {
         Signature(
             "sandbox", category: .shell,
             positional: [
-                Parameter("action", .string, help: "advance, reset or seed"),
-                .optional("amount", .any, help: "advance: a duration (3d, 12h); seed: how many trackings"),
+                Parameter("action", .string, help: "advance, reset, seed, webhook or trigger"),
+                Parameter("arguments", .any, required: false, rest: true,
+                    help: "advance: a duration (3d, 12h); seed: how many trackings; webhook: add URL [STATUS...], list, remove URL or deliveries; trigger: STATUS CARRIER NUMBER"),
             ],
             output: "record",
-            summary: "steer the sandbox: move its clock, empty it, or fill it with realistic trackings",
+            summary: "steer the sandbox: move its clock, empty it, fill it, send webhooks",
             examples: [
                 ("sandbox seed 50", "50 trackings across carriers and statuses"),
                 ("sandbox advance 3d", "three days pass: parcels move on"),
                 ("sandbox reset", "no trackings, the clock back at its start"),
+                ("sandbox webhook add 'http://127.0.0.1:9000/' delivered exception", "POST those status changes there"),
+                ("sandbox trigger delivered ups 1Z999AA10123456784", "that parcel is delivered now: its webhook fires"),
             ])
     ) { call in
         let action = call.string("action") ?? ""
-        let amount = call.value("amount")
+        let arguments = call.values("arguments")
+        let argumentsSpan = call.span(of: "arguments")
+        func text(_ i: Int, _ expected: String) throws -> String {
+            guard i < arguments.count, let s = arguments[i].stringValue ?? (arguments[i].isNull ? nil : arguments[i].description), !s.isEmpty else {
+                throw TMSError(.badValue(argumentsSpan, parameter: "arguments", expected: expected, found: i < arguments.count ? arguments[i].summary : "nothing"))
+            }
+            return s
+        }
         let id: Endpoint.ID
         var body: JSON?
+        var query: [(name: String, value: String)] = []
         switch action {
         case "advance":
+            let amount = arguments.first
             guard let text = amount.map({ $0.description }), let seconds = Coercion.duration(text) else {
-                throw TMSError(.badValue(call.span(of: "amount"), parameter: "amount", expected: "a duration such as 3d or 12h", found: amount?.summary ?? "nothing"))
+                throw TMSError(.badValue(argumentsSpan, parameter: "amount", expected: "a duration such as 3d or 12h", found: amount?.summary ?? "nothing"))
             }
             id = .sandboxAdvance
             body = ["seconds": .int(Int(seconds))]
         case "seed":
-            guard let n = amount?.intValue, n > 0 else {
-                throw TMSError(.badValue(call.span(of: "amount"), parameter: "amount", expected: "how many trackings, e.g. 50", found: amount?.summary ?? "nothing"))
+            guard let n = arguments.first?.intValue, n > 0 else {
+                throw TMSError(.badValue(argumentsSpan, parameter: "amount", expected: "how many trackings, e.g. 50", found: arguments.first?.summary ?? "nothing"))
             }
             id = .sandboxSeed
             body = ["count": .int(n)]
         case "reset":
             id = .sandboxReset
+        case "webhook", "webhooks":
+            let sub = arguments.first?.stringValue ?? "list"
+            switch sub {
+            case "list":
+                id = .sandboxWebhooks
+            case "add":
+                id = .sandboxWebhookAdd
+                let statuses = try arguments.dropFirst(2).enumerated().map { try text($0.offset + 2, "a status word") }
+                body = ["url": .string(try text(1, "a URL such as 'http://127.0.0.1:9000/hook'")), "statuses": .list(statuses.map { .string($0) })]
+            case "remove":
+                id = .sandboxWebhookRemove
+                body = ["url": .string(try text(1, "the URL to remove"))]
+            case "deliveries":
+                id = .sandboxDeliveries
+                if let after = arguments.dropFirst().first?.intValue { query = [("after", String(after))] }
+            default:
+                throw TMSError(.badValue(argumentsSpan, parameter: "arguments", expected: "add URL [STATUS...], list, remove URL or deliveries", found: "'\(sub)'"))
+            }
+        case "trigger":
+            id = .sandboxTrigger
+            body = [
+                "status": .string(try text(0, "a status such as delivered")),
+                "carrier_code": .string(try text(1, "a carrier code such as ups")),
+                "tracking_number": .string(try text(2, "a tracking number")),
+            ]
         default:
-            throw TMSError(.badValue(call.span(of: "action"), parameter: "action", expected: "advance, reset or seed", found: "'\(action)'"))
+            throw TMSError(.badValue(call.span(of: "action"), parameter: "action", expected: "advance, reset, seed, webhook or trigger", found: "'\(action)'"))
         }
         let endpoint = Catalog.endpoint(id)
-        let request = APIRequest(method: endpoint.method.rawValue, path: endpoint.path, body: body?.bytes)
+        let request = APIRequest(method: endpoint.method.rawValue, path: endpoint.path, query: query, body: body?.bytes)
         return .value(try await call.interpreter.send(request, endpoint, call.span))
     }
 }
