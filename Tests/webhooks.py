@@ -284,6 +284,20 @@ with tempfile.TemporaryDirectory() as work:
         check("tms listen ends on Ctrl-C with exit 0", relay.stop() == 0)
         tms(alice, url, f"sandbox webhook remove '{relay.url}'")
 
+        # explain and trace show deliveries, with nothing secret.
+        seen = Receiver(answers=(202,), body=b"thanks")
+        tms(alice, url, f"sandbox webhook add '{seen.url}' delivered")
+        rc, out, err = tms(alice, url, f"explain sandbox trigger delivered china-post {ONE}")
+        check("explain names the URL a change would go to, and sends nothing",
+              rc == 0 and seen.url in out and "not now" in out and not seen.wait(1, seconds=1), out + err)
+        rc, out, err = tms(alice, url, f"sandbox trigger delivered china-post {ONE} | count", "--trace")
+        trace = [l for l in err.splitlines() if "webhook #" in l]
+        check("trace shows the delivery a write caused: URL, attempt, the receiver's answer",
+              len(trace) == 1 and seen.url in trace[0] and "-> 202 delivered" in trace[0], err)
+        check("... with its signature, body and the answer's text", "signature: " in err and '"verifyInfo"' in err and "answer: thanks" in err, err)
+        check("... and never the key or the email", alice not in err and EMAIL not in err, err)
+        tms(alice, url, f"sandbox webhook remove '{seen.url}'")
+
         # The language's listen verb: a lazy stream that `first 2` ends.
         verb = subprocess.Popen([TMS, "-c", f"listen email={EMAIL} | first 2 | select tracking_number status verified", "--output", "jsonl"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=ENV)

@@ -8,13 +8,29 @@ extension Sandbox {
     /// The endpoints whose answer may change a tracking's status or carrier.
     static let movingEndpoints: Set<Endpoint.ID> = [.put, .updatemore, .updateCarrier, .sandboxAdvance, .sandboxTrigger]
 
-    /// Answers a call and queues the webhooks of the status changes it made. With no URL
+    /// Webhooks a request fired: sent by `send` once the request's writes are stored, so a
+    /// receiver that reads the tracking back sees the change.
+    struct FiredWebhooks {
+        let account: String
+        let hooks: [StoredWebhook]
+        /// Each event's tracking, in the order the changes happened.
+        let trackings: [JSON]
+        let clock: Int
+        let clockMoved: Bool
+
+        func send(through dispatcher: WebhookDispatcher) {
+            dispatcher.enqueue(account: account, email: Sandbox.accountEmail, hooks: hooks, trackings: trackings, clock: clock)
+            if clockMoved { dispatcher.clockMoved(account: account, to: clock) }
+        }
+    }
+
+    /// Answers a call and collects the webhooks of the status changes it made. With no URL
     /// registered this is `handle` alone; otherwise the account's trackings are compared
     /// before and after, so no handler needs to report its changes.
-    func handleSendingWebhooks(_ call: Call) throws -> Envelope {
-        guard Sandbox.movingEndpoints.contains(call.endpoint.id) else { return try handle(call) }
+    func handleCollectingWebhooks(_ call: Call) throws -> (Envelope, FiredWebhooks?) {
+        guard Sandbox.movingEndpoints.contains(call.endpoint.id) else { return (try handle(call), nil) }
         let hooks = try call.store.webhooks(call.account)
-        guard !hooks.isEmpty else { return try handle(call) }
+        guard !hooks.isEmpty else { return (try handle(call), nil) }
         var before: [String: StoredTracking] = [:]
         for t in try call.store.all(call.account) { before[t.id] = t }
         let envelope = try handle(call)
@@ -35,9 +51,10 @@ extension Sandbox {
         }
         // In the order they happened; trackings that changed at one moment by number.
         events.sort { ($0.time, $0.number) < ($1.time, $1.number) }
-        webhooks.enqueue(account: call.account, email: Sandbox.accountEmail, hooks: hooks, trackings: events.map(\.tracking), clock: clock)
-        if call.endpoint.id == .sandboxAdvance { webhooks.clockMoved(account: call.account, to: clock) }
-        return envelope
+        let fired = FiredWebhooks(
+            account: call.account, hooks: hooks, trackings: events.map(\.tracking), clock: clock,
+            clockMoved: call.endpoint.id == .sandboxAdvance)
+        return (envelope, fired)
     }
 
     /// Every status a tracking passed through while the clock moved from `start` to `end`,
@@ -62,6 +79,13 @@ extension Sandbox {
         }
         if last != new.status { out.append((end, render(new, now: end))) }
         return out
+    }
+
+    /// `GET /sandbox/webhooks/deliveries?wait=S` first waits (up to S seconds, at most 10)
+    /// until the account's queued webhooks are sent, so `trace` can show what a write sent.
+    func waitForWebhooks(_ call: Call) async {
+        guard call.endpoint.id == .sandboxDeliveries, let text = call.query["wait"], let seconds = Double(text), seconds > 0 else { return }
+        await webhooks.drain(account: call.account, timeout: .milliseconds(Int(min(seconds, 10) * 1000)))
     }
 
     // MARK: The controls

@@ -52,7 +52,10 @@ public final class Sandbox: Sendable {
                 return Envelope(.notFound, message: "No endpoint \(request.method) \(request.path).")
             }
             let call = try Call(endpoint: endpoint, request: request, pathValues: pathValues, account: account, store: store)
-            return try handleSendingWebhooks(call)
+            await waitForWebhooks(call)
+            let (envelope, fired) = try handleCollectingWebhooks(call)
+            fired?.send(through: webhooks)
+            return envelope
         } catch let refusal as Refusal {
             return refusal.envelope
         } catch {

@@ -25,6 +25,7 @@ struct TMSCommand: AsyncParsableCommand {
             tms < FILE.tms           read a script from stdin
             tms help [VERB]          the verbs, or one verb
             tms learn                lessons on the API, checked as you go
+            tms listen               receive webhooks on 127.0.0.1 (tms listen --help)
 
             Exit codes: 0 success, 1 runtime error, 2 usage or parse error (nothing ran).
             """,
@@ -177,10 +178,8 @@ struct TMSCommand: AsyncParsableCommand {
             let path = sandbox
             interpreter.backendClock = .sandbox
             let settings = WebhookSettings(environment: terminal.environment)
-            let traceWebhooks = trace
             interpreter.connect = {
                 let sandbox = try Sandbox(path: try DataPaths.database(path, default: "sandbox.sqlite"), webhooks: settings)
-                if traceWebhooks { sandbox.webhooks.observe { log("trace: " + $0.line) } }
                 opened.value = sandbox
                 return GuardedTransport(InProcessTransport(sandbox: sandbox), mode: guardMode, described: describe)
             }

@@ -93,6 +93,8 @@ public final class Interpreter {
 
     /// Prints every exchange (method, path, meta code, time) through `log` while on.
     public var trace = false
+    /// The last webhook delivery trace has shown (Interpreter+Webhooks.swift).
+    var webhookMark: Int?
     /// Receives trace lines and notes about waiting (stderr for the command line).
     public var log: (String) -> Void = { _ in }
     /// Shows a progress line for bulk work that takes more than a second (a terminal only);
@@ -106,6 +108,7 @@ public final class Interpreter {
         try checkDeadline(span)
         if let budget = capabilities.requestBudget, requestsMade >= budget { throw TMSError(.budgetUsed(span, budget)) }
         requestsMade += 1
+        let webhookMark = await webhookTraceMark(before: endpoint, span)
         let envelope: Envelope
         let started = ContinuousClock.now
         do {
@@ -127,6 +130,7 @@ public final class Interpreter {
             let ms = (ContinuousClock.now - started).components
             let elapsed = ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000
             log("trace: \(request.method) \(request.path)\(request.queryString) -> meta \(envelope.meta.code) \(envelope.meta.type) (\(elapsed) ms)")
+            if let webhookMark, envelope.meta.isSuccess { await traceWebhooks(since: webhookMark, span) }
         }
         guard envelope.meta.isSuccess else { throw TMSError.api(envelope.meta, endpoint, request, span) }
         return envelope.data

@@ -24,7 +24,10 @@ extension Catalog {
             summary: "stop sending webhooks to a URL", example: "sandbox webhook remove 'http://127.0.0.1:9000/'"),
         Endpoint(
             id: .sandboxDeliveries, method: .get, path: "/sandbox/webhooks/deliveries", pathParameters: [],
-            query: [Field("after", .int, "only attempts numbered after this one")], body: .none,
+            query: [
+                Field("after", .int, "only attempts numbered after this one"),
+                Field("wait", .number, limit: 10, "first wait up to this many seconds for the webhooks queued now to be sent"),
+            ], body: .none,
             writes: false, rateClass: .none, verb: "sandbox", aliases: [],
             summary: "the webhook attempts made for the account: URL, body, signature, the receiver's answer", example: "sandbox webhook deliveries"),
         Endpoint(

@@ -32,8 +32,15 @@ public final class WebhookDispatcher: Sendable {
         var running: Set<String> = []
         /// Retries waiting for their time, by event and URL.
         var waiting: [String: Pending] = [:]
-        /// Attempts being made now.
-        var sending = 0
+        /// Events queued or being sent, per account (retries waiting for their time are not).
+        var busy: [String: Int] = [:]
+
+        mutating func started(_ account: String) { busy[account, default: 0] += 1 }
+
+        mutating func finished(_ account: String) {
+            let left = (busy[account] ?? 1) - 1
+            busy[account] = left > 0 ? left : nil
+        }
         var nextEvent = 1
         var nextAttempt = 1
         var log: [WebhookDelivery] = []
@@ -81,6 +88,7 @@ public final class WebhookDispatcher: Sendable {
                 let event = s.nextEvent
                 s.nextEvent += 1
                 for hook in wanted {
+                    s.started(account)
                     let queue = account + " " + hook.url
                     s.queues[queue, default: []].append(
                         Pending(event: event, account: account, url: hook.url, tracking: tracking, email: email, attempt: 1, dueClock: clock))
@@ -106,7 +114,6 @@ public final class WebhookDispatcher: Sendable {
             }
             let first = list.removeFirst()
             s.queues[queue] = list
-            s.sending += 1
             return first
         }) {
             await attempt(next)
@@ -119,7 +126,7 @@ public final class WebhookDispatcher: Sendable {
             let keys = s.waiting.filter { $0.value.account == account && $0.value.dueClock <= clock }.map(\.key)
             return keys.compactMap { key in
                 guard let p = s.waiting.removeValue(forKey: key) else { return nil }
-                s.sending += 1
+                s.started(account)
                 return p
             }
         }
@@ -128,18 +135,19 @@ public final class WebhookDispatcher: Sendable {
         }
     }
 
-    /// Waits (up to `timeout`) until no event is queued or being sent; retries waiting for
-    /// their time are not waited for. A command-line tms calls it before it exits.
-    public func drain(timeout: Duration) async {
+    /// Waits (up to `timeout`) until no event is queued or being sent, for one account or
+    /// for all; retries waiting for their time are not waited for. A command-line tms calls
+    /// it before it exits; `trace` before it shows what a write sent.
+    public func drain(account: String? = nil, timeout: Duration) async {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            let busy = state.withLock { s in s.sending > 0 || !s.running.isEmpty }
+            let busy = state.withLock { s in account.map { s.busy[$0] != nil } ?? !s.busy.isEmpty }
             if !busy { return }
             try? await Task.sleep(for: .milliseconds(10))
         }
     }
 
-    /// One POST; `sending` was counted up by whoever took `p` off a queue.
+    /// One POST of an event counted as busy (by `enqueue`, or when its retry came due).
     private func attempt(_ p: Pending) async {
         let timeStr = String(Int(time(nil)))
         let webhook = Webhook(tracking: p.tracking, timeStr: timeStr, email: p.email)
@@ -179,7 +187,7 @@ public final class WebhookDispatcher: Sendable {
             s.nextAttempt += 1
             s.log.append(d)
             if s.log.count > settings.logLimit { s.log.removeFirst(s.log.count - settings.logLimit) }
-            s.sending -= 1
+            s.finished(p.account)
             if outcome == .retrying {
                 var next = p
                 next.attempt += 1
@@ -195,7 +203,7 @@ public final class WebhookDispatcher: Sendable {
                 try? await Task.sleep(for: delay)
                 let due = self.state.withLock { s -> Pending? in
                     guard let p = s.waiting.removeValue(forKey: key) else { return nil }
-                    s.sending += 1
+                    s.started(p.account)
                     return p
                 }
                 if let due { await self.attempt(due) }
