@@ -96,6 +96,9 @@ out=$(printf 'get dhl 1234567890 |\nselect status\nquit\n' | learn 1)
 expect "a command may go on over lines" "✓ Done." "$out"
 
 # --- progress
+printf 'not json' >"$WORK/state/tms/learn/tester-lessons.json"
+out=$(learn --list); code=$?
+[ $code -eq 2 ] && expect "a damaged progress file is refused, saying how to start over" "run tms learn --reset" "$out" || bad "a damaged progress file exits 2 (got $code)" "$out"
 out=$(learn --reset)
 expect "--reset forgets the progress" "forgot the progress of tester" "$out"
 out=$(learn --list)

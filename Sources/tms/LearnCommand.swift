@@ -68,14 +68,16 @@ struct LearnCommand: ParsableCommand {
         try DataPaths.makeDirectories(stateBase + "/tms/learn")
         let set = folder.split(separator: "/").last.map(String.init) ?? "lessons"
         let name = learner ?? env["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "learner"
-        var progress: LessonProgress
-        do { progress = try LessonProgress(path: stateBase + "/tms/learn/\(name)-\(set).json") } catch let e as LessonError { throw ValidationError(e.description) }
-
+        let progressPath = stateBase + "/tms/learn/\(name)-\(set).json"
         if reset {
-            do { try progress.reset() } catch let e as LessonError { throw ValidationError(e.description) }
+            // The file is removed unread, so a damaged one can be reset too.
+            do { try LessonProgress.forget(progressPath) } catch let e as LessonError { throw ValidationError(e.description) }
             console.write("forgot the progress of \(name) in \(set)\n")
             return 0
         }
+        let progress: LessonProgress
+        do { progress = try LessonProgress(path: progressPath) } catch let e as LessonError { throw ValidationError(e.description) }
+
         // On the built-in sandbox the lessons have a database of their own, whatever --sandbox
         // says; against a server (a classroom) they use the student's account there.
         var command = command

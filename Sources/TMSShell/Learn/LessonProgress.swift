@@ -48,9 +48,8 @@ public struct LessonProgress {
         try save()
     }
 
-    /// Forgets everything: the file is removed.
-    public mutating func reset() throws {
-        entries = Record()
+    /// Forgets a learner's progress: the file at `path` is removed (unread).
+    public static func forget(_ path: String) throws {
         if access(path, F_OK) == 0, unlink(path) != 0 {
             throw LessonError("cannot remove \(path): \(String(cString: strerror(errno)))")
         }
