@@ -284,6 +284,19 @@ with tempfile.TemporaryDirectory() as work:
         check("tms listen ends on Ctrl-C with exit 0", relay.stop() == 0)
         tms(alice, url, f"sandbox webhook remove '{relay.url}'")
 
+        # A relay that points back at its own listener stops at the second pass.
+        import socket
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            free = sock.getsockname()[1]
+        loop = subprocess.Popen([TMS, "listen", "--port", str(free), "--forward-to", f"http://127.0.0.1:{free}/"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=ENV)
+        processes.append(loop)
+        loop.stderr.readline()
+        status, answer = post(f"http://127.0.0.1:{free}/", json.dumps(tampered).encode())
+        check("--forward-to back at the listener itself ends with 508, not a loop", status == 508 and b"Loop Detected" in answer, (status, answer))
+        loop.kill()
+
         # explain and trace show deliveries, with nothing secret.
         seen = Receiver(answers=(202,), body=b"thanks")
         tms(alice, url, f"sandbox webhook add '{seen.url}' delivered")

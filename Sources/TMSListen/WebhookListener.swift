@@ -95,6 +95,8 @@ public struct ListenFailure: Error, Sendable, CustomStringConvertible {
 /// Answers every POST: the body becomes a record; a relay (when asked) decides the answer.
 struct ListenResponder: HTTPResponder {
     typealias Context = BasicRequestContext
+    /// Marks a webhook that a `tms listen` relayed.
+    static let relayedHeader = "X-Tms-Forwarded"
     let options: WebhookListener.Options
     let sink: AsyncStream<Value>.Continuation
 
@@ -123,6 +125,11 @@ struct ListenResponder: HTTPResponder {
             body = refusal.bytes
         }
         if let target = options.forwardTo {
+            // A relay that reaches this listener again (forward_to pointing back at it) would
+            // go round for ever: the second pass stops it.
+            guard !request.headers.contains(where: { $0.name.canonicalName == ListenResponder.relayedHeader.lowercased() }) else {
+                return answer(.init(code: 508, reasonPhrase: "Loop Detected"), ["meta": ["code": 508, "type": "Loop Detected", "message": "forward_to leads back to a tms listen."]])
+            }
             let relayed = await relay(bytes, to: target, contentType: request.headers[.contentType])
             record["forward_status"] = relayed.status.map { .int($0) } ?? .null
             record["forward_answer"] = .string(relayed.answer)
@@ -144,6 +151,7 @@ struct ListenResponder: HTTPResponder {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType ?? "application/json")
+        request.headers.add(name: ListenResponder.relayedHeader, value: "1")
         request.body = .bytes(ByteBuffer(bytes: bytes))
         do {
             let response = try await HTTPTransport.sharedClient.execute(request, timeout: .seconds(30))

@@ -23,6 +23,7 @@ public struct WebhookSettings: Sendable {
 
     /// Whether the sandbox may POST to `url`; the reason when not.
     func refusal(for url: String) -> String? {
+        guard url.utf8.count <= 2000 else { return "a webhook URL has at most 2000 characters" }
         guard let host = WebhookSettings.host(of: url) else {
             return "'\(url)' is not an http:// or https:// URL with a host"
         }
