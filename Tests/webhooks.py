@@ -332,6 +332,28 @@ with tempfile.TemporaryDirectory() as work:
               verb.returncode == 0 and rows == [{"tracking_number": ONE, "status": s, "verified": True} for s in ("delivered", "exception")],
               (verb.returncode, out, err))
         tms(alice, url, f"sandbox webhook remove '{hook}'")
+
+        # In a script, each event's output shows as it comes, and Ctrl-C ends the stream, not the script.
+        script = os.path.join(work, "deliveries.tms")
+        open(script, "w").write('listen | where status == delivered | each { print "deliver ${it.tracking_number}" }\nprint "after the stream"\n')
+        runner = subprocess.Popen([TMS, script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=ENV)
+        processes.append(runner)
+        m = re.match(r"listening on (http://127\.0\.0\.1:\d+)", runner.stderr.readline().decode())
+        hook = (m.group(1) if m else "http://127.0.0.1:1") + "/"
+        tms(alice, url, f"sandbox webhook add '{hook}'")
+        tms(alice, url, f"sandbox trigger transit china-post {ONE}")
+        tms(alice, url, f"sandbox trigger delivered china-post {ONE}")
+        first = runner.stdout.readline().decode().strip()
+        check("a script's listen | each { print } prints each delivery as it arrives", first == f"deliver {ONE}", first)
+        runner.send_signal(2)
+        try:
+            out, err = runner.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            runner.kill()
+            out, err = runner.communicate()
+        check("Ctrl-C ends the stream and the script goes on, exit 0",
+              runner.returncode == 0 and out.decode() == "after the stream\n", (runner.returncode, out, err))
+        tms(alice, url, f"sandbox webhook remove '{hook}'")
         server.terminate()
         server.wait(timeout=10)
 

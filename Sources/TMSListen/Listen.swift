@@ -54,29 +54,30 @@ extension WebhookListener {
             throw TMSError(.cannotListen(portSpan, port: options.port, reason: failure.description))
         }
         call.note("listening on http://127.0.0.1:\(listener.port)" + (options.forwardTo.map { ", forwarding to \($0)" } ?? ""))
-        if let timeout {
-            Task { [weak listener] in
-                try? await Task.sleep(for: timeout)
-                listener?.stop()
-            }
-        }
-        let reader = Reader(listener)
+        let reader = Reader(listener, timeout: timeout, flush: { call.flushOutput() })
         return .stream(ValueStream { await reader.next() })
     }
 
     /// Holds the listener for as long as the stream is read: when the pipeline lets go of
-    /// the stream (after `first N`), the listener goes too and its port is freed.
+    /// the stream (after `first N`), the listener goes too and its port is freed, and Ctrl-C
+    /// goes back to whoever had it.
     final class Reader {
-        let listener: WebhookListener
         var iterator: AsyncStream<Value>.Iterator
+        let watch: InterruptWatch
+        let flush: () -> Void
 
-        init(_ listener: WebhookListener) {
-            self.listener = listener
+        init(_ listener: WebhookListener, timeout: Duration?, flush: @escaping () -> Void) {
             iterator = listener.stream.makeAsyncIterator()
+            watch = listener.stopOnInterrupt(timeout: timeout)
+            self.flush = flush
         }
 
         func next() async -> Value? {
-            await iterator.next()
+            // What the pipeline printed so far shows before the wait for the next webhook.
+            flush()
+            if let value = await iterator.next() { return value }
+            watch.finish()
+            return nil
         }
     }
 }

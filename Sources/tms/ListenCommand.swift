@@ -1,5 +1,4 @@
 import ArgumentParser
-import Synchronization
 import TMS
 import TMSListen
 import TrackingMore
@@ -67,16 +66,7 @@ struct ListenCommand: AsyncParsableCommand {
             throw ValidationError("cannot listen on 127.0.0.1:\(port): \(failure)")
         }
         writeAll(2, "listening on http://127.0.0.1:\(listener.port)" + (forwardTo.map { ", forwarding to \($0)" } ?? "") + "\n")
-        ListenInterrupt.install()
-        let stopper = Task {
-            let deadline = timeout.flatMap(ListenCommand.seconds).map { ContinuousClock.now + .milliseconds(Int($0 * 1000)) }
-            while !Task.isCancelled {
-                if ListenInterrupt.raised.load(ordering: .relaxed) { break }
-                if let deadline, ContinuousClock.now >= deadline { break }
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-            listener.stop()
-        }
+        let stopper = listener.stopOnInterrupt(timeout: timeout.flatMap(ListenCommand.seconds).map { .milliseconds(Int($0 * 1000)) })
         var received = 0
         for await record in listener.stream {
             received += 1
@@ -89,16 +79,6 @@ struct ListenCommand: AsyncParsableCommand {
             writeAll(2, line + "\n")
             if let count, received >= count { break }
         }
-        stopper.cancel()
-        listener.stop()
-    }
-}
-
-/// Ctrl-C while `tms listen` runs: it stops listening and exits 0.
-enum ListenInterrupt {
-    static let raised = Atomic<Bool>(false)
-
-    static func install() {
-        signal(SIGINT) { _ in ListenInterrupt.raised.store(true, ordering: .relaxed) }
+        stopper.finish()
     }
 }

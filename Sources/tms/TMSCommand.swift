@@ -135,6 +135,7 @@ struct TMSCommand: AsyncParsableCommand {
         }
 
         interpreter.register(WebhookListener.verb)
+        interpreter.flush = out.flush
         let openedSandbox = OpenedSandbox()
         let status: Int32
         do {

@@ -184,6 +184,8 @@ public final class Interpreter {
 
     /// Receives everything a program writes to its output.
     public var output: (String) -> Void
+    /// Sends buffered output on its way; a host that buffers `output` sets it.
+    public var flush: () -> Void = {}
     /// Receives warnings (errors are thrown, not sent here).
     public var warning: (Diagnostic) -> Void
 

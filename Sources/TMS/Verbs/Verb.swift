@@ -141,4 +141,10 @@ public struct VerbInvocation {
     public func note(_ text: String) {
         interpreter.log(text)
     }
+
+    /// Sends what the program has written so far on its way, before a verb waits (`listen`
+    /// between webhooks), so output the host buffers is not held back.
+    public func flushOutput() {
+        interpreter.flush()
+    }
 }
