@@ -29,7 +29,7 @@ extension WebhookListener {
         let portSpan = call.value("port") == nil ? call.span : call.span(of: "port")
         if let p = call.value("port") {
             guard let n = p.intValue, (0...65535).contains(n) else {
-                throw TMSError(.listenOption(portSpan, parameter: "port", expected: "a port from 0 to 65535", found: p.summaryText))
+                throw TMSError(.listenOption(portSpan, parameter: "port", expected: "a number from 0 to 65535", found: p.summaryText))
             }
             options.port = n
         }
