@@ -19,10 +19,11 @@ struct LearnCommand: ParsableCommand {
             tms learn --list     every lesson with its state
             tms learn --reset    forget your progress
 
-            The lessons run against a sandbox of their own ($XDG_DATA_HOME/tms/lessons.sqlite),
-            emptied and set up for each lesson with its clock at 2025-06-02 08:00 UTC. With
-            --endpoint URL (a classroom's tms serve, the key in TRACKINGMORE_API_KEY) they run in
-            your account there, and the server records the lessons you finish.
+            The lessons run against a sandbox of their own, one per learner
+            ($XDG_DATA_HOME/tms/lessons-LEARNER.sqlite), emptied and set up for each lesson with
+            its clock at 2025-06-02 08:00 UTC. With --endpoint URL (a classroom's tms serve, the
+            key in TRACKINGMORE_API_KEY) they run in your account there, and the server records
+            the lessons you finish.
             """)
 
     @ArgumentParser.Argument(help: "The lesson to start at (its number in --list).")
@@ -82,8 +83,8 @@ struct LearnCommand: ParsableCommand {
         // says; against a server (a classroom) they use the student's account there.
         var command = command
         let classroom = backend != .sandbox
-        if !classroom { command.sandbox = try DataPaths.database(nil, default: "lessons.sqlite") }
-        let work = try DataPaths.database(nil, default: "lesson-files")
+        if !classroom { command.sandbox = try DataPaths.database(nil, default: "lessons-\(name).sqlite") }
+        let work = try DataPaths.database(nil, default: "lesson-files-\(name)")
         try DataPaths.makeDirectories(work)
         let settings = Interpreter.Settings()
         var runnerSettings = settings
