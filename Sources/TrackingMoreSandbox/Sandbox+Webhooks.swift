@@ -112,6 +112,9 @@ extension Sandbox {
             return Envelope(.success, .list(try call.store.webhooks(call.account).map(\.json)))
         case .sandboxDeliveries:
             let after = try call.int("after") ?? 0
+            if let wait = call.query["wait"], !wait.isEmpty, Double(wait).map({ $0.isFinite && $0 >= 0 }) != true {
+                throw Refusal(.badRequest, "wait must be a number of seconds, not '\(wait)'.")
+            }
             return Envelope(.success, .list(webhooks.deliveries(account: call.account, after: after).map(\.json)))
         case .sandboxTrigger:
             return try trigger(call)

@@ -50,7 +50,7 @@ import TrackingMore
     }
 
     @Test func refusesOtherHostsUnlessAllowed() async throws {
-        for url in ["http://example.com/hook", "http://10.0.0.1/", "ftp://127.0.0.1/", "http://user@127.0.0.1.evil.org/", "127.0.0.1:9000"] {
+        for url in ["http://example.com/hook", "http://10.0.0.1/", "ftp://127.0.0.1/", "http://user@127.0.0.1.evil.org/", "127.0.0.1:9000", "http://127.0.0.1:99999/", "http://127.0.0.1:x/", "http://[::1/"] {
             #expect(await add(url).meta.code == 4012, "\(url)")
         }
         #expect(await add("http://127.0.0.1:9000/", ["shipped"]).meta.code == 4033)

@@ -45,11 +45,18 @@ public struct WebhookSettings: Sendable {
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard !authority.contains("@"), !authority.contains(" ") else { return nil }
         let host: Substring
+        let portPart: Substring
         if authority.hasPrefix("[") {
             guard let close = authority.firstIndex(of: "]") else { return nil }
             host = authority[authority.index(after: authority.startIndex)..<close]
+            portPart = authority[authority.index(after: close)...]
         } else {
             host = authority.prefix { $0 != ":" }
+            portPart = authority.dropFirst(host.count)
+        }
+        // Nothing after the host but an optional port from 1 to 65535.
+        if !portPart.isEmpty {
+            guard portPart.hasPrefix(":"), let port = Int(portPart.dropFirst()), (1...65535).contains(port) else { return nil }
         }
         return host.isEmpty ? nil : String(host)
     }
