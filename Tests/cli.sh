@@ -351,6 +351,57 @@ expect_err "open of a missing file exits 1 naming the file" 1 "no-such-file.json
 run "$NULL" -c '[{a: 1}] | save no-such-dir/t.json'
 expect_err "save into a missing directory exits 1 naming the path" 1 "no-such-dir/t.json"
 
+# --- A support agent's first hours (issue 12): forms, help as a map, trace full, output
+run "$NULL" --help
+if [[ "$OUT" == *"tms serve"* && "$OUT" == *"tms keys"* && "$OUT" == *"tms config explain"* && "$OUT" == *"130  interrupted"* && "$OUT" == *"7    a bulk operation"* ]]; then
+    pass "tms --help lists the subcommands and the whole exit-code table"
+else
+    fail "tms --help lists the subcommands and the whole exit-code table" "$(describe)"
+fi
+run "$NULL" --sandbox :memory: get ups 1Z999AA10123456784
+expect_err "tms VERB ... suggests tms -c 'VERB ...'" 2 "run one line with -c: tms -c 'get ups 1Z999AA10123456784'"
+run "$NULL" help 4017
+expect "tms help 4017 explains the code" 0 "$(printf '%s\n' "4017 Bad Request: Tracking does not exist." "" \
+    "  why:              the account does not track this number with this carrier" \
+    "  what to do:       it has not been created for this key: create it first with create CARRIER NUMBER" \
+    "  for the customer: their parcel is not tracked yet (or under another carrier: list numbers=NUMBER shows it)" \
+    "  retry:            no: sending it again gives the same answer")"
+run "$NULL" help error 4021
+[[ "$RC" = 0 && "$OUT" == "4021 Bad Request: The remaining quota is used up."* ]] && pass "tms help error 4021" || fail "tms help error 4021" "$(describe)"
+run "$NULL" help topics
+expect_err "an unknown help word exits 2 like other usage errors" 2 "no help for 'topics'"
+run "$NULL" --sandbox :memory: -c 'create sto 402934299065 title=Running shoes'
+expect_err "an unquoted value with a blank says how to quote it" 2 'help: a value with blanks needs quotes: title="Running shoes"'
+run "$NULL" --sandbox :memory: -c 'carriers search=upss | count'
+if [ "$RC" = 0 ] && [ "$OUT" = 0 ] && [[ "$ERR" == *"no carrier's code or name contains 'upss'"* && "$ERR" == *"did you mean carriers search=ups?"* ]]; then
+    pass "carriers search= that matches nothing says so and suggests"
+else
+    fail "carriers search= that matches nothing says so and suggests" "$(describe)"
+fi
+run "$NULL" --sandbox :memory: --trace=full -c 'create sto 402934299065 order_id=#1001 | select order_id'
+if [ "$RC" = 0 ] && [ "$OUT" = "order_id | #1001" ] && [[ "$ERR" == *"trace: > POST http://127.0.0.1:8080/v2/trackings/post"* && "$ERR" == *"trace: > Trackingmore-Api-Key: (none)"* && "$ERR" == *'trace: >   "order_id": "#1001"'* && "$ERR" == *"trace: < meta 200 Success"* && "$ERR" == *'trace: <     "code": 200,'* && "$ERR" == *'trace: <   "data": {'* ]]; then
+    pass "--trace=full shows the request (URL, headers, body) and the envelope as received"
+else
+    fail "--trace=full shows the request (URL, headers, body) and the envelope as received" "$(describe)"
+fi
+run "$NULL" --sandbox :memory: -c 'trace full; userinfo | select email; trace off; userinfo | select email'
+if [ "$RC" = 0 ] && [[ "$ERR" == *"trace: > GET http://127.0.0.1:8080/v2/trackings/getuserinfo"* && "$ERR" == *'trace: <     "email": "sandbox@example.org"'* ]] && [ "$(printf '%s\n' "$ERR" | grep -c 'GET http')" = 1 ]; then
+    pass "trace full, then trace off"
+else
+    fail "trace full, then trace off" "$(describe)"
+fi
+run "$NULL" --sandbox :memory: -c 'sandbox seed | select added'
+expect "sandbox seed with no amount adds the 50 its help promises" 0 "added | 50"
+run "$NULL" --sandbox :memory: -c 'sandbox seed 1200 | select added; list | count'
+expect "sandbox seed over 500 goes in parts and adds them all" 0 "$(printf 'added | 1200\n1200')"
+LONG_TITLE="$(printf 'word%.0s ' $(seq 60))"
+run "$NULL" --sandbox :memory: -c "[{title: \"$LONG_TITLE\", n: 1}] | table"
+if [ "$RC" = 0 ] && [[ "$OUT" == *"$LONG_TITLE"* ]] && [[ "$OUT" != *"…"* ]]; then
+    pass "a table whose stdout is not a terminal is not cut to a width"
+else
+    fail "a table whose stdout is not a terminal is not cut to a width" "$(describe)"
+fi
+
 # --- No escape codes unless stdout/stderr is a terminal and colour is allowed
 run "$NULL" -c '[{status: delivered, n: 1}, {status: exception, n: 2}]'
 if [ "$RC" = 0 ] && [[ "$OUT" != *"$ESC"* ]] && [ -n "$OUT" ]; then

@@ -49,7 +49,7 @@ public final class REPL {
         var entry = 1
         var buffer = ""
         while true {
-            editor.setPrompt(buffer.isEmpty ? prompt : "...> ", color: promptColor)
+            editor.setPrompt(buffer.isEmpty ? prompt : REPL.continuationPrompt, color: promptColor)
             switch editor.read() {
             case .end:
                 if buffer.isEmpty {
@@ -67,6 +67,11 @@ public final class REPL {
             guard !buffer.allSatisfy({ $0 == " " || $0 == "\t" }) else {
                 buffer = ""
                 continue
+            }
+            // `quit` and `exit` leave, as in psql and most shells.
+            if ["quit", "exit", "quit;", "exit;"].contains(buffer.trimmingBlanks()) {
+                save()
+                return 0
             }
             let words = buffer.split(separator: " ").map(String.init)
             if let learn, words.first == "learn" {
@@ -97,6 +102,7 @@ public final class REPL {
             show(gathered.text)
         }
         let box = InterpreterBox(interpreter)
+        let requestsBefore = interpreter.requestsMade
         Interrupt.raised.store(false, ordering: .relaxed)
         let task = Task { try await box.interpreter.run(source) }
         let watcher = Task {
@@ -112,8 +118,14 @@ public final class REPL {
         switch await task.result {
         case .success: break
         case .failure(let error as TMSError): renderError(error)
+        case .failure(let error as TMSError) where error.exitCode == ExitCode.interrupted:
+            // The terminal echoed ^C with no newline: the message starts on a line of its own.
+            endInterruptedLine()
+            renderError(error)
         case .failure(is CancellationError):
-            renderError(TMSError(Diagnostic(code: "E0270", message: "interrupted after \(interpreter.requestsMade) API requests in this session"), exitCode: ExitCode.interrupted))
+            endInterruptedLine()
+            let made = interpreter.requestsMade - requestsBefore
+            renderError(TMSError(Diagnostic(code: "E0270", message: "interrupted after \(made) API request\(made == 1 ? "" : "s") of this entry"), exitCode: ExitCode.interrupted))
         case .failure(let error as ExitRequest):
             save()
             exit(error.code)
@@ -121,6 +133,14 @@ public final class REPL {
             renderError(TMSError(Diagnostic(code: "E0299", message: "\(error)")))
         }
     }
+
+    /// After Ctrl-C the terminal shows ^C with no newline; what follows starts a line.
+    func endInterruptedLine() {
+        _ = write(2, "\n", 1)
+    }
+
+    /// The prompt of an entry's further lines says how to leave them.
+    static let continuationPrompt = "...(Ctrl-C abandons)> "
 
     func save() {
         if let historyPath { editor.saveHistory(historyPath) }

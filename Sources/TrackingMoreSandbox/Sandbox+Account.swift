@@ -57,7 +57,10 @@ extension Sandbox {
         let carriers = Sandbox.seedCarriers.compactMap { Carriers.carrier(code: $0) }
         let account = try call.store.account(call.account)
         // The same seed in every account, so a lesson gives every student the same trackings.
-        var rng = SplitMix(seed: fnv1a(Sandbox.localAccount) &+ UInt64(account.clock) &+ UInt64(count))
+        // `part` (tms seeds a large amount in parts, so Ctrl-C can stop it) gives each part
+        // numbers of its own.
+        let part = UInt64(max(0, call.object["part"]?.intValue ?? 0))
+        var rng = SplitMix(seed: fnv1a(Sandbox.localAccount) &+ UInt64(account.clock) &+ UInt64(count) &+ part &* 0x9E37_79B9)
         var added = 0
         var attempts = 0
         let titles = ["Running shoes", "Laptop stand", "Phone case", "Wool scarf", "Headphones", "Coffee grinder", "Kids' books", "Desk lamp"]

@@ -24,13 +24,17 @@ struct Terminal {
         environment = env
     }
 
-    /// Columns for tables: the terminal's width, else `COLUMNS`, else 120.
+    /// Columns for tables: the terminal's width, else `COLUMNS`, else 120. Output that is not
+    /// a terminal (a file, a pipe) is never cut to a width.
     var width: Int {
+        guard stdoutIsTerminal else { return Terminal.unlimitedWidth }
         var size = winsize()
-        if stdoutIsTerminal, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
         if let c = environment["COLUMNS"], let n = Int(c), n > 0 { return n }
         return 120
     }
+
+    static let unlimitedWidth = 1 << 30
 }
 
 /// Buffers stdout so a large result is written in a few system calls.

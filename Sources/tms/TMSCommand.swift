@@ -23,11 +23,25 @@ struct TMSCommand: AsyncParsableCommand {
             tms FILE.tms [ARGS...]   run a script (FILE.tms --help shows its parameters)
             tms -c 'PIPELINE'        run one line; piped stdin is data ($in): JSON, JSON lines or CSV
             tms < FILE.tms           read a script from stdin
-            tms help [VERB]          the verbs, or one verb
+            tms help [TOPIC]         the map: topics and verbs; help VERB, help errors, help 4017
             tms learn                lessons on the API, checked as you go
             tms listen               receive webhooks on 127.0.0.1 (tms listen --help)
+            tms                      the interactive shell (at a terminal)
 
-            Exit codes: 0 success, 1 runtime error, 2 usage or parse error (nothing ran).
+            Subcommands:
+            tms serve [--port N] [--db FILE]     the sandbox over HTTP at /v2 (tms serve --help)
+            tms keys add|list|revoke NAME        API keys of a tms serve database (tms keys --help)
+            tms config explain                   every setting, its value and where it came from
+
+            Exit codes:
+              0    success
+              1    runtime error (a failed assert, a wrong value)
+              2    usage or parse error: nothing ran
+              4    the key or the configuration was refused (API 4001, 4002, 401)
+              5    the API refused a request (another meta code) and it was not caught
+              6    network failure, or the API's 5xx after retries
+              7    a bulk operation finished with some items failed
+              130  interrupted (Ctrl-C)
             """,
         version: "tms \(version)"
     )
@@ -68,8 +82,14 @@ struct TMSCommand: AsyncParsableCommand {
     @Flag(help: "Refuse every write request.")
     var readOnly = false
 
-    @Flag(help: "Print every API exchange on stderr.")
+    @Flag(help: "Print every API exchange on stderr; --trace=full shows each request's URL, headers (key masked) and body and the answer's envelope.")
     var trace = false
+
+    @Flag(name: .customLong("trace-full"), help: ArgumentHelp(visibility: .hidden))
+    var traceFull = false
+
+    @Flag(help: "Answer yes to confirmations (deleting more than 10 trackings off the built-in sandbox, at a terminal).")
+    var yes = false
 
     @Flag(name: .customShort("X"), help: "Skip the startup file ($XDG_CONFIG_HOME/tms/init.tms) of the interactive shell.")
     var skipStartupFile = false
@@ -104,7 +124,9 @@ struct TMSCommand: AsyncParsableCommand {
             i += valuedOptions.contains(a) ? 2 : 1
         }
         i = min(i, arguments.count)
-        return (Array(arguments[..<i]), Array(arguments[i...]))
+        // --trace=full is a level of --trace (argument-parser has no option with an optional value).
+        let options = arguments[..<i].map { $0 == "--trace=full" ? "--trace-full" : $0 == "--trace=on" ? "--trace" : $0 }
+        return (options, Array(arguments[i...]))
     }
 
     func run() async throws {
@@ -165,7 +187,9 @@ struct TMSCommand: AsyncParsableCommand {
         if terminal.stderrIsTerminal {
             interpreter.progress = { line in writeAll(2, "\r\u{1B}[K" + line) }
         }
-        interpreter.trace = trace
+        interpreter.carrierCodes = Set(Carriers.all.map(\.code))
+        interpreter.trace = trace || traceFull
+        interpreter.traceFull = traceFull
         let config = try Configuration(command: self, environment: terminal.environment)
         let guardMode: GuardedTransport.Mode = dryRun ? .dryRun : config.readOnly ? .readOnly : .send
         var key = config.apiKey
@@ -196,6 +220,14 @@ struct TMSCommand: AsyncParsableCommand {
         }
         let live = config.backend == .live
         interpreter.backendURL = baseURL
+        // Someone at a terminal (the shell, or -c) is asked before a large delete; scripts never.
+        if !yes, terminal.stdinIsTerminal, arguments.isEmpty {
+            interpreter.confirm = { question in
+                writeAll(2, question + " [y/N] ")
+                let answer = readLine()?.trimmingBlanks().lowercased() ?? ""
+                return answer == "y" || answer == "yes"
+            }
+        }
         interpreter.backendKey = key
         // A tms serve has the sandbox's clock; the live API is never asked for it.
         interpreter.backendClock = live ? .real : .probe
@@ -231,7 +263,7 @@ struct TMSCommand: AsyncParsableCommand {
         }
         if let first = arguments.first {
             if first == "help" {
-                let topic = arguments.dropFirst().first.map { " " + $0 } ?? ""
+                let topic = arguments.dropFirst().map { " '" + $0.replacingAll("'", with: "") + "'" }.joined()
                 try await interpreter.run("help\(topic)", name: "<command line>")
                 return 0
             }
@@ -239,6 +271,13 @@ struct TMSCommand: AsyncParsableCommand {
             do {
                 bytes = try readFile(first)
             } catch let e as TMSError {
+                // `tms get ups 1Z...`: a verb, not a file.
+                if interpreter.registry.lookup(first) != nil, access(first, F_OK) != 0 {
+                    let line = arguments.joined(separator: " ").replacingAll("'", with: "'\\''")
+                    throw TMSError(Diagnostic(
+                        code: "E0285", message: "'\(first)' is a verb, not a script file",
+                        help: "run one line with -c: tms -c '\(line)'"), exitCode: ExitCode.usage)
+                }
                 throw TMSError(e.diagnostics, exitCode: ExitCode.usage)
             }
             let source = SourceFile(name: first, bytes: bytes)
@@ -298,6 +337,13 @@ struct TMSCommand: AsyncParsableCommand {
             } catch {
                 writeAll(2, "error: " + LearnCommand.message(for: error) + "\n")
             }
+        }
+        if interpreter.backendURL == Interpreter.sandboxURL, let count = try? await interpreter.run("list limit=1 | count", name: "<welcome>", printResults: false), count == 0 {
+            writeAll(1, """
+                Welcome to tms: this is the built-in sandbox, a practice API on this machine, and it is empty.
+                sandbox seed 50 fills it; help shows the map; learn starts the lessons; quit leaves.
+
+                """)
         }
         return await repl.run()
     }

@@ -89,6 +89,7 @@ func runSource(_ source: SourceFile, arguments: [String] = [], settings: Interpr
     // Each script gets a sandbox of its own, in memory.
     interpreter.connect = { InProcessTransport(sandbox: try Sandbox(path: ":memory:")) }
     interpreter.backendClock = .sandbox
+    interpreter.carrierCodes = Set(Carriers.all.map(\.code))
     var diagnostics: [Diagnostic] = []
     var code: Int32 = 0
     do {

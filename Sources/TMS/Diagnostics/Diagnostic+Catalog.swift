@@ -156,7 +156,7 @@ extension Diagnostic {
     static func unknownKeyword(_ span: Span, _ name: String, verb: String, candidates: [String]) -> Diagnostic {
         Diagnostic(
             code: "E0103", message: "'\(verb)' has no parameter '\(name)'", primary: Label(span, "unknown parameter"),
-            help: didYouMean(name, candidates, suffix: "=")
+            help: sameField(name, candidates).map { "did you mean '\($0)='? (it filters by \(name))" } ?? didYouMean(name, candidates, suffix: "=")
                 ?? (candidates.isEmpty ? "'\(verb)' takes no key=value parameters" : "its parameters are " + candidates.map { $0 + "=" }.joined(separator: " ")))
     }
 
@@ -303,6 +303,13 @@ extension Diagnostic {
     static func didYouMean(_ word: String, _ candidates: [String], prefix: String = "", suffix: String = "") -> String? {
         guard let best = closest(word, candidates) else { return nil }
         return "did you mean '\(prefix)\(best)\(suffix)'?"
+    }
+
+    /// The parameter that filters by a record's field: `order_id` → `orders`,
+    /// `tracking_number` → `numbers` (a part of the field's name, plural).
+    static func sameField(_ name: String, _ candidates: [String]) -> String? {
+        let parts = name.lowercased().split(separator: "_").map(String.init)
+        return candidates.first { c in parts.contains { $0 + "s" == c } }
     }
 
     /// The candidate closest to a mistyped word, if one is close enough.

@@ -78,16 +78,7 @@ extension TMSError {
     /// and the exit code SHELL.md gives it (4 for keys, 6 for the server's own failures, 5 else).
     static func api(_ meta: Meta, _ endpoint: Endpoint, _ request: APIRequest, _ span: Span) -> TMSError {
         let message = meta.message.hasSuffix(".") ? String(meta.message.dropLast()) : meta.message
-        let help: String?
-        switch meta.code {
-        case 4017, 4031: help = "it has not been created for this key: create it first with create CARRIER NUMBER"
-        case 4015: help = "look the code up with carriers search=NAME, or let detect NUMBER guess it"
-        case 4016: help = "it exists already: read it with get CARRIER NUMBER"
-        case 4001, 4002: help = "check the API key: tms config explain shows where it comes from"
-        case 4033: help = "statuses are " + TrackingStatus.allCases.map(\.rawValue).joined(separator: ", ")
-        case 429: help = "the API's rate limit: wait two minutes"
-        default: help = nil
-        }
+        let help = MetaCode(rawValue: meta.code).flatMap { $0.isSuccess ? nil : $0.advice.whatToDo }
         let d = Diagnostic(
             code: "API\(meta.code)", message: "\(message.prefix(1).lowercased() + message.dropFirst()) (API \(meta.code))",
             primary: .init(span, "\(request.method) \(request.path)"), notes: ["\(meta.type): \(endpoint.title)"], help: help)

@@ -83,7 +83,8 @@ public struct Renderer: Sendable {
             let all = Set(columns)
             columns = Renderer.trackingColumns.filter { all.contains($0) }
         }
-        let cells = records.map { r in columns.map { c in cell(r[c] ?? .null, limit: 200) } }
+        // A cell longer than the whole width is cut (by `fit`, which marks the cut with "…").
+        let cells = records.map { r in columns.map { c in cell(r[c] ?? .null, limit: width + 1) } }
         var widths = columns.enumerated().map { i, c in
             max(header ? displayWidth(c) : 0, cells.map { displayWidth($0[i]) }.max() ?? 0)
         }

@@ -30,6 +30,20 @@ extension Interpreter {
         write(await webhookNote(for: log.entries.compactMap { if case .write(_, let e) = $0 { return e } else { return nil } }, through: real))
     }
 
+    /// `trace full`: the request as sent (the key masked) and the envelope as it came back.
+    func fullTrace(_ request: APIRequest, _ envelope: Envelope, milliseconds: Int64) -> String {
+        let key = backendKey.map(maskKey) ?? "(none)"
+        var out = "trace: > \(request.method) \(backendURL)\(request.path)\(request.queryString)\n"
+        out += "trace: > \(Catalog.keyHeader): \(key)\ntrace: > Content-Type: application/json\n"
+        if let bytes = request.body {
+            let body = (try? JSON.parse(bytes))?.prettyText ?? String(decoding: bytes, as: UTF8.self)
+            out += body.split(separator: "\n", omittingEmptySubsequences: false).map { "trace: > " + $0 + "\n" }.joined()
+        }
+        out += "trace: < meta \(envelope.meta.code) \(envelope.meta.type) (\(milliseconds) ms)\n"
+        out += envelope.json.prettyText.split(separator: "\n", omittingEmptySubsequences: false).map { "trace: < " + $0 + "\n" }.joined()
+        return String(out.dropLast())
+    }
+
     func describe(_ request: APIRequest, _ endpoint: Endpoint, sent: Bool = false) -> String {
         let url = backendURL + request.path + request.queryString
         let key = backendKey.map(maskKey) ?? "(none)"
@@ -43,7 +57,14 @@ extension Interpreter {
                 let (carrier, number) = (endpoint.match(request.path)?["carrier_code"] ?? "", endpoint.match(request.path)?["tracking_number"] ?? "")
                 let before = lastRead[carrier + "|" + number]
                 for (name, value) in fields.pairs {
-                    out += "  change: \(name): \(before?[name].map { $0.compactText } ?? "?") → \(value.compactText)\n"
+                    var was = before?[name].map { $0.compactText } ?? "?"
+                    var now = value.compactText
+                    // One vocabulary: the status word it had, the number sent and what it means.
+                    if name == "status" {
+                        was = before?[name]?.stringValue ?? was
+                        if let n = value.intValue, let change = StatusChange(rawValue: n) { now = "\(n) (\(change))" }
+                    }
+                    out += "  change: \(name): \(was) → \(now)\n"
                 }
             }
         }

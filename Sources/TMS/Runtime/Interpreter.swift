@@ -60,6 +60,9 @@ public final class Interpreter {
     /// How `explain` shows the built-in sandbox: as a `tms serve` on its default port.
     public static let sandboxURL = "http://127.0.0.1:8080/v2"
     public var backendKey: String?
+    /// The carrier codes known locally: a code close to one of them but not one is refused
+    /// with a suggestion before a request is made. Empty: no check.
+    public var carrierCodes: Set<String> = []
 
     /// The limits a host set. `readOnly` wraps the transport in the write guard.
     public var capabilities = Capabilities.unrestricted {
@@ -95,8 +98,14 @@ public final class Interpreter {
     public var trace = false
     /// The last webhook delivery trace has shown (Interpreter+Webhooks.swift).
     var webhookMark: Int?
+    /// With `trace`: each request in full (method, URL, headers with the key masked, body)
+    /// and the answer's envelope as received.
+    public var traceFull = false
     /// Receives trace lines and notes about waiting (stderr for the command line).
     public var log: (String) -> Void = { _ in }
+    /// Asks the person at the terminal to confirm a large write (deleting more than 10
+    /// trackings off the built-in sandbox); nil when nobody can be asked (scripts, `--yes`).
+    public var confirm: ((String) -> Bool)?
     /// Shows a progress line for bulk work that takes more than a second (a terminal only);
     /// nil when there is nowhere to show it. An empty string clears it.
     public var progress: ((String) -> Void)?
@@ -129,10 +138,20 @@ public final class Interpreter {
         if trace {
             let ms = (ContinuousClock.now - started).components
             let elapsed = ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000
-            log("trace: \(request.method) \(request.path)\(request.queryString) -> meta \(envelope.meta.code) \(envelope.meta.type) (\(elapsed) ms)")
+            if traceFull {
+                log(fullTrace(request, envelope, milliseconds: elapsed))
+            } else {
+                log("trace: \(request.method) \(request.path)\(request.queryString) -> meta \(envelope.meta.code) \(envelope.meta.type) (\(elapsed) ms)")
+            }
             if let webhookMark, envelope.meta.isSuccess { await traceWebhooks(since: webhookMark, span) }
         }
-        guard envelope.meta.isSuccess else { throw TMSError.api(envelope.meta, endpoint, request, span) }
+        guard envelope.meta.isSuccess else {
+            var error = TMSError.api(envelope.meta, endpoint, request, span)
+            if backendKey == nil, [401, 4001].contains(envelope.meta.code), backendURL != Interpreter.sandboxURL {
+                error.diagnostics[0].help = "no API key was sent: set TRACKINGMORE_API_KEY (or give it with --api-key-stdin, or in a profile)"
+            }
+            throw error
+        }
         return envelope.data
     }
 

@@ -174,11 +174,16 @@ struct Checker {
         let sig = verb.signature
         var index = 0
         var given: Set<String> = []
-        for a in c.arguments {
+        for (i, a) in c.arguments.enumerated() {
             switch a {
             case .positional(let e):
                 guard let p = sig.positionalParameter(at: index) else {
-                    diagnostics.append(.extraArgument(e.span, verb: c.name, usage: sig.usage))
+                    // `title=Running shoes`: the words after a key=value were meant as its value.
+                    if i > 0, case .keyword(let name, _, let value) = c.arguments[i - 1] {
+                        diagnostics.append(.unquotedValue(e.span, verb: c.name, name: name, value: value.span, words: e.span))
+                    } else {
+                        diagnostics.append(.extraArgument(e.span, verb: c.name, usage: sig.usage))
+                    }
                     check(e)
                     continue
                 }

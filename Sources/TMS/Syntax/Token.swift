@@ -2,7 +2,7 @@
 /// demand, so tokens stay small.
 struct Token: Sendable {
     enum Kind: Sendable, Equatable {
-        /// A run of characters other than blanks and `| ; ( ) [ ] { } " ' # $ = ,`.
+        /// A run of characters other than blanks and `| ; ( ) [ ] { } " ' $ = ,` (`#` inside a word and `'` between letters belong to it).
         case word
         /// `"..."`, possibly with escapes and interpolation.
         case string
@@ -60,7 +60,7 @@ struct Lexer {
         case 0x20, 0x09, 0x0A, 0x0D, 0x0C, 0x0B: return false
         case UInt8(ascii: "|"), UInt8(ascii: ";"), UInt8(ascii: "("), UInt8(ascii: ")"),
             UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"),
-            UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "#"), UInt8(ascii: "$"),
+            UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "$"),
             UInt8(ascii: "="), UInt8(ascii: ","):
             return false
         default: return true
@@ -148,7 +148,7 @@ struct Lexer {
     }
 
     mutating func scanWord() {
-        while let c = peek(), Lexer.isWordByte(c) {
+        while let c = peek(), Lexer.isWordByte(c) || isApostropheInWord() {
             // `a!=b`, `a<=b`, `a>=b`: end the word before the operator.
             if c == UInt8(ascii: "!") || c == UInt8(ascii: "<") || c == UInt8(ascii: ">"),
                 peek(1) == UInt8(ascii: "=") || (c == UInt8(ascii: "!") && peek(1) == UInt8(ascii: "~"))
@@ -157,6 +157,13 @@ struct Lexer {
             }
             position += 1
         }
+    }
+
+    /// `O'Brien`, `it's`: a `'` between two letters is part of the word, not a quote.
+    func isApostropheInWord() -> Bool {
+        guard peek() == UInt8(ascii: "'"), position > 0, let after = peek(1) else { return false }
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b >= 0x80 }
+        return isLetter(bytes[position - 1]) && isLetter(after)
     }
 
     mutating func scanVariable() -> Token {
@@ -241,6 +248,20 @@ struct Lexer {
         return false
     }
 
+    /// `#` starts a comment at the start of a word: first on a line, after a blank, or after
+    /// a bracket, `|`, `;` or `,`. Inside a word (`order_id=#1001`, `ORD#7`) it is text.
+    func startsComment() -> Bool {
+        guard position > 0 else { return true }
+        switch bytes[position - 1] {
+        case 0x20, 0x09, 0x0A, 0x0D, 0x0C, 0x0B,
+            UInt8(ascii: "|"), UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"):
+            return true
+        default:
+            return false
+        }
+    }
+
     mutating func skipBlanksAndComments() {
         while let c = peek() {
             switch c {
@@ -249,7 +270,7 @@ struct Lexer {
             case UInt8(ascii: "\\") where peek(1) == 0x0A:
                 // A backslash at the end of a line joins it with the next, as in sh.
                 position += 2
-            case UInt8(ascii: "#"):
+            case UInt8(ascii: "#") where startsComment():
                 while let d = peek(), d != 0x0A { position += 1 }
             default:
                 return

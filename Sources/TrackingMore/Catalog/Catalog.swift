@@ -191,7 +191,10 @@ public enum Catalog {
             summary: "delete every tracking and restart the clock", example: "sandbox reset"),
         Endpoint(
             id: .sandboxSeed, method: .post, path: "/sandbox/seed", pathParameters: [], query: [],
-            body: .object([Field("count", .int, required: true, limit: 10_000, "how many trackings to create")]),
+            body: .object([
+                Field("count", .int, required: true, limit: 10_000, "how many trackings to create"),
+                Field("part", .int, "which part of a larger seed this is (each part gets numbers of its own)"),
+            ]),
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
             summary: "create realistic trackings across carriers and statuses", example: "sandbox seed 50"),
         Endpoint(

@@ -6,7 +6,7 @@ import TrackingMore
 public enum APIVerbs {
     public static let all: [Verb] = [
         create, get, put, delete, list, batch, updatemore, realtime, recarrier, userinfo, statusnumber, notupdate,
-        remote, costtime, aircargo, carriers, detect,
+        remote, costtime, aircargo, carriers, detect, timeline,
     ]
 
     static let carrierParameter = Parameter("carrier", .string, help: "the carrier code, e.g. ups or china-post")

@@ -23,9 +23,15 @@ extension APIVerbs {
         let (request, endpoint) = request(.carriers)
         let all = try await call.interpreter.send(request, endpoint, call.span).listValue ?? []
         guard let search = call.string("search")?.lowercased() else { return .value(.list(all)) }
-        return .value(.list(all.filter { c in
+        let found = all.filter { c in
             [c["code"], c["name"]].contains { $0?.stringValue?.lowercased().contains(search) == true }
-        }))
+        }
+        if found.isEmpty {
+            // Nothing is a fine answer for a script; a person is told, with a suggestion.
+            let names = all.flatMap { c in [c["code"], c["name"]].compactMap { $0?.stringValue } }
+            call.interpreter.warning(.noCarrierMatches(call.span(of: "search"), search, suggestion: Diagnostic.closest(search, names)))
+        }
+        return .value(.list(found))
     }
 
     static let detect = Verb(signature(.detect, positional: [numberParameter], output: "list of candidate carriers, best first")) { call in

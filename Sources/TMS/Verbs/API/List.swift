@@ -24,7 +24,7 @@ extension APIVerbs {
                 firstPage = n
             case "status":
                 guard let s = value.stringValue, TrackingStatus(rawValue: s) != nil else {
-                    throw TMSError(.badValue(span, parameter: "status", expected: TrackingStatus.allCases.map(\.rawValue).joined(separator: ", "), found: value.summary))
+                    throw TMSError(.listStatus(span, value))
                 }
                 query.append((name, s))
             case "numbers", "orders":

@@ -1,17 +1,38 @@
 import TrackingMore
 
 extension APIVerbs {
-    static let optionalCarrier = Parameter("carrier", .string, required: false, needs: "number", help: "the carrier code, e.g. ups; without it, the trackings come as input")
+    static let optionalCarrier = Parameter("carrier", .string, required: false, help: "the carrier code, e.g. ups; a NUMBER alone is looked up; without either, the trackings come as input")
     static let optionalNumber = Parameter("number", .string, required: false, help: "the tracking number")
 
-    /// CARRIER NUMBER given as arguments, or nil when the verb works on its input.
-    static func target(_ call: VerbInvocation) throws -> (carrier: String, number: String)? {
-        guard let carrier = call.string("carrier") else { return nil }
-        guard let number = call.string("number") else {
+    /// CARRIER NUMBER given as arguments, or a NUMBER alone whose carrier is found (among the
+    /// account's trackings, or by detection for `create` and `realtime`); nil when the verb
+    /// works on its input.
+    static func target(_ call: VerbInvocation, _ lookup: NumberLookup = .stored) async throws -> (carrier: String, number: String)? {
+        guard let first = call.string("carrier") else { return nil }
+        if let number = call.string("number") {
+            try checkCarrier(first, call.span(of: "carrier"), call)
+            return (first, number)
+        }
+        // Carrier codes hold no digits; a tracking number does.
+        guard first.contains(where: \.isNumber) else {
             throw TMSError(.missingArgument(call.span, verb: call.name, parameter: "NUMBER", usage: call.interpreter.registry.lookup(call.name)?.signature.usage ?? ""))
         }
-        return (carrier, number)
+        return (try await carrier(of: first, lookup, call), first)
     }
+
+    /// A carrier code the local catalog lacks but has one close to (`upss`): refused with the
+    /// suggestion before a round trip ends in 4015. A code with nothing close is sent as it is
+    /// (the live API knows carriers the local catalog may not).
+    static func checkCarrier(_ code: String, _ span: Span, _ call: VerbInvocation) throws {
+        let known = call.interpreter.carrierCodes
+        guard !known.isEmpty, !known.contains(code.lowercased()) else { return }
+        let close = Diagnostic.closestAll(code.lowercased(), known.sorted())
+        guard !close.isEmpty else { return }
+        throw TMSError(.unknownCarrier(span, code, suggestions: close))
+    }
+
+    /// Deleting more trackings than this off the built-in sandbox asks first, at a terminal.
+    static let confirmAbove = 10
 
     static func noTarget(_ call: VerbInvocation) -> TMSError {
         TMSError(.missingArgument(call.span, verb: call.name, parameter: "CARRIER NUMBER, or trackings as input", usage: call.interpreter.registry.lookup(call.name)?.signature.usage ?? ""))
@@ -24,7 +45,7 @@ extension APIVerbs {
             summary: "create a tracking; with records as input, create them all (in batches of 40)",
             examples: [("open orders.csv | create", "one /trackings/batch call per 40 rows")])
     ) { call in
-        if let (carrier, number) = try target(call) {
+        if let (carrier, number) = try await target(call, .detected) {
             var body = try await fields(call)
             body["tracking_number"] = .string(number)
             body["carrier_code"] = .string(carrier)
@@ -56,6 +77,12 @@ extension APIVerbs {
             items.append(.record(r))
         }
         guard !items.isEmpty else { return ["submitted": 0, "added": 0, "trackings": [], "errors": []] }
+        for case .record(let r) in items {
+            let missing = ["tracking_number", "carrier_code"].filter { r[$0] == nil }
+            if !missing.isEmpty {
+                throw TMSError(.missingColumns(call.span, verb: call.name, missing: missing, columns: r.keys))
+            }
+        }
         return try await bulk(.batch, items, call)
     }
 
@@ -63,7 +90,9 @@ extension APIVerbs {
         signature(
             .get, positional: [optionalCarrier, optionalNumber],
             keywords: [.optional("lang", .string, help: "carrier texts in this language (2 letters), where the carrier has them")],
-            input: "nothing, or trackings to read again", output: "tracking")
+            input: "nothing, or trackings to read again", output: "tracking",
+            examples: [("get 1Z999AA10123456784", "the number alone: found among the account's trackings"),
+                       ("timeline sto 402934299065", "the parcel's story: every checkpoint, oldest first")])
     ) { call in
         let lang = call.string("lang")
         if let lang, lang.count != 2 || !lang.allSatisfy(\.isLetter) {
@@ -76,7 +105,7 @@ extension APIVerbs {
             call.interpreter.remember(tracking)
             return tracking
         }
-        if let (carrier, number) = try target(call) { return .value(try await read(carrier, number)) }
+        if let (carrier, number) = try await target(call) { return .value(try await read(carrier, number)) }
         guard let input = call.input else { throw noTarget(call) }
         return try await input.mapEach { item in
             let (carrier, number) = try identify(item, call)
@@ -86,12 +115,24 @@ extension APIVerbs {
 
     static let put = Verb(
         signature(
-            .put, keywords: editableParameters(phone: true),
-            input: "trackings", output: "tracking",
-            summary: "send the editable fields changed since the tracking was read (and any given here)")
+            .put, positional: [optionalCarrier, optionalNumber], keywords: editableParameters(phone: true),
+            input: "trackings, or nothing with CARRIER NUMBER", output: "tracking",
+            summary: "send the editable fields changed since the tracking was read (and any given here); put CARRIER NUMBER field=value... changes one tracking without reading it",
+            examples: [("put fedex 763069130700 status=4", "mark one tracking delivered"), ("get sto 402934299065 | set title=Boots | put", "read, change, send")])
     ) { call in
-        guard let input = call.input else { throw noTarget(call) }
         let given = call.keywordValues
+        if let (carrier, number) = try await target(call) {
+            var body = Record()
+            for (name, value, span) in given { body[name] = try await apiValue(name, value, span, call) }
+            guard !body.isEmpty else {
+                throw TMSError(.missingArgument(call.span, verb: "put", parameter: "a change (field=value)", usage: "put \(carrier) \(number) status=4"))
+            }
+            let (request, endpoint) = request(.put, path: ["carrier_code": carrier, "tracking_number": number], body: .record(body))
+            let tracking = try await call.interpreter.send(request, endpoint, call.span)
+            call.interpreter.remember(tracking)
+            return .value(tracking)
+        }
+        guard let input = call.input else { throw noTarget(call) }
         return try await input.mapEach { item in
             let (carrier, number) = try identify(item, call)
             guard case .record(let record) = item else { return item }
@@ -109,11 +150,18 @@ extension APIVerbs {
             .delete, also: [.deleteMany], positional: [optionalCarrier, optionalNumber], input: "nothing, or trackings to delete",
             output: "[] for one; the API's report for many", summary: "delete a tracking; with trackings as input, all of them (40 per call)")
     ) { call in
-        if let (carrier, number) = try target(call) {
+        if let (carrier, number) = try await target(call) {
             let (request, endpoint) = request(.delete, path: ["carrier_code": carrier, "tracking_number": number])
             return .value(try await call.interpreter.send(request, endpoint, call.span))
         }
         let items = try await identities(call)
+        if items.count > confirmAbove, let confirm = call.interpreter.confirm,
+            !confirm("delete \(items.count) trackings at \(call.interpreter.backendURL)?")
+        {
+            throw TMSError(Diagnostic(
+                code: "E0289", message: "not confirmed: none of the \(items.count) trackings was deleted", primary: .init(call.span),
+                help: "--yes answers yes; explain shows what would be sent"))
+        }
         return .value(items.isEmpty ? ["submitted": 0, "delete": 0, "trackings": []] : try await bulk(.deleteMany, items, call))
     }
 
@@ -142,7 +190,7 @@ extension APIVerbs {
         signature(.notupdate, positional: [optionalCarrier, optionalNumber], input: "nothing, or trackings", output: "the API's report")
     ) { call in
         let items: [Value]
-        if let (carrier, number) = try target(call) {
+        if let (carrier, number) = try await target(call) {
             items = [["tracking_number": .string(number), "carrier_code": .string(carrier)]]
         } else {
             items = try await identities(call)
@@ -190,11 +238,12 @@ extension APIVerbs {
     }
 
     static let realtime = Verb(
-        signature(.realtime, positional: [carrierParameter, numberParameter], output: "tracking")
+        signature(.realtime, positional: [optionalCarrier, optionalNumber], output: "tracking")
     ) { call in
+        guard let (carrier, number) = try await target(call, .detected) else { throw noTarget(call) }
         var body = try await fields(call)
-        body["tracking_number"] = .string(call.string("number") ?? "")
-        body["carrier_code"] = .string(call.string("carrier") ?? "")
+        body["tracking_number"] = .string(number)
+        body["carrier_code"] = .string(carrier)
         let (request, endpoint) = request(.realtime, body: .record(body))
         let data = try await call.interpreter.send(request, endpoint, call.span)
         return .value(data["items"]?.listValue?.first ?? data)

@@ -3,20 +3,40 @@ import TrackingMore
 extension BuiltinVerbs {
     static let help = Verb(
         Signature(
-            "help", category: .shell, positional: [.optional("topic", .string, help: "a verb, 'verbs' or 'api'")],
-            output: "string", summary: "how to use a verb, or the list of verbs",
-            examples: [("help where", ""), ("help", "every verb by category")])
+            "help", category: .shell,
+            positional: [
+                .optional("topic", .string, help: "a verb, a topic (api, errors, statuses, language, let, def, ...), or an API error code"),
+                .optional("code", .string, help: "after 'error': the API error code"),
+            ],
+            output: "string", summary: "the map: topics and verbs; or one verb, topic or API error code",
+            examples: [("help where", ""), ("help", "topics, then every verb by category"), ("help 4017", "what an API error means and what to do")])
     ) { call in
         let registry = call.interpreter.registry
-        guard let topic = call.string("topic"), topic != "verbs" else {
-            return .value(.string(Help.overview(registry)))
+        guard var topic = call.string("topic") else { return .value(.string(Help.map(registry))) }
+        var span = call.span(of: "topic")
+        if topic == "error" || topic == "errors", let code = call.string("code") {
+            topic = code
+            span = call.span(of: "code")
+        } else if let extra = call.string("code") {
+            throw TMSError(.badValue(call.span(of: "code"), parameter: "help", expected: "one verb or topic", found: "'\(topic) \(extra)'"), exitCode: ExitCode.usage)
         }
-        if topic == "api" { return .value(.string(Help.apiTable(registry))) }
+        if topic == "verbs" { return .value(.string(Help.overview(registry))) }
+        if let t = Help.topic(topic) { return .value(.string(t.text(registry))) }
         if let verb = registry.lookup(topic) { return .value(.string(Help.text(for: verb.signature))) }
         if let d = call.interpreter.definitions[topic] {
             return .value(.string("\(d.name) " + d.parameters.map { $0.name.uppercased() }.joined(separator: " ") + "\n\nA def from \(d.span.file.name).\n"))
         }
-        throw TMSError(.unknownVerb(call.span(of: "topic"), topic, candidates: registry.allNames))
+        if let n = Int(topic) {
+            guard let code = MetaCode(rawValue: n) else {
+                throw TMSError(Diagnostic(
+                    code: "E0283", message: "\(n) is not a meta code of the API", primary: .init(span, "unknown code"),
+                    help: "help errors lists them all"), exitCode: ExitCode.usage)
+            }
+            return .value(.string(code.helpText))
+        }
+        throw TMSError(Diagnostic(
+            code: "E0284", message: "no help for '\(topic)'", primary: .init(span, "not a verb or topic"),
+            help: Diagnostic.didYouMean(topic, registry.allNames + Help.topics.map(\.name)) ?? "help alone shows the topics and verbs"), exitCode: ExitCode.usage)
     }
 }
 

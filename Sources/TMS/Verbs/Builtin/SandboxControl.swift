@@ -1,13 +1,16 @@
 import TrackingMore
 
 extension BuiltinVerbs {
+    /// How many trackings `sandbox seed` makes when no amount is given.
+    static let defaultSeed = 50
+
     static let sandbox = Verb(
         Signature(
             "sandbox", category: .shell,
             positional: [
                 Parameter("action", .string, help: "advance, reset, seed, webhook or trigger"),
                 Parameter("arguments", .any, required: false, rest: true,
-                    help: "advance: a duration (3d, 12h); seed: how many trackings; webhook: add URL [STATUS...], list, remove URL or deliveries; trigger: STATUS CARRIER NUMBER"),
+                    help: "advance: a duration (3d, 12h); seed: how many trackings (\(defaultSeed) when not given); webhook: add URL [STATUS...], list, remove URL or deliveries; trigger: STATUS CARRIER NUMBER"),
             ],
             output: "record",
             summary: "steer the sandbox: move its clock, empty it, fill it, send webhooks",
@@ -40,11 +43,10 @@ extension BuiltinVerbs {
             id = .sandboxAdvance
             body = ["seconds": .int(Int(seconds))]
         case "seed":
-            guard let n = arguments.first?.intValue, n > 0 else {
-                throw TMSError(.badValue(argumentsSpan, parameter: "amount", expected: "how many trackings, e.g. 50", found: arguments.first?.summary ?? "nothing"))
+            guard let n = arguments.first.map({ $0.intValue }) ?? defaultSeed, (1...10_000).contains(n) else {
+                throw TMSError(.badValue(argumentsSpan, parameter: "amount", expected: "how many trackings, from 1 to 10000", found: arguments.first?.summary ?? "nothing"))
             }
-            id = .sandboxSeed
-            body = ["count": .int(n)]
+            return .value(try await seed(n, call))
         case "reset":
             id = .sandboxReset
         case "webhook", "webhooks":
@@ -78,5 +80,30 @@ extension BuiltinVerbs {
         let endpoint = Catalog.endpoint(id)
         let request = APIRequest(method: endpoint.method.rawValue, path: endpoint.path, query: query, body: body?.bytes)
         return .value(try await call.interpreter.send(request, endpoint, call.span))
+    }
+}
+
+extension BuiltinVerbs {
+    /// Trackings a seed request makes at most: a larger amount goes in parts, so that Ctrl-C
+    /// stops it between parts and says how many were added.
+    static let seedPart = 500
+
+    static func seed(_ n: Int, _ call: VerbInvocation) async throws -> Value {
+        let endpoint = Catalog.endpoint(.sandboxSeed)
+        var added = 0
+        for part in 0..<(n + seedPart - 1) / seedPart {
+            var body: Record = ["count": .int(min(seedPart, n - part * seedPart))]
+            if n > seedPart { body["part"] = .int(part) }
+            do {
+                try Task.checkCancellation()
+                let request = APIRequest(method: endpoint.method.rawValue, path: endpoint.path, body: JSON.record(body).bytes)
+                added += try await call.interpreter.send(request, endpoint, call.span)["added"]?.intValue ?? 0
+            } catch is CancellationError {
+                throw TMSError(Diagnostic(
+                    code: "E0271", message: "interrupted: \(added) of \(n) trackings added", primary: .init(call.span),
+                    help: "they stay in the sandbox; sandbox reset empties it"), exitCode: ExitCode.interrupted)
+            }
+        }
+        return ["added": .int(added)]
     }
 }
