@@ -63,7 +63,7 @@ check "TAB after a verb shows its signature" "sort [FIELD] [ORDER]"
 tm send-keys -t t C-u "sandbox seed 45; list | each { \$it.tracking_number }" Enter
 check "output taller than the terminal goes through \$PAGER" "PAGED:"
 tm send-keys -t t "[1, 2, 3] |" Enter
-check "a line ending in | continues with a ...> prompt" "...>"
+check "a line ending in | continues with a ...(Ctrl-C abandons)> prompt" "...(Ctrl-C abandons)>"
 tm send-keys -t t "count" Enter
 check "the multi-line pipeline runs whole" "3"
 tm send-keys -t t "cou" Tab "X"
@@ -128,6 +128,50 @@ check "vi keys move in the line (0 then i inserts at the start)" "#echo vi-mode-
 tm send-keys -t t Escape "i" C-d
 check "and Ctrl-D leaves" "EXIT=0"
 rm -f "$WORK/.editrc"
+
+# A support agent's first start (issue 12): the welcome on an empty sandbox, the continuation
+# prompt that says how to abandon the entry, Ctrl-C that counts this entry's requests and
+# starts a new line, sandbox seed stopped with the count added, quit and exit.
+TMS_ARGS="--sandbox $WORK/agent.sqlite" start "$SANDBOX_ENV"
+check "an empty sandbox: a welcome says which backend this is" "this is the built-in sandbox, a practice API on this machine"
+check "and how to fill it, get help and start the lessons" "sandbox seed 50 fills it; help shows the map; tms learn starts the lessons"
+tm send-keys -t t "[1, 2] |" Enter
+check "the continuation prompt says how to abandon the entry" "...(Ctrl-C abandons)>"
+tm send-keys -t t C-c
+tm send-keys -t t "userinfo | select email; userinfo | select email" Enter
+check "entries run" "email | sandbox@example.org"
+tm send-keys -t t "clear" Enter
+tm send-keys -t t "userinfo | select email; sleep 20s" Enter
+sleep 1
+tm send-keys -t t C-c
+check "Ctrl-C counts only the requests of the interrupted entry" "interrupted after 1 API request of this entry"
+if tm capture-pane -p -t t | grep -q '\^Cerror'; then
+    FAILED=$((FAILED + 1)); echo "FAIL  after Ctrl-C the message starts on a new line"
+else
+    PASSED=$((PASSED + 1)); echo "ok    after Ctrl-C the message starts on a new line"
+fi
+tm send-keys -t t "sandbox seed 10000" Enter
+sleep 1.5
+tm send-keys -t t C-c
+check "Ctrl-C stops sandbox seed 10000 and says how many were added" "trackings added"
+ADDED=$(tm capture-pane -p -t t -S -50 | sed -n 's/.*interrupted: \([0-9]*\) of 10000 trackings added.*/\1/p' | tail -1)
+tm send-keys -t t "clear" Enter "list | count" Enter
+if [ -n "$ADDED" ] && [ "$ADDED" -lt 10000 ] && wait_for "$ADDED" 10; then
+    PASSED=$((PASSED + 1)); echo "ok    the count is true: list | count shows the $ADDED added"
+else
+    FAILED=$((FAILED + 1)); echo "FAIL  the count is true (added: '$ADDED')"; tm capture-pane -p -t t | tail -8 | sed 's/^/      | /'
+fi
+tm send-keys -t t "quit" Enter
+check "quit leaves the shell" "EXIT=0"
+TMS_ARGS="--sandbox $WORK/agent.sqlite" start "$SANDBOX_ENV"
+check "a sandbox with trackings starts without the welcome" "tms[sandbox]>"
+if tm capture-pane -p -t t | grep -q "Welcome to tms"; then
+    FAILED=$((FAILED + 1)); echo "FAIL  no welcome once the sandbox has trackings"
+else
+    PASSED=$((PASSED + 1)); echo "ok    no welcome once the sandbox has trackings"
+fi
+tm send-keys -t t "exit" Enter
+check "exit leaves the shell" "EXIT=0"
 
 # The live API's prompt is red and names the profile (no request is made: none is typed).
 TMS_ARGS=--live start TRACKINGMORE_API_KEY=dummy-key-0000
