@@ -134,7 +134,7 @@ rm -f "$WORK/.editrc"
 # starts a new line, sandbox seed stopped with the count added, quit and exit.
 TMS_ARGS="--sandbox $WORK/agent.sqlite" start "$SANDBOX_ENV"
 check "an empty sandbox: a welcome says which backend this is" "this is the built-in sandbox, a practice API on this machine"
-check "and how to fill it, get help and start the lessons" "sandbox seed 50 fills it; help shows the map; tms learn starts the lessons"
+check "and how to fill it, get help and start the lessons" "sandbox seed 50 fills it; help shows the map; learn starts the lessons"
 tm send-keys -t t "[1, 2] |" Enter
 check "the continuation prompt says how to abandon the entry" "...(Ctrl-C abandons)>"
 tm send-keys -t t C-c
