@@ -232,6 +232,30 @@ with tempfile.TemporaryDirectory() as work:
         status, answer = post(listen.url, b"not json")
         check("a body that is not a webhook is answered 400 (4503)", status == 400 and b"4503" in answer, (status, answer))
 
+        # Many trackings at once: 40 seeded, 10 days pass; every tracking that changed sends its new status.
+        bob = key("bob")
+        tms(bob, url, "sandbox seed 40")
+        rc, out, err = tms(bob, url, "list limit=100 | select tracking_number status", "--output", "jsonl")
+        before = {r["tracking_number"]: r["status"] for r in map(json.loads, out.splitlines())}
+        tms(bob, url, f"sandbox webhook add '{listen.url}'")
+        tms(bob, url, "sandbox advance 10d")
+        rc, out, err = tms(bob, url, "list limit=100 | select tracking_number status", "--output", "jsonl")
+        after = {r["tracking_number"]: r["status"] for r in map(json.loads, out.splitlines())}
+        changed = {n for n in after if before.get(n) != after[n]}
+        expected, previous = -1, -2
+        while expected != previous:
+            previous = expected
+            time.sleep(1)
+            expected = int(tms(bob, url, "sandbox webhook deliveries | count")[1].strip() or 0)
+        got = listen.take(expected, seconds=30)
+        last = {}
+        for e in got:
+            last[e["tracking_number"]] = e["status"]
+        check(f"40 trackings, one advance: each of the {len(changed)} that changed sends its new status, none lost",
+              len(changed) >= 5 and len(got) == expected and all(last.get(n) == after[n] for n in changed) and set(last) == changed,
+              f"changed {len(changed)}, events {len(got)} of {expected}, missing {[n for n in changed if last.get(n) != after[n]]}")
+        tms(bob, url, f"sandbox webhook remove '{listen.url}'")
+
         ONE, TWO, THREE = s10(22345670), s10(32345670), s10(42345670)
 
         # A receiver that fails twice, then succeeds.
