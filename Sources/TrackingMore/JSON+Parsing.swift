@@ -31,13 +31,21 @@ extension JSON {
 /// Besides whole documents it reads the elements of a top-level array one at a time
 /// (`beginArray`/`nextElement`), so that `open` can stream a large file.
 public struct JSONReader {
-    let bytes: UnsafeBufferPointer<UInt8>
+    var bytes: UnsafeBufferPointer<UInt8>
     public private(set) var position: Int = 0
     let maxDepth = 512
     var depth = 0
 
     public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+    }
+
+    /// Moves the reader to other bytes (the next part of a file read in chunks), keeping
+    /// what it has learnt of the data's shape: its key strings and record sizes.
+    public mutating func rebase(_ bytes: UnsafeBufferPointer<UInt8>, position: Int) {
+        self.bytes = bytes
+        self.position = position
+        depth = 0
     }
 
     public var atEnd: Bool {

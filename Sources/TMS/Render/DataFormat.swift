@@ -13,60 +13,38 @@ public enum DataFormat: String, Sendable {
         return nil
     }
 
-    /// Guesses the format of data: a JSON document, JSON lines (several values one per
-    /// line), or else CSV.
-    static func detect(_ bytes: UnsafeBufferPointer<UInt8>) -> DataFormat {
-        var i = 0
-        while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
-        guard i < bytes.count else { return .json }
-        let first = bytes[i]
-        if first == UInt8(ascii: "[") { return .json }
-        if first == UInt8(ascii: "{") || first == UInt8(ascii: "\"") {
-            // One value is JSON; several are JSON lines; a broken first value is reported as JSON.
-            var reader = JSONReader(bytes)
-            if (try? reader.parseValue()) == nil || reader.atEnd { return .json }
-            return .jsonl
-        }
-        return .csv
-    }
-
-    /// Reads records lazily: a JSON array item by item, JSON lines line by line, CSV row by row.
-    /// `name` names the data in error messages (a file name or "stdin"); `span` is the
-    /// argument that named it, when there is one.
-    static func read(_ buffer: ByteBuffer, format: DataFormat?, name: String, span: Span?) -> PipelineValue {
-        let format = format ?? detect(buffer.bytes)
-        func failure(_ e: JSONParseError) -> TMSError {
-            TMSError(.badData(span, "\(name) is not valid \(format == .jsonl ? "JSON lines" : "JSON"): \(e)"))
-        }
+    /// Reads records lazily, a chunk of the file at a time: a JSON array item by item, JSON
+    /// lines value by value, CSV row by row, so memory does not grow with the file. A JSON
+    /// document that is not an array is one value, read whole. Without a format, it is
+    /// guessed from the data: a JSON document, JSON lines (several values), or else CSV.
+    /// Errors name the data by the window's name and point at `span`, when given.
+    static func read(_ window: ByteWindow, format: DataFormat?) throws -> PipelineValue {
         switch format {
-        case .json:
-            var reader = JSONReader(buffer.bytes)
-            if reader.beginArray() {
-                return .stream(ValueStream {
-                    withExtendedLifetime(buffer) {}
-                    do { return try reader.nextElement() } catch let e as JSONParseError { throw failure(e) }
-                })
-            }
-            do {
-                if reader.atEnd { return .null }
-                return .value(try reader.parseDocument())
-            } catch {
-                return .stream(ValueStream { throw failure(error) })
-            }
-        case .jsonl:
-            var reader = JSONReader(buffer.bytes)
+        case .csv?:
+            var reader = CSVRecords(window)
+            return .stream(ValueStream { try reader.next() })
+        case .jsonl?:
+            var reader = JSONRecords(window, format: .jsonl)
             return .stream(ValueStream {
-                withExtendedLifetime(buffer) {}
-                if reader.atEnd { return nil }
-                do { return try reader.parseValue() } catch let e as JSONParseError { throw failure(e) }
+                guard try reader.peek() != nil else { return nil }
+                return try reader.value()
             })
-        case .csv:
-            var parser = CSVReader(buffer)
-            return .stream(ValueStream {
-                do { return try parser.nextRecord() } catch let e as CSVReader.Failure {
-                    throw TMSError(.badData(span, "\(name) is not valid CSV: \(e.message) on line \(e.line)"))
-                }
-            })
+        case .json?:
+            var reader = JSONRecords(window, format: .json)
+            if try reader.peek() == UInt8(ascii: "[") {
+                window.start += 1
+                return .stream(ValueStream { try reader.nextElement() })
+            }
+            return try reader.document()
+        case nil:
+            var reader = JSONRecords(window, format: .json)
+            switch try reader.peek() {
+            case nil, UInt8(ascii: "[")?: return try read(window, format: .json)
+            case UInt8(ascii: "{")?, UInt8(ascii: "\"")?:
+                // One value is JSON; several are JSON lines; a broken first value is reported as JSON.
+                return try read(window, format: (try? reader.followedByMore()) == true ? .jsonl : .json)
+            default: return try read(window, format: .csv)
+            }
         }
     }
 
@@ -81,29 +59,152 @@ public enum DataFormat: String, Sendable {
     }
 }
 
-/// Reads RFC 4180 CSV with a header row into records. Numbers written canonically and
-/// `true`/`false` become numbers and bools, everything else stays text.
-struct CSVReader {
+/// JSON values read from a `ByteWindow`: the elements of an array, JSON lines, or one
+/// document. A value that runs past what has been read is parsed again once more is read.
+struct JSONRecords {
+    let window: ByteWindow
+    let format: DataFormat
+    var reader: JSONReader
+    var first = true
+
+    init(_ window: ByteWindow, format: DataFormat) {
+        self.window = window
+        self.format = format
+        reader = JSONReader(window.bytes)
+    }
+
+    /// The next byte that is not whitespace (`window.start` is moved to it), reading more as
+    /// needed; nil at the end of the data.
+    mutating func peek() throws -> UInt8? {
+        while true {
+            let b = window.bytes
+            var i = window.start
+            while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+            window.start = i
+            if i < b.count { return b[i] }
+            guard try window.refill() else { return nil }
+        }
+    }
+
+    /// Parses the value at `window.start` and moves past it.
+    mutating func value() throws -> JSON {
+        let (v, end) = try parse()
+        window.start = end
+        return v
+    }
+
+    /// The value at `window.start` and where it ends; `window.start` stays at its beginning.
+    /// A parse that fails or ends at the edge of what is read may be cut short by the chunk,
+    /// so then more is read and the value parsed again.
+    private mutating func parse() throws -> (JSON, Int) {
+        while true {
+            reader.rebase(window.bytes, position: window.start)
+            switch attempt() {
+            case .success(let v):
+                // A number at the very end may go on in the next chunk.
+                if reader.position >= window.count, try window.refill() { continue }
+                return (v, reader.position)
+            case .failure(let error):
+                // Truncation shows within a few bytes of the end (a \\u escape needs 4, `false` 5).
+                let offset = window.dropped + error.offset
+                if error.offset >= window.count - 8, try window.refill() { continue }
+                throw failure(error.message, at: offset)
+            }
+        }
+    }
+
+    private mutating func attempt() -> Result<JSON, JSONParseError> {
+        do throws(JSONParseError) {
+            return .success(try reader.parseValue())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// True when more than one value follows (JSON lines); false for a single document.
+    mutating func followedByMore() throws -> Bool {
+        var (_, end) = try parse()
+        while true {
+            let b = window.bytes
+            while end < b.count, b[end] == 0x20 || b[end] == 0x0A || b[end] == 0x0D || b[end] == 0x09 { end += 1 }
+            if end < b.count { return true }
+            let shift = window.start
+            guard try window.refill() else { return false }
+            end -= shift
+        }
+    }
+
+    /// The next element of the array whose `[` is behind `window.start`, or nil after its `]`.
+    mutating func nextElement() throws -> JSON? {
+        guard let b = try peek() else { throw failure("unexpected end of JSON: unclosed '['", at: window.dropped + window.start) }
+        if b == UInt8(ascii: "]") {
+            window.start += 1
+            if try peek() != nil { throw failure("unexpected text after the JSON value", at: window.dropped + window.start) }
+            return nil
+        }
+        if !first {
+            guard b == UInt8(ascii: ",") else { throw failure("expected ',' or ']' in array", at: window.dropped + window.start) }
+            window.start += 1
+        }
+        first = false
+        return try value()
+    }
+
+    /// A whole document that is not an array: one value.
+    mutating func document() throws -> PipelineValue {
+        guard try peek() != nil else { return .null }
+        let v = try value()
+        if try peek() != nil { throw failure("unexpected text after the JSON value", at: window.dropped + window.start) }
+        return .value(v)
+    }
+
+    /// An error at `offset` in the whole data.
+    func failure(_ message: String, at offset: Int) -> TMSError {
+        let (line, column) = window.line(at: offset)
+        let kind = format == .jsonl ? "JSON lines" : "JSON"
+        return TMSError(.badData(window.span, "\(window.name) is not valid \(kind): \(message) at line \(line), column \(column)"))
+    }
+}
+
+/// Reads RFC 4180 CSV with a header row into records, a row at a time from a `ByteWindow`.
+/// Numbers written canonically and `true`/`false` become numbers and bools, everything
+/// else stays text.
+struct CSVRecords {
     struct Failure: Error {
         let message: String
         let line: Int
     }
 
-    let buffer: ByteBuffer
-    var position = 0
+    /// A row ran past what has been read.
+    struct Short: Error {}
+
+    let window: ByteWindow
     var line = 1
     var header: [String]?
+    var started = false
 
-    init(_ buffer: ByteBuffer) {
-        self.buffer = buffer
-        // Skip a UTF-8 byte order mark.
-        let b = buffer.bytes
-        if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { position = 3 }
+    init(_ window: ByteWindow) {
+        self.window = window
     }
 
-    mutating func nextRecord() throws(Failure) -> Value? {
+    mutating func next() throws -> Value? {
+        do {
+            return try nextRecord()
+        } catch let e as Failure {
+            throw TMSError(.badData(window.span, "\(window.name) is not valid CSV: \(e.message) on line \(e.line)"))
+        }
+    }
+
+    mutating func nextRecord() throws -> Value? {
+        if !started {
+            started = true
+            // Skip a UTF-8 byte order mark.
+            while window.count < 3, try window.refill() {}
+            let b = window.bytes
+            if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { window.start = 3 }
+        }
         if header == nil {
-            guard let h = try nextRow() else { return nil }
+            guard let h = try row() else { return nil }
             var seen = Set<String>()
             for name in h where !seen.insert(name).inserted {
                 throw Failure(message: "the header names '\(name)' twice", line: 1)
@@ -111,12 +212,12 @@ struct CSVReader {
             header = h
         }
         guard let header else { return nil }
-        while let row = try nextRow() {
+        while let row = try row() {
             if row.count == 1 && row[0].isEmpty { continue }  // a blank line
             guard row.count == header.count else {
                 throw Failure(message: "\(row.count) fields where the header has \(header.count)", line: line - 1)
             }
-            return .record(Record(uniqueKeys: header, values: row.map(CSVReader.value)))
+            return .record(Record(uniqueKeys: header, values: row.map(CSVRecords.value)))
         }
         return nil
     }
@@ -127,9 +228,26 @@ struct CSVReader {
         return JSON.number(fromWord: text) ?? .string(text)
     }
 
-    mutating func nextRow() throws(Failure) -> [String]? {
-        let bytes = buffer.bytes
-        guard position < bytes.count else { return nil }
+    /// The next row; a row cut short by the end of a chunk is read again after a refill.
+    mutating func row() throws -> [String]? {
+        while true {
+            let before = line
+            do {
+                return try rowInWindow()
+            } catch is Short {
+                line = before
+                try window.refill()
+            }
+        }
+    }
+
+    private mutating func rowInWindow() throws -> [String]? {
+        let bytes = window.bytes
+        var position = window.start
+        guard position < bytes.count else {
+            if window.atEnd { return nil }
+            throw Short()
+        }
         var fields: [String] = []
         var field: [UInt8] = []
         var quoted = false
@@ -138,8 +256,10 @@ struct CSVReader {
         while position < bytes.count {
             let b = bytes[position]
             position += 1
+            if b == 0 { throw Failure(message: "a NUL byte (binary data, not text)", line: line) }
             if quoted {
                 if b == UInt8(ascii: "\"") {
+                    if position == bytes.count && !window.atEnd { throw Short() }
                     if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
                         field.append(b)
                         position += 1
@@ -163,19 +283,24 @@ struct CSVReader {
                 fields.append(try text(field))
                 field = []
                 wasQuoted = false
+            case 0x0D where position == bytes.count && !window.atEnd:
+                throw Short()
             case 0x0D where position < bytes.count && bytes[position] == 0x0A:
                 break
             case 0x0A:
                 line += 1
                 fields.append(try text(field))
+                window.start = position
                 return fields
             default:
                 if wasQuoted { throw Failure(message: "text after a closing quote", line: line) }
                 field.append(b)
             }
         }
+        if !window.atEnd { throw Short() }
         if quoted { throw Failure(message: "a quoted field is not closed", line: startLine) }
         fields.append(try text(field))
+        window.start = position
         return fields
     }
 

@@ -138,6 +138,10 @@ extension Interpreter {
     /// Data for `$in`: JSON, JSON lines or CSV, detected from the bytes.
     public static func data(_ bytes: [UInt8], name: String) -> PipelineValue? {
         guard bytes.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { return nil }
-        return DataFormat.read(ByteBuffer(bytes), format: nil, name: name, span: nil)
+        do {
+            return try DataFormat.read(ByteWindow(bytes, name: name), format: nil)
+        } catch {
+            return .stream(ValueStream { throw error })
+        }
     }
 }

@@ -13,8 +13,8 @@ extension BuiltinVerbs {
         guard let name = call.string("file") else { return .null }
         let span = call.span(of: "file")
         let format = try BuiltinVerbs.format(call) ?? DataFormat.from(path: name)
-        let buffer = try ByteBuffer(contentsOf: resolvePath(name, relativeTo: span.file), span: span)
-        return DataFormat.read(buffer, format: format, name: name, span: span)
+        let window = try ByteWindow(path: resolvePath(name, relativeTo: span.file), name: name, span: span)
+        return try DataFormat.read(window, format: format)
     }
 
     static let save = Verb(
