@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "TrackingMore", targets: ["TrackingMore"]),
         .executable(name: "tms", targets: ["tms"]),
         .executable(name: "ticket-bot", targets: ["TicketBot"]),
+        .executable(name: "tms-envelope-server", targets: ["tms-envelope-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -66,6 +67,10 @@ let package = Package(
         .testTarget(name: "TrackingMoreSandboxTests", dependencies: ["TrackingMoreSandbox"]),
         // An example host: docs/embedding.md walks through it, and the tests run it.
         .executableTarget(name: "TicketBot", dependencies: ["TMS", "TrackingMoreSandbox"], path: "examples/embed"),
+        // make bench: the fixed-envelope Hummingbird server tms serve is measured against.
+        .executableTarget(
+            name: "tms-envelope-server", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/EnvelopeServer"),
         .testTarget(
             name: "TMSTests",
             dependencies: ["TMS", "TrackingMoreSandbox"],
