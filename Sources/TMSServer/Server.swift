@@ -19,7 +19,8 @@ public struct SandboxServer: Sendable {
     /// The largest request body accepted.
     public var bodyLimit: Int
     let sandbox: Sandbox
-    /// Receives one line per request (the key masked) and the server's own messages.
+    /// Receives the lines of the request log (one per request, the key masked), a few times
+    /// a second.
     let log: @Sendable (String) -> Void
 
     public init(sandbox: Sandbox, host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20, log: @escaping @Sendable (String) -> Void) {
@@ -33,7 +34,13 @@ public struct SandboxServer: Sendable {
     /// Serves until SIGTERM or SIGINT, then stops accepting connections and lets the requests
     /// in flight finish (their writes are done by then). `ready` gets the bound address.
     public func run(ready: @escaping @Sendable (String, Int) -> Void) async throws {
-        let responder = SandboxResponder(sandbox: sandbox, bodyLimit: bodyLimit, log: log)
+        let requestLog = RequestLog(write: log)
+        let flusher = Task { await requestLog.run() }
+        defer {
+            flusher.cancel()
+            requestLog.flush()
+        }
+        let responder = SandboxResponder(sandbox: sandbox, bodyLimit: bodyLimit, log: requestLog)
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "tms"),
@@ -50,12 +57,14 @@ struct SandboxResponder: HTTPResponder {
     typealias Context = BasicRequestContext
     let sandbox: Sandbox
     let bodyLimit: Int
-    let log: @Sendable (String) -> Void
+    let log: RequestLog
+    static let keyHeader = HTTPFields.Element.Name(Catalog.keyHeader)
+    static let contentType: HTTPFields = [.contentType: "application/json; charset=utf-8"]
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         var request = request
         let started = ContinuousClock.now
-        let key = request.headers.first { $0.name.canonicalName == Catalog.keyHeader.lowercased() }?.value
+        let key = Self.keyHeader.flatMap { request.headers[$0] }
         let envelope: Envelope
         let path = request.uri.path
         if path == "/v2" || path.hasPrefix("/v2/") {
@@ -78,10 +87,25 @@ struct SandboxResponder: HTTPResponder {
         }
         let elapsed = ContinuousClock.now - started
         let ms = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-        log("\(request.method.rawValue) \(request.uri.path) meta=\(envelope.meta.code) \(ms)ms key=\(key.map(maskKey) ?? "-")")
-        var buffer = ByteBuffer()
-        buffer.writeBytes(envelope.json.bytes)
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: buffer))
+        log.add("\(request.method.rawValue) \(path) meta=\(envelope.meta.code) \(ms)ms key=\(key.map(maskKey) ?? "-")")
+        return Response(status: .ok, headers: Self.contentType, body: ResponseBody(byteBuffer: ByteBuffer(bytes: envelope.bytes)))
+    }
+}
+
+extension Envelope {
+    /// The envelope as the API sends it, `{"meta":{...},"data":...}`, written straight to bytes.
+    var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        out.append(contentsOf: #"{"meta":{"code":"#.utf8)
+        out.append(contentsOf: String(meta.code).utf8)
+        out.append(contentsOf: #","type":"#.utf8)
+        JSON.string(meta.type).writeCompact(to: &out)
+        out.append(contentsOf: #","message":"#.utf8)
+        JSON.string(meta.message).writeCompact(to: &out)
+        out.append(contentsOf: #"},"data":"#.utf8)
+        data.writeCompact(to: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 }

@@ -1,9 +1,7 @@
 extension JSON {
     /// JSON text on one line, fields in record order.
     public var compactText: String {
-        var out = ""
-        write(to: &out, indent: nil, level: 0)
-        return out
+        String(decoding: bytes, as: UTF8.self)
     }
 
     /// JSON text indented by two spaces per level.
@@ -14,7 +12,66 @@ extension JSON {
     }
 
     /// The UTF-8 bytes of `compactText`, as a request body is sent.
-    public var bytes: [UInt8] { Array(compactText.utf8) }
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        writeCompact(to: &out)
+        return out
+    }
+
+    /// Appends the compact JSON text straight as UTF-8 bytes, without building strings on the
+    /// way: what a server answer and a request body are made of.
+    public func writeCompact(to out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: b ? "true".utf8 : "false".utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d): out.append(contentsOf: JSON.format(d).utf8)
+        case .string(let s): JSON.writeQuoted(s, to: &out)
+        case .list(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                item.writeCompact(to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .record(let r):
+            out.append(UInt8(ascii: "{"))
+            for i in 0..<r.count {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.writeQuoted(r.keys[i], to: &out)
+                out.append(UInt8(ascii: ":"))
+                r.values[i].writeCompact(to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// A string in quotes, escaped as `writeQuoted(_:to: inout String)` escapes it.
+    static func writeQuoted(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        for u in s.utf8 {
+            switch u {
+            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+            case 0x0A: out.append(contentsOf: "\\n".utf8)
+            case 0x0D: out.append(contentsOf: "\\r".utf8)
+            case 0x09: out.append(contentsOf: "\\t".utf8)
+            case ..<0x20:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(hex[Int(u >> 4)])
+                out.append(hex[Int(u & 0xF)])
+            default: out.append(u)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
 
     func write(to out: inout String, indent: String?, level: Int) {
         switch self {
