@@ -331,7 +331,9 @@ with tempfile.TemporaryDirectory() as work:
         trace = [l for l in err.splitlines() if "webhook #" in l]
         check("trace shows the delivery a write caused: URL, attempt, the receiver's answer",
               len(trace) == 1 and seen.url in trace[0] and "-> 202 delivered" in trace[0], err)
-        check("... with its signature, body and the answer's text", "signature: " in err and '"verifyInfo"' in err and "answer: thanks" in err, err)
+        check("... in one line under trace on", "signature: " not in err and '"verifyInfo"' not in err, err)
+        rc, out, err = tms(alice, url, f"sandbox trigger delivered china-post {ONE} | count", "--trace-full")
+        check("trace full adds its signature, body and the answer's text", "signature: " in err and '"verifyInfo"' in err and "answer: thanks" in err, err)
         check("... and never the key or the email", alice not in err and EMAIL not in err, err)
         tms(alice, url, f"sandbox webhook remove '{seen.url}'")
 

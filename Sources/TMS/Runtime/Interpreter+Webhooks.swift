@@ -15,8 +15,9 @@ extension Interpreter {
     }
 
     /// Under trace, after such a write: each webhook attempt it caused (waiting up to 3 s for
-    /// them), with URL, signature, body and the receiver's answer. The email that keys the
-    /// signature is never part of a delivery.
+    /// them): URL, event, attempt and the receiver's status; under `trace full` also the
+    /// signature, the body and the answer's text. The email that keys the signature is never
+    /// part of a delivery.
     func traceWebhooks(since mark: Int, _ span: Span) async {
         let attempts = await deliveries(after: mark, wait: 3, span)
         for d in attempts {
@@ -25,6 +26,7 @@ extension Interpreter {
             line += "(\(d["carrier_code"]?.stringValue ?? "") \(d["tracking_number"]?.stringValue ?? "") \(d["status"]?.stringValue ?? "")) "
             line += "attempt \(d["attempt"]?.compactText ?? "?") -> \(answer) \(d["outcome"]?.stringValue ?? "")"
             log(line)
+            guard traceFull else { continue }
             log("  signature: \(d["signature"]?.stringValue ?? "")  (timeStr \(d["time_str"]?.stringValue ?? ""))")
             log("  body: \(d["body"]?.stringValue ?? "")")
             if let text = d["answer"]?.stringValue, !text.isEmpty { log("  answer: \(text)") }
