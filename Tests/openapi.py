@@ -34,6 +34,9 @@ from referencing.jsonschema import DRAFT202012
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOC_PATH = os.path.join(ROOT, "docs", "openapi.yaml")
 CATALOG_PATH = os.path.join(ROOT, "Sources", "TrackingMore", "Catalog", "Catalog.swift")
+# The sandbox's webhook controls live in an extension of the catalog: (file, the list's declaration).
+CATALOG_PARTS = [(CATALOG_PATH, "static let endpoints"),
+                 (os.path.join(ROOT, "Sources", "TrackingMore", "Catalog", "Catalog+Webhooks.swift"), "static let webhookControls")]
 DOC_URI = "urn:tms:openapi"
 TIMEOUT = 20
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -64,12 +67,14 @@ def load_doc():
 
 def catalog_endpoints():
     """[(id, METHOD, path, summary, body kind, verb)] from the Swift source, in order."""
-    with open(CATALOG_PATH, encoding="utf-8") as f:
-        text = f.read()
+    text = ""
+    for path, declaration in CATALOG_PARTS:
+        with open(path, encoding="utf-8") as f:
+            part = f.read()
+        text += part[part.index(declaration):]
     pairs = re.findall(r'method:\s*\.(\w+),\s*path:\s*"([^"]+)"', text)
-    start = text.index("static let endpoints")
     out = []
-    for block in re.split(r"\bEndpoint\(", text[start:])[1:]:
+    for block in re.split(r"\bEndpoint\(", text)[1:]:
         m = re.search(r'method:\s*\.(\w+),\s*path:\s*"([^"]+)"', block)
         if not m:
             continue
@@ -533,6 +538,27 @@ def live_checks(live, server):
       {"title": "x"}, expect=405, schema="ErrorEnvelope")
     c("a body over the limit is 4012", "POST", "/trackings/post", raw=b"a" * 2_000_000, expect=4012)
     c("sandboxAdvance: a negative time is 4012", "POST", "/sandbox/advance", {"seconds": -1}, expect=4012)
+
+    # Webhooks: a URL nobody listens on, so each attempt is recorded as failed and retried.
+    dead = "http://127.0.0.1:9/hook"
+    c("sandboxWebhookAdd: POST /sandbox/webhooks/add registers a URL", "POST", "/sandbox/webhooks/add",
+      {"url": dead, "statuses": ["delivered", "exception"]},
+      then=lambda d: None if d[-1]["url"] == dead and d[-1]["statuses"] == ["delivered", "exception"] else f"data {d}")
+    c("sandboxWebhookAdd: another host is 4012", "POST", "/sandbox/webhooks/add", {"url": "http://example.com/"}, expect=4012)
+    c("sandboxWebhookAdd: a status that is not one is 4033", "POST", "/sandbox/webhooks/add", {"url": dead, "statuses": ["shipped"]}, expect=4033)
+    c("sandboxWebhooks: GET /sandbox/webhooks lists it", "GET", "/sandbox/webhooks",
+      then=lambda d: None if [w["url"] for w in d] == [dead] else f"data {d}")
+    c("sandboxTrigger: POST /sandbox/trigger moves a tracking to delivered", "POST", "/sandbox/trigger", dict(U, status="delivered"),
+      then=lambda d: None if d["status"] == "delivered" else f"status {d['status']}")
+    c("sandboxTrigger: a status that is not one is 4033", "POST", "/sandbox/trigger", dict(U, status="shipped"), expect=4033)
+    c("sandboxDeliveries: GET /sandbox/webhooks/deliveries?wait=5 shows the attempt", "GET", "/sandbox/webhooks/deliveries",
+      query={"wait": "5"},
+      then=lambda d: None if d and d[-1]["tracking_number"] == U["tracking_number"] and d[-1]["outcome"] == "retrying" else f"data {d}")
+    c("sandboxDeliveries: after= that is not a number is 4012", "GET", "/sandbox/webhooks/deliveries", query={"after": "x"}, expect=4012)
+    c("sandboxWebhookRemove: POST /sandbox/webhooks/remove", "POST", "/sandbox/webhooks/remove", {"url": dead},
+      then=lambda d: None if d == [] else f"data {d}")
+    c("sandboxWebhookRemove: a URL not registered is 4012", "POST", "/sandbox/webhooks/remove", {"url": dead}, expect=4012)
+
     c("sandboxReset: POST /sandbox/reset at the end", "POST", "/sandbox/reset")
     c("list: empty after the reset", "GET", "/trackings/get", then=lambda d: None if d["total"] == "0" else f"total {d['total']!r}")
 
