@@ -337,6 +337,19 @@ with tempfile.TemporaryDirectory() as work:
         check("... and never the key or the email", alice not in err and EMAIL not in err, err)
         tms(alice, url, f"sandbox webhook remove '{seen.url}'")
 
+        # tms listen's own limits and mistakes.
+        started = time.time()
+        rc, out, err = run(["listen", "--timeout", "1s"], timeout=20)
+        check("tms listen --timeout 1s stops after a second, exit 0", rc == 0 and 0.9 < time.time() - started < 10, (rc, err))
+        rc, out, err = run(["listen", "--port", "70000"])
+        check("tms listen --port 70000 is a usage error (exit 2) that says why", rc == 2 and "--port must be from 0 to 65535" in err, (rc, err))
+        rc, out, err = run(["listen", "--timeout", "soon"])
+        check("tms listen --timeout soon is a usage error", rc == 2 and "--timeout" in err, (rc, err))
+        taken = Listen()
+        rc, out, err = run(["listen", "--port", taken.url.split(":")[2].split("/")[0]])
+        check("tms listen on a taken port says so", rc == 2 and "the port is taken" in err, (rc, err))
+        taken.stop()
+
         # The language's listen verb: a lazy stream that `first 2` ends.
         verb = subprocess.Popen([TMS, "-c", f"listen email={EMAIL} | first 2 | select tracking_number status verified", "--output", "jsonl"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=ENV)
