@@ -146,6 +146,15 @@ with tempfile.TemporaryDirectory() as work:
     def tms(api_key, endpoint, line, *options):
         return run(["--endpoint", endpoint, "--api-key-stdin", *options, "-c", line], stdin=api_key + "\n")
 
+    def settled_deliveries(api_key, endpoint):
+        """The account's count of delivery attempts once it stops growing (delivery is asynchronous)."""
+        count, previous = -1, -2
+        while count != previous:
+            previous = count
+            time.sleep(1)
+            count = int(tms(api_key, endpoint, "sandbox webhook deliveries | count")[1].strip() or 0)
+        return count
+
     try:
         alice = key("alice")
         server, url = start_serve("--webhook-retry-base", "0.2")
@@ -167,12 +176,7 @@ with tempfile.TemporaryDirectory() as work:
         rc, out, err = tms(alice, url, "sandbox advance 20d")
         rc, out, err = tms(alice, url, "list | select tracking_number status", "--output", "jsonl")
         final = {r["tracking_number"]: r["status"] for r in map(json.loads, out.splitlines())}
-        # Delivery is asynchronous: wait until the sandbox's count of attempts settles.
-        expected, previous = -1, -2
-        while expected != previous:
-            previous = expected
-            time.sleep(1)
-            expected = int(tms(alice, url, "sandbox webhook deliveries | count")[1].strip() or 0)
+        expected = settled_deliveries(alice, url)
         events = listen.take(expected, seconds=30)
         time.sleep(0.5)
         extra = listen.take(1, seconds=0.5)
@@ -242,11 +246,7 @@ with tempfile.TemporaryDirectory() as work:
         rc, out, err = tms(bob, url, "list limit=100 | select tracking_number status", "--output", "jsonl")
         after = {r["tracking_number"]: r["status"] for r in map(json.loads, out.splitlines())}
         changed = {n for n in after if before.get(n) != after[n]}
-        expected, previous = -1, -2
-        while expected != previous:
-            previous = expected
-            time.sleep(1)
-            expected = int(tms(bob, url, "sandbox webhook deliveries | count")[1].strip() or 0)
+        expected = settled_deliveries(bob, url)
         got = listen.take(expected, seconds=30)
         last = {}
         for e in got:
