@@ -12,7 +12,7 @@ extension Diagnostic {
         default: help = "it could be " + candidates.prefix(5).joined(separator: ", ") + ": create it first with: create \(candidates[0]) \(number)"
         }
         return Diagnostic(
-            code: "E0280", message: "no tracking \(number) in this account", primary: Label(span, "looked up by number alone"), help: help)
+            code: "E0290", message: "no tracking \(number) in this account", primary: Label(span, "looked up by number alone"), help: help)
     }
 
     /// `get NUMBER` for a number stored under several carriers.

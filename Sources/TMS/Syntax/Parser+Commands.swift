@@ -57,7 +57,13 @@ extension Parser {
                 if v.start != tokens[index - 1].end || [.newline, .pipe, .semicolon, .eof, .rparen, .rbrace, .comma].contains(v.kind) {
                     throw report(.missingKeywordValue(span(t).to(span(tokens[index - 1])), key))
                 }
-                let value = try parseAtom()
+                // `orders=ORD-2002,ORD-2008`: values joined by commas, no blanks, are a list.
+                var items = [try parseAtom()]
+                while joinsByComma(after: items[items.count - 1].span.end) {
+                    index += 1
+                    items.append(try parseAtom())
+                }
+                let value = items.count == 1 ? items[0] : Expression(kind: .list(items), span: items[0].span.to(items[items.count - 1].span))
                 arguments.append(.keyword(name: key, nameSpan: span(t), value: value))
                 continue
             }
@@ -73,6 +79,14 @@ extension Parser {
                 arguments.append(.positional(try parseAtom()))
             }
         }
+    }
+
+    /// Whether a `,` right after a keyword's value (at `end`) joins another value to it.
+    mutating func joinsByComma(after end: Int) -> Bool {
+        let comma = peek()
+        guard comma.kind == .comma, comma.start == end else { return false }
+        let next = tokens[index + 1]
+        return next.start == comma.end && [.word, .string, .rawString, .variable].contains(next.kind)
     }
 
     /// One argument: a word, string, variable, list, record or `( ... )`.

@@ -249,12 +249,13 @@ struct Lexer {
     }
 
     /// `#` starts a comment at the start of a word: first on a line, after a blank, or after
-    /// a bracket, `|`, `;` or `,`. Inside a word (`order_id=#1001`, `ORD#7`) it is text.
+    /// a bracket, `|` or `;`. Inside a word (`order_id=#1001`, `ORD#7`) and after a `,`
+    /// (`orders=#1001,#1002`) it is text.
     func startsComment() -> Bool {
         guard position > 0 else { return true }
         switch bytes[position - 1] {
         case 0x20, 0x09, 0x0A, 0x0D, 0x0C, 0x0B,
-            UInt8(ascii: "|"), UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "|"), UInt8(ascii: ";"), UInt8(ascii: "("), UInt8(ascii: ")"),
             UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"):
             return true
         default:
