@@ -423,6 +423,14 @@ run "$NULL" --sandbox :memory: -c 'sandbox seed | select added'
 expect "sandbox seed with no amount adds the 50 its help promises" 0 "added | 50"
 run "$NULL" --sandbox :memory: -c 'sandbox seed 1200 | select added; list | count'
 expect "sandbox seed over 500 goes in parts and adds them all" 0 "$(printf 'added | 1200\n1200')"
+# --endpoint with no key: the 4001 hint says to set TRACKINGMORE_API_KEY.
+"$TMS" serve --port 0 --db "$WORK/agent-serve.sqlite" </dev/null >"$WORK/agent-serve.out" 2>/dev/null &
+AGENT_SERVE=$!
+for _ in $(seq 1 100); do grep -q "listening on" "$WORK/agent-serve.out" 2>/dev/null && break; sleep 0.1; done
+run "$NULL" --endpoint "$(sed 's/^listening on //' "$WORK/agent-serve.out")/v2" -c 'list | count'
+expect_err "--endpoint with no key: the 4001 hint says to set TRACKINGMORE_API_KEY" 4 "help: no API key was sent: set TRACKINGMORE_API_KEY"
+kill "$AGENT_SERVE" 2>/dev/null
+wait "$AGENT_SERVE" 2>/dev/null
 LONG_TITLE="$(printf 'word%.0s ' $(seq 60))"
 run "$NULL" --sandbox :memory: -c "[{title: \"$LONG_TITLE\", n: 1}] | table"
 if [ "$RC" = 0 ] && [[ "$OUT" == *"$LONG_TITLE"* ]] && [[ "$OUT" != *"…"* ]]; then

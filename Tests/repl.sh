@@ -173,6 +173,35 @@ fi
 tm send-keys -t t "exit" Enter
 check "exit leaves the shell" "EXIT=0"
 
+# Deleting more than 10 trackings off the built-in sandbox asks first at a terminal (here a
+# tms serve through --endpoint); --yes skips the question.
+KEY=$(timeout 20 "$TMS" keys add agent --db "$WORK/serve.sqlite" </dev/null | tail -n 1)
+"$TMS" serve --port 0 --db "$WORK/serve.sqlite" </dev/null >"$WORK/serve.out" 2>/dev/null &
+SERVE_PID=$!
+for _ in $(seq 1 100); do grep -q "listening on" "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
+URL="$(sed 's/^listening on //' "$WORK/serve.out")/v2"
+TMS_ARGS="--endpoint $URL" start "$SANDBOX_ENV TRACKINGMORE_API_KEY=$KEY"
+check "a shell on a tms serve" "tms[$URL]>"
+tm send-keys -t t "sandbox seed 15 | select added" Enter
+check "with 15 trackings" "added | 15"
+tm send-keys -t t "list | delete" Enter
+check "list | delete of more than 10 asks first" "delete 15 trackings at $URL? [y/N]"
+tm send-keys -t t "n" Enter
+check "no: nothing is deleted" "not confirmed: none of the 15 trackings was deleted"
+tm send-keys -t t "clear" Enter "list | count" Enter
+check "and all 15 are there" "15"
+tm send-keys -t t "list | delete | select delete" Enter
+check "asked again" "delete 15 trackings at $URL? [y/N]"
+tm send-keys -t t "y" Enter
+check "yes: they are deleted" "delete | 15"
+tm send-keys -t t "exit" Enter
+check "leaves" "EXIT=0"
+tm send-keys -t t "clear; $TMS --endpoint $URL -c 'sandbox seed 12 | select added'; $TMS --endpoint $URL --yes -c 'list | delete | select delete'; echo DONE=\$?" Enter
+check "--yes: -c at a terminal deletes without asking" "delete | 12"
+check "and exits 0" "DONE=0"
+kill "$SERVE_PID" 2>/dev/null
+wait "$SERVE_PID" 2>/dev/null
+
 # The live API's prompt is red and names the profile (no request is made: none is typed).
 TMS_ARGS=--live start TRACKINGMORE_API_KEY=dummy-key-0000
 check "the live prompt names the profile" "tms[live:default]>"
