@@ -20,6 +20,7 @@ extension Help {
         Topic(name: "try", summary: "catch an error and go on", text: { _ in keyword("try { ... } catch e { ... }", "runs the block; an error goes to the catch block as $e (code, message, line, column, exit_code) and the script goes on.", ["try { get sto 402934299065 } catch e { print \"${e.code}: ${e.message}\" }"]) }),
         Topic(name: "source", summary: "run another script here", text: { _ in keyword("source FILE", "runs FILE's statements in this scope: its defs and lets stay.", ["source common.tms"]) }),
         Topic(name: "explain", summary: "show the HTTP requests a pipeline makes, send no write", text: { _ in keyword("explain PIPELINE", "reads run (later stages need their data); each write is shown (method, URL, headers with the key masked, body, curl) and not sent. trace full shows what was sent and received.", ["explain get sto 402934299065 | set status=7 | put", "explain list status=exception | delete"]) }),
+        Topic(name: "learn", summary: "lessons on the API at the prompt, checked as you go", text: { _ in learnPage }),
     ]
 
     static func topic(_ name: String) -> Topic? { topics.first { $0.name == name } }
@@ -27,6 +28,20 @@ extension Help {
     static func keyword(_ usage: String, _ what: String, _ examples: [String]) -> String {
         "\(usage)\n\n\(what)\n\nExamples:\n" + examples.map { "  " + $0 + "\n" }.joined() + "\nhelp language shows the rest of the language.\n"
     }
+
+    static let learnPage = """
+        learn [N] [--list] [--reset]        (tms learn ... from the command line)
+
+        Lessons on the TrackingMore API, each one idea and one task, checked as you go against a
+        sandbox of their own: what a tracking is, create and quota, the envelope and its codes,
+        statuses and what to tell the customer, a parcel's history, put 4/7/8, list and its cost,
+        batch from a CSV, delete, carriers, realtime and rate limits, scripts, safety before live,
+        webhooks. learn goes on at the first lesson not done; learn --list shows them all.
+        At a lesson's prompt: hint, answer, again, skip, quit.
+
+        docs/tutorial/ is the same course written out.
+
+        """
 
     static var errorsPage: String {
         var out = "The API's meta codes (help CODE explains one: why, what to do, what it means for the customer):\n\n"
