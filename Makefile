@@ -4,7 +4,7 @@ SWIFT ?= swift
 APT_PACKAGES = libedit-dev jq time curl tmux openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build test run bench install clean
+.PHONY: setup build test run bench install clean fuzz reliability
 
 # Installs the Debian packages the build, tests and benchmarks need; apt-get runs only
 # when one is missing, and its package lists are refreshed once first.
@@ -29,6 +29,15 @@ test: build
 	python3 Tests/webhooks.py .build/debug/tms
 	Tests/repl.sh .build/debug/tms
 	Tests/learn.sh .build/debug/tms
+
+# libFuzzer targets (Fuzz/): a second, instrumented build in .build-fuzz, then N seconds each.
+SECONDS ?= 60
+fuzz: setup
+	Fuzz/run.sh $(SECONDS)
+
+# The long reliability runs (load, kill -9, faults), whose figures docs/reliability.md holds.
+reliability: build
+	python3 Tests/reliability.py .build/debug/tms --long
 
 run: build
 	.build/debug/tms

@@ -19,12 +19,14 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .target(
             name: "TrackingMore",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(
@@ -38,7 +40,10 @@ let package = Package(
         .target(name: "TMSShell", dependencies: ["TMS", "CEditLine"]),
         .target(
             name: "TMSServer",
-            dependencies: ["TrackingMoreSandbox", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "TrackingMoreSandbox", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+            ]
         ),
         .target(name: "TMS", dependencies: ["TrackingMore"]),
         // `listen`: a webhook receiver (Hummingbird) as a verb, so the language stays free of HTTP.
@@ -62,9 +67,13 @@ let package = Package(
             dependencies: [
                 "TrackingMore", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "TrackingMoreSandboxTests", dependencies: ["TrackingMoreSandbox"]),
+        .testTarget(
+            name: "TrackingMoreSandboxTests",
+            dependencies: ["TrackingMoreSandbox", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         // An example host: docs/embedding.md walks through it, and the tests run it.
         .executableTarget(name: "TicketBot", dependencies: ["TMS", "TrackingMoreSandbox"], path: "examples/embed"),
         // make bench: the fixed-envelope Hummingbird server tms serve is measured against.
@@ -73,9 +82,22 @@ let package = Package(
             path: "Benchmarks/EnvelopeServer"),
         .testTarget(
             name: "TMSTests",
-            dependencies: ["TMS", "TrackingMoreSandbox"],
+            dependencies: ["TMS", "TrackingMoreSandbox", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Snapshots"]
         ),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (Fuzz/, see docs/reliability.md): only with TMS_FUZZ set, as `make fuzz`
+// does, because they have no main of their own (libFuzzer's is linked by -sanitize=fuzzer).
+if Context.environment["TMS_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "FuzzSupport", path: "Fuzz/Support"),
+        .executableTarget(name: "FuzzLanguage", dependencies: ["TMS", "TrackingMoreSandbox", "FuzzSupport"], path: "Fuzz/Language"),
+        .executableTarget(name: "FuzzSandbox", dependencies: ["TrackingMoreSandbox", "FuzzSupport"], path: "Fuzz/Sandbox"),
+        .executableTarget(name: "FuzzJSON", dependencies: ["TrackingMore"], path: "Fuzz/JSON"),
+        .executableTarget(name: "FuzzCSV", dependencies: ["TMS", "FuzzSupport"], path: "Fuzz/CSV"),
+    ]
+    package.products += ["FuzzLanguage", "FuzzSandbox", "FuzzJSON", "FuzzCSV"].map { .executable(name: $0, targets: [$0]) }
+}

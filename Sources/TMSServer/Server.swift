@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import TrackingMore
@@ -18,6 +19,9 @@ public struct SandboxServer: Sendable {
     public var port: Int
     /// The largest request body accepted.
     public var bodyLimit: Int
+    /// The limits that keep hostile or broken clients from exhausting the server; see
+    /// docs/reliability.md.
+    public var limits = Limits()
     let sandbox: Sandbox
     /// Receives the lines of the request log (one per request, the key masked), a few times
     /// a second.
@@ -41,15 +45,41 @@ public struct SandboxServer: Sendable {
             requestLog.flush()
         }
         let responder = SandboxResponder(sandbox: sandbox, bodyLimit: bodyLimit, log: requestLog)
+        let logger = Logger(label: "tms-serve", factory: { _ in SwiftLogNoOpLogHandler() })
         let app = Application(
             responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "tms"),
+            server: .http1(configuration: limits.http1),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "tms",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
             onServerRunning: { channel in
                 ready(host, channel.localAddress?.port ?? port)
             },
-            logger: Logger(label: "tms-serve", factory: { _ in SwiftLogNoOpLogHandler() })
+            logger: logger
         )
         try await app.runService()
+    }
+
+    public struct Limits: Sendable {
+        /// A connection that sends nothing for this long is closed: one with no complete
+        /// request head yet (a slow client sending a header byte at a time), one whose body
+        /// stalls, one idle between requests.
+        public var idleTimeout = TimeAmount.seconds(15)
+        /// Connections open at once; more wait in the listen queue until one closes, so file
+        /// descriptors stay well below the usual limit of 1024.
+        public var maxConnections = 512
+        /// One header line, all header lines, and how many of them.
+        public var maxHeaderFieldSize = 8 * 1024
+        public var maxHeaderListSize = 32 * 1024
+        public var maxHeaderFieldCount = 100
+
+        public init() {}
+
+        var http1: HTTP1Channel.Configuration {
+            var c = HTTP1Channel.Configuration(idleTimeout: idleTimeout)
+            c.httpDecoder = .init(maxHeaderFieldSize: maxHeaderFieldSize, maxHeaderListSize: maxHeaderListSize, maxHeaderFieldCount: maxHeaderFieldCount)
+            return c
+        }
     }
 }
 
@@ -62,14 +92,13 @@ struct SandboxResponder: HTTPResponder {
     static let contentType: HTTPFields = [.contentType: "application/json; charset=utf-8"]
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
-        var request = request
         let started = ContinuousClock.now
         let key = Self.keyHeader.flatMap { request.headers[$0] }
         let envelope: Envelope
         let path = request.uri.path
         if path == "/v2" || path.hasPrefix("/v2/") {
             do {
-                let body = try await request.collectBody(upTo: bodyLimit)
+                let body = try await request.body.collect(upTo: bodyLimit)
                 let apiRequest = APIRequest(
                     method: request.method.rawValue, path: String(path.dropFirst(3)),
                     query: request.uri.query.map { APIRequest.parseQuery(Substring($0)) } ?? [],
@@ -79,8 +108,11 @@ struct SandboxResponder: HTTPResponder {
                 } else {
                     envelope = Envelope(.invalidKey, message: "Missing the \(Catalog.keyHeader) header.")
                 }
-            } catch {
+            } catch let e as HTTPError where e.status == .contentTooLarge {
                 envelope = Envelope(.badRequest, message: "The body is larger than \(bodyLimit) bytes.")
+            } catch {
+                // The client closed the connection or sent less than its Content-Length.
+                envelope = Envelope(.badRequest, message: "The body was cut short before its end.")
             }
         } else {
             envelope = Envelope(.notFound, message: "The API is under /v2, e.g. /v2/trackings/get.")

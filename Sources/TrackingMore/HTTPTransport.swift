@@ -2,6 +2,13 @@ import AsyncHTTPClient
 import Synchronization
 import NIOCore
 import NIOHTTP1
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Sends API requests over HTTP with AsyncHTTPClient: to the live API, or to any server that
 /// speaks v2 (a `tms serve`).
@@ -20,9 +27,12 @@ public struct HTTPTransport: Transport {
     /// How long one exchange may take, answer included.
     let requestTimeout: TimeAmount
     let client: HTTPClient
+    let hostCheck = HostCheck()
 
     public static let connectTimeout = TimeAmount.seconds(10)
     public static let requestTimeout = TimeAmount.seconds(90)
+
+    public static func timeout(seconds: Int64) -> TimeAmount { .seconds(seconds) }
 
     public init(
         baseURL: String, apiKey: String?, retry: RetryPolicy = RetryPolicy(), limiter: RateLimiter? = nil,
@@ -44,44 +54,57 @@ public struct HTTPTransport: Transport {
         configuration: HTTPClient.Configuration(timeout: .init(connect: connectTimeout, read: requestTimeout)))
 
     public func send(_ request: APIRequest) async throws -> Envelope {
+        // Refused before any request, and without the key in the message.
+        if let apiKey, let problem = keyProblem(apiKey) { throw TransportError.badKey(problem) }
+        try hostCheck.check(HTTPTransport.host(of: baseURL), request)
         let endpoint = Catalog.route(request.method, request.path)?.0
         var attempt = 0
+        // The request limit bounds the whole exchange, its retries included; only waits the
+        // server asked for (429, Retry-After), which are announced, extend it.
+        let limit = Duration.nanoseconds(requestTimeout.nanoseconds)
+        var deadline = ContinuousClock.now + limit
         while true {
             attempt += 1
             if let limiter, let endpoint {
                 let waited = try await limiter.acquire(endpoint.rateClass)
                 if waited >= .seconds(1) { onWait("waited \(seconds(waited)): rate limit") }
+                deadline = deadline + waited
             }
             let outcome: Outcome
             do {
-                outcome = .answer(try await once(request))
+                outcome = try await once(request, within: min(limit, deadline - ContinuousClock.now))
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
                 outcome = .failure(error)
             }
-            switch retry.decide(outcome, endpoint: endpoint, attempt: attempt) {
+            var decision = retry.decide(outcome, endpoint: endpoint, attempt: attempt)
+            if case .retry(let delay, _) = decision, !outcome.isRateLimit, ContinuousClock.now + delay >= deadline { decision = .done }
+            switch decision {
             case .done:
                 switch outcome {
-                case .answer(let envelope):
+                case .answer(let envelope, _):
                     // A create retried after a lost answer that now says "exists" was created by us.
                     if attempt > 1, envelope.meta.code == MetaCode.trackingExists.rawValue, endpoint?.id == .create,
                         let body = request.body.flatMap({ try? JSON.parse($0) }),
                         let carrier = body["carrier_code"]?.stringValue, let number = body["tracking_number"]?.stringValue
                     {
                         let get = Catalog.endpoint(.get)
-                        return try await once(APIRequest(method: "GET", path: get.path(["carrier_code": carrier, "tracking_number": number])))
+                        if case .answer(let found, _) = try await once(APIRequest(method: "GET", path: get.path(["carrier_code": carrier, "tracking_number": number])), within: limit) {
+                            return found
+                        }
                     }
                     if attempt > 1, envelope.meta.code == MetaCode.trackingDoesNotExist.rawValue, endpoint?.id == .delete {
                         return Envelope(.success, .list([]), message: "Deleted (the retry found it already gone).")
                     }
                     return envelope
                 case .failure(let error):
-                    throw TransportError.network(request: "\(request.method) \(request.path)", reason: "\(error)", attempts: attempt)
+                    throw TransportError.network(request: "\(request.method) \(request.path)", reason: reason(error), attempts: attempt)
                 }
             case .retry(let delay, let why):
-                if case .answer(let e) = outcome, e.meta.code == 429, let limiter {
-                    await limiter.pause(for: retry.rateLimitPause)
+                if outcome.isRateLimit {
+                    if let limiter { await limiter.pause(for: delay) }
+                    deadline = deadline + delay
                 }
                 onWait("waiting \(seconds(delay)): \(why)")
                 try await Task.sleep(for: delay)
@@ -89,14 +112,82 @@ public struct HTTPTransport: Transport {
         }
     }
 
-    enum Outcome {
-        case answer(Envelope)
+    enum Outcome: Sendable {
+        /// An answer, with the server's Retry-After when it sent one.
+        case answer(Envelope, retryAfter: Duration? = nil)
         case failure(any Error)
+
+        var isRateLimit: Bool {
+            if case .answer(let e, _) = self { return e.meta.code == 429 }
+            return false
+        }
+    }
+
+    /// A failure in plain words: which host could not be reached and why, never a type name
+    /// nor a header value.
+    func reason(_ error: any Error) -> String {
+        let host = HTTPTransport.host(of: baseURL)
+        if let e = error as? NIOConnectionError {
+            if e.dnsAError != nil || e.dnsAAAAError != nil {
+                return "\(host) cannot be reached: its name cannot be resolved (is this machine offline, or the name misspelt?)"
+            }
+            let codes = e.connectionErrors.compactMap { ($0.error as? IOError)?.errnoCode }
+            if codes.contains(ECONNREFUSED) { return "\(host) cannot be reached: it refused the connection (is the server running?)" }
+            if codes.contains(ENETUNREACH) || codes.contains(EHOSTUNREACH) { return "\(host) cannot be reached: no route to it (is this machine offline?)" }
+            return "\(host) cannot be reached"
+        }
+        if let e = error as? HTTPClientError {
+            switch e {
+            case .connectTimeout: return "\(host) cannot be reached: no connection within \(HTTPTransport.connectTimeout.nanoseconds / 1_000_000_000) s"
+            case .deadlineExceeded, .readTimeout: return "\(host) sent no complete answer within \(seconds(.nanoseconds(requestTimeout.nanoseconds)))"
+            case .remoteConnectionClosed: return "\(host) closed the connection before answering"
+            default: return "\(host): \(e)"
+            }
+        }
+        if error is ExchangeTimeout { return "\(host) sent no complete answer within \(seconds(.nanoseconds(requestTimeout.nanoseconds)))" }
+        if let e = error as? TruncatedAnswer { return "\(host) sent a truncated answer (\(e.received) of \(e.expected) bytes)" }
+        return "\(host): \(error)"
+    }
+
+    /// Whether retrying could mend a failure: not when the name does not resolve or there
+    /// is no network at all.
+    static func isPermanent(_ error: any Error) -> Bool {
+        guard let e = error as? NIOConnectionError else { return false }
+        if e.dnsAError != nil || e.dnsAAAAError != nil { return true }
+        let codes = e.connectionErrors.compactMap { ($0.error as? IOError)?.errnoCode }
+        return !codes.isEmpty && codes.allSatisfy { $0 == ENETUNREACH || $0 == EHOSTUNREACH }
+    }
+
+    static func host(of url: String) -> String {
+        let rest = url.split(separator: "://", maxSplits: 1).last.map(String.init) ?? url
+        return String(rest.prefix { $0 != "/" })
+    }
+
+    struct ExchangeTimeout: Error {}
+    struct TruncatedAnswer: Error {
+        let received: Int
+        let expected: Int
     }
 
     /// One exchange. HTTP errors with a JSON envelope are that envelope; others become one
     /// with the HTTP status as the meta code, so retries and messages see one shape.
-    func once(_ request: APIRequest) async throws -> Envelope {
+    func once(_ request: APIRequest, within limit: Duration) async throws -> Outcome {
+        // One deadline for the whole exchange, answer body included: a server that drips a
+        // byte every few seconds never trips a read timeout, but it does trip this.
+        guard limit > .zero else { throw ExchangeTimeout() }
+        return try await withThrowingTaskGroup(of: Outcome?.self) { group in
+            group.addTask { try await exchange(request) }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let outcome = first else { throw ExchangeTimeout() }
+            return outcome
+        }
+    }
+
+    func exchange(_ request: APIRequest) async throws -> Outcome {
         var http = HTTPClientRequest(url: baseURL + request.path + request.queryString)
         http.method = HTTPMethod(rawValue: request.method)
         if let apiKey { http.headers.add(name: Catalog.keyHeader, value: apiKey) }
@@ -104,12 +195,21 @@ public struct HTTPTransport: Transport {
         http.headers.add(name: "Accept", value: "application/json")
         if let body = request.body { http.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await client.execute(http, timeout: requestTimeout)
-        let bytes = try await response.body.collect(upTo: 64 << 20)
+        let bytes: ByteBuffer
+        do {
+            bytes = try await response.body.collect(upTo: 64 << 20)
+        } catch let e as HTTPClientError where e == .remoteConnectionClosed || e == .bodyLengthMismatch {
+            let expected = response.headers.first(name: "Content-Length").flatMap { Int($0) } ?? 0
+            throw TruncatedAnswer(received: 0, expected: expected)
+        }
+        let retryAfter = response.headers.first(name: "Retry-After").flatMap(RetryPolicy.retryAfter)
         let json = try? JSON.parse(Array(bytes.readableBytesView))
-        if let json, let envelope = Envelope(json: json) { return envelope }
+        if let json, let envelope = Envelope(json: json) { return .answer(envelope, retryAfter: retryAfter) }
         let status = Int(response.status.code)
         let code = status == 200 ? MetaCode.serverError.rawValue : status
-        return Envelope(meta: Meta(code: code, type: response.status.reasonPhrase, message: "HTTP \(status) without an API envelope"), data: .null)
+        return .answer(
+            Envelope(meta: Meta(code: code, type: response.status.reasonPhrase, message: "HTTP \(status) without an API envelope"), data: .null),
+            retryAfter: retryAfter)
     }
 
     func seconds(_ d: Duration) -> String {
@@ -118,16 +218,50 @@ public struct HTTPTransport: Transport {
     }
 }
 
+/// Looks the server's name up once, before the first request: when it does not resolve (no
+/// network, a misspelt name) that is said at once, instead of after the HTTP client has retried
+/// connecting for its whole connect timeout.
+final class HostCheck: Sendable {
+    private let resolved = Mutex(false)
+
+    func check(_ hostAndPort: String, _ request: APIRequest) throws {
+        guard !resolved.withLock({ $0 }) else { return }
+        var host = hostAndPort
+        if host.hasPrefix("[") {
+            host = String(host.dropFirst().prefix { $0 != "]" })
+        } else if let colon = host.lastIndex(of: ":") {
+            host = String(host[..<colon])
+        }
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, nil, &hints, &result)
+        if let result { freeaddrinfo(result) }
+        if status == EAI_NONAME || status == EAI_FAIL {
+            throw TransportError.network(
+                request: "\(request.method) \(request.path)",
+                reason: "\(host) cannot be reached: its name cannot be resolved (is this machine offline, or the name misspelt?)", attempts: 1)
+        }
+        // Other answers (a temporary failure) are left to the client and its retries.
+        if status == 0 { resolved.withLock { $0 = true } }
+    }
+}
+
 /// A request that could not be carried out.
 public enum TransportError: Error, Sendable, CustomStringConvertible {
     case network(request: String, reason: String, attempts: Int)
     /// `--read-only` (or a host's capability) stopped a write.
     case writeRefused(request: String, reason: String)
+    /// The key cannot be sent (see `keyProblem`); the reason never includes it.
+    case badKey(String)
 
     public var description: String {
         switch self {
-        case .network(let request, let reason, let attempts):
-            return "\(request): \(reason)" + (attempts > 1 ? " (after \(attempts) attempts)" : "")
+        case .badKey(let problem):
+            return problem
+        case .network(_, let reason, let attempts):
+            // The request is named by whoever reports this (`GET /carriers failed: ...`).
+            return reason + (attempts > 1 ? " (after \(attempts) attempts)" : "")
         case .writeRefused(let request, let reason):
             return "\(request) was not sent: \(reason)"
         }
@@ -142,6 +276,14 @@ public struct RetryPolicy: Sendable {
     public var maxDelay: Duration
     /// How long the API asks to wait after a 429: two minutes.
     public var rateLimitPause: Duration
+    /// The longest wait a server's Retry-After may ask for; a longer one is cut to this.
+    public static let retryAfterCap = Duration.seconds(120)
+
+    /// Seconds from a Retry-After header (only the delta-seconds form), capped.
+    static func retryAfter(_ text: String) -> Duration? {
+        guard let n = Int(text.trimmingBlanks()), n >= 0 else { return nil }
+        return min(.seconds(n), retryAfterCap)
+    }
 
     public init(maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30), rateLimitPause: Duration = .seconds(120)) {
         self.maxAttempts = maxAttempts
@@ -158,10 +300,11 @@ public struct RetryPolicy: Sendable {
     /// Whether a request may be sent again after a failure whose effect is unknown (a lost
     /// answer, a 500). Reads may; PUT, updatemore and notupdate set the same values again;
     /// a repeated create answers 4016 and a repeated delete 4017, which count as success.
-    /// Moving a tracking to another carrier may not.
+    /// Moving a tracking to another carrier may not, nor may the sandbox controls that move
+    /// its clock or add trackings (`sandbox advance 1d` twice would move it two days).
     static func isSafeToRepeat(_ endpoint: Endpoint?) -> Bool {
         guard let endpoint else { return false }
-        return endpoint.id != .updateCarrier
+        return ![.updateCarrier, .sandboxAdvance, .sandboxSeed].contains(endpoint.id)
     }
 
     func decide(_ outcome: HTTPTransport.Outcome, endpoint: Endpoint?, attempt: Int) -> Decision {
@@ -169,12 +312,15 @@ public struct RetryPolicy: Sendable {
         let why: String
         let repeatable: Bool
         switch outcome {
-        case .answer(let envelope):
+        case .answer(let envelope, let retryAfter):
             switch envelope.meta.code {
             case 429:
-                // Not processed: safe for every request, after the API's pause.
+                // Not processed: safe for every request, after the API's pause (or the
+                // server's Retry-After, capped).
+                if let retryAfter { return .retry(retryAfter, "rate limit (429): the server asks for \(Int(retryAfter.seconds)) s") }
                 return .retry(rateLimitPause, "rate limit (429): the API asks for two minutes")
             case 503:
+                if let retryAfter { return .retry(retryAfter, "service unavailable (503): the server asks for \(Int(retryAfter.seconds)) s") }
                 why = "service unavailable (503)"
                 repeatable = true
             case 500, 502, 504:
@@ -184,7 +330,8 @@ public struct RetryPolicy: Sendable {
                 return .done
             }
         case .failure(let error):
-            why = "network error: \(error)"
+            if HTTPTransport.isPermanent(error) { return .done }
+            why = "network error"
             repeatable = Self.isSafeToRepeat(endpoint)
         }
         guard repeatable else { return .done }

@@ -97,7 +97,23 @@ public struct Record: Sendable, Hashable {
         self.init()
         keys.reserveCapacity(pairs.count)
         values.reserveCapacity(pairs.count)
-        for (k, v) in pairs { self[k] = v }
+        guard pairs.count > 32 else {
+            for (k, v) in pairs { self[k] = v }
+            return
+        }
+        // Many fields (a CSV with thousands of columns): find repeats by hash, not by search,
+        // so building stays linear. A repeated key keeps its first place and its last value.
+        var position: [String: Int] = [:]
+        position.reserveCapacity(pairs.count)
+        for (k, v) in pairs {
+            if let i = position[k] {
+                values[i] = v
+            } else {
+                position[k] = keys.count
+                keys.append(k)
+                values.append(v)
+            }
+        }
     }
 
     /// Builds a record from pairs whose keys are known to be unique, without checking.

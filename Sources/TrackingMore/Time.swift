@@ -1,6 +1,9 @@
 /// Calendar arithmetic on unix seconds, in UTC, without Foundation (days-from-civil, after
 /// Howard Hinnant's algorithms).
 public enum UTC {
+    /// 9999-12-31T23:59:59Z, the last moment the API's dates can name.
+    public static let latest = 253_402_300_799
+
     /// `2025-06-02T08:00:00+00:00`
     public static func iso(_ t: Int) -> String {
         let (y, m, d, hh, mm, ss) = parts(t)
@@ -18,9 +21,14 @@ public enum UTC {
         String(dateTime(t).dropLast(3))
     }
 
+    /// Defined for every Int: the floor division never overflows, even at `Int.min`.
     public static func parts(_ t: Int) -> (Int, Int, Int, Int, Int, Int) {
-        let days = t >= 0 ? t / 86400 : (t - 86399) / 86400
-        let secs = t - days * 86400
+        var days = t / 86400
+        var secs = t % 86400
+        if secs < 0 {
+            days -= 1
+            secs += 86400
+        }
         let (y, m, d) = civil(days)
         return (y, m, d, secs / 3600, secs % 3600 / 60, secs % 60)
     }
@@ -38,7 +46,27 @@ public enum UTC {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
-    /// Days since 1970-01-01 of a civil date.
+    /// Unix seconds of a civil date and time, or nil when a part is out of its range (years
+    /// 1...9999, a real day of the month, hours 0...23, minutes and seconds 0...59). Every
+    /// date or time that comes from a user, a file or a request goes through here, so no
+    /// out-of-range part reaches the arithmetic below.
+    public static func seconds(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) -> Int? {
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= daysIn(month, of: year),
+            (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
+        else { return nil }
+        return days(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+    }
+
+    static func daysIn(_ month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a civil date; callers outside pass years within ±10^12
+    /// (``seconds(year:month:day:hour:minute:second:)`` checks that for them).
     public static func days(_ y: Int, _ m: Int, _ d: Int) -> Int {
         let y = m <= 2 ? y - 1 : y
         let era = (y >= 0 ? y : y - 399) / 400
@@ -66,22 +94,24 @@ public enum UTC {
             return n
         }
         guard u.count >= 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
-            let y = number(0, 4), let m = number(5, 2), let d = number(8, 2), (1...12).contains(m), (1...31).contains(d)
+            let y = number(0, 4), let m = number(5, 2), let d = number(8, 2)
         else { return nil }
-        var seconds = days(y, m, d) * 86400
+        var (hh, mm, ss) = (0, 0, 0)
         var i = 10
         if i < u.count, u[i] == UInt8(ascii: "T") || u[i] == UInt8(ascii: " ") {
-            guard let hh = number(i + 1, 2), i + 3 < u.count, u[i + 3] == UInt8(ascii: ":"), let mm = number(i + 4, 2) else { return nil }
-            seconds += hh * 3600 + mm * 60
+            guard let h = number(i + 1, 2), i + 3 < u.count, u[i + 3] == UInt8(ascii: ":"), let mi = number(i + 4, 2) else { return nil }
+            (hh, mm) = (h, mi)
             i += 6
-            if i < u.count, u[i] == UInt8(ascii: ":"), let ss = number(i + 1, 2) {
-                seconds += ss
+            if i < u.count, u[i] == UInt8(ascii: ":"), let s = number(i + 1, 2) {
+                ss = s
                 i += 3
             }
         }
+        guard var seconds = UTC.seconds(year: y, month: m, day: d, hour: hh, minute: mm, second: ss) else { return nil }
         if i < u.count, u[i] == UInt8(ascii: "Z") { i += 1 }
         if i < u.count, u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-") {
-            guard let oh = number(i + 1, 2), i + 3 < u.count, let om = number(i + 4, 2) else { return nil }
+            guard let oh = number(i + 1, 2), i + 3 < u.count, u[i + 3] == UInt8(ascii: ":"), let om = number(i + 4, 2), oh <= 23, om <= 59
+            else { return nil }
             let offset = oh * 3600 + om * 60
             seconds += u[i] == UInt8(ascii: "+") ? -offset : offset
             i += 6

@@ -32,7 +32,8 @@ extension Sandbox {
         guard let seconds = call.object["seconds"]?.intValue, seconds >= 0, seconds <= 10 * 365 * 86400 else {
             throw Refusal(.badRequest, "seconds must be an integer from 0 to ten years.")
         }
-        let now = call.now + seconds
+        let (now, overflow) = call.now.addingReportingOverflow(seconds)
+        guard !overflow, now <= UTC.latest else { throw Refusal(.badRequest, "the clock cannot move past the year 9999.") }
         try call.store.setClock(call.account, to: now)
         // Every tracking the clock moved, written back in one transaction.
         let changed = try call.store.all(call.account).compactMap { t -> StoredTracking? in

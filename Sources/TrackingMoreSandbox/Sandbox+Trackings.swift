@@ -376,15 +376,25 @@ extension Sandbox {
     func parseOrderTime(_ text: String) -> Int? {
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "T" })
         guard let date = parts.first else { return nil }
-        let ymd = date.split(whereSeparator: { $0 == "/" || $0 == "-" }).compactMap { Int($0) }
-        guard ymd.count == 3, (1...12).contains(ymd[1]), (1...31).contains(ymd[2]) else { return nil }
-        var seconds = UTC.days(ymd[0], ymd[1], ymd[2]) * 86400
-        if parts.count > 1 {
-            let hms = parts[1].split(separator: ":").compactMap { Int($0) }
-            if hms.count >= 2 { seconds += hms[0] * 3600 + hms[1] * 60 + (hms.count > 2 ? hms[2] : 0) }
+        // Digits only between the separators: `2024/1/-1` is no date (not 2024-01-01).
+        func numbers(_ text: Substring, _ separators: Set<Character>) -> [Int] {
+            text.split(omittingEmptySubsequences: false, whereSeparator: { separators.contains($0) })
+                .compactMap { $0.allSatisfy(\.isASCIIDigitCharacter) ? Int($0) : nil }
         }
-        return seconds
+        let ymd = numbers(date, ["/", "-"])
+        guard ymd.count == 3, date.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "-" }).count == 3 else { return nil }
+        var hms = [0, 0, 0]
+        if parts.count > 1 {
+            let given = numbers(parts[1], [":"])
+            if given.count >= 2 { hms = [given[0], given[1], given.count > 2 ? given[2] : 0] }
+        }
+        // Checked: a year like 1000000000000000 is no date, not an overflow.
+        return UTC.seconds(year: ymd[0], month: ymd[1], day: ymd[2], hour: hms[0], minute: hms[1], second: hms[2])
     }
+}
+
+private extension Character {
+    var isASCIIDigitCharacter: Bool { isASCII && isNumber }
 }
 
 private func isLetter(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }

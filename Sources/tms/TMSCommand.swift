@@ -110,6 +110,16 @@ struct TMSCommand: AsyncParsableCommand {
     @ArgumentParser.Argument(help: ArgumentHelp("A script file and its arguments.", valueName: "script"))
     var arguments: [String] = []
 
+    /// The bytes of the argument after `option`, as the process was given them.
+    static func rawArgument(after option: String) -> [UInt8]? {
+        let argv = CommandLine.unsafeArgv
+        for i in stride(from: 1, to: Int(CommandLine.argc) - 1, by: 1) {
+            guard let a = argv[i], strcmp(a, option) == 0, let value = argv[i + 1] else { continue }
+            return Array(UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: strlen(value)))
+        }
+        return nil
+    }
+
     /// Options that take a value as the next argument.
     static let valuedOptions: Set<String> = ["-c", "--output", "--sandbox", "--endpoint", "--rate", "--api-key", "--profile"]
 
@@ -197,6 +207,12 @@ struct TMSCommand: AsyncParsableCommand {
             let line = String(decoding: try readAll(0), as: UTF8.self).split(separator: "\n").first.map(String.init)
             key = line?.trimmingBlanks()
         }
+        // A key that cannot go in a header is refused here, before any request, in words that
+        // do not show it.
+        if let key, config.backend != .sandbox, let problem = keyProblem(key) {
+            throw TMSError(Diagnostic(code: "E0242", message: problem,
+                help: "check where the key comes from with tms config explain; rewrite a key file with plain line ends"), exitCode: ExitCode.configuration)
+        }
         let baseURL: String
         switch config.backend {
         case .sandbox:
@@ -237,14 +253,19 @@ struct TMSCommand: AsyncParsableCommand {
             rates[.realtime] = rate * 3
         }
         let quiet: @Sendable (String) -> Void = { _ in }
-        let waiting = terminal.stderrIsTerminal ? log : quiet
+        // Waiting is said on stderr even when it is not a terminal: a script in cron should show why it paused.
+        let waiting = log
         let apiKey = key
         let shareKey = key ?? ""
+        // The limit on one whole exchange: 90 s, or TMS_REQUEST_TIMEOUT seconds (1 to 3600).
+        let timeout = terminal.environment["TMS_REQUEST_TIMEOUT"].flatMap { Int64($0) }.flatMap { (1...3600).contains($0) ? HTTPTransport.timeout(seconds: $0) : nil }
+            ?? HTTPTransport.requestTimeout
         interpreter.connect = {
             GuardedTransport(
                 HTTPTransport(
                     baseURL: baseURL, apiKey: apiKey,
-                    limiter: rates.isEmpty ? nil : RateLimiter.shared(baseURL: baseURL, apiKey: shareKey, rates: rates), onWait: waiting),
+                    limiter: rates.isEmpty ? nil : RateLimiter.shared(baseURL: baseURL, apiKey: shareKey, rates: rates),
+                    requestTimeout: timeout, onWait: waiting),
                 mode: guardMode, described: describe)
         }
     }
@@ -257,7 +278,9 @@ struct TMSCommand: AsyncParsableCommand {
                     help: "quote the whole pipeline: tms -c 'list | count'"), exitCode: ExitCode.usage)
             }
             let input = terminal.stdinIsTerminal ? nil : Interpreter.data(try readAll(0), name: "stdin")
-            let source = SourceFile(name: "<command line>", text: command)
+            // From argv's own bytes: Swift's String would have mended invalid UTF-8 silently,
+            // and the parser refuses it with its diagnostic instead.
+            let source = SourceFile(name: "<command line>", bytes: TMSCommand.rawArgument(after: "-c") ?? Array(command.utf8))
             try await run(interpreter, source, arguments: [], input: input)
             return 0
         }

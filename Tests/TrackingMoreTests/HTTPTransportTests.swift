@@ -126,16 +126,55 @@ import Testing
         #expect(envelope.data["tracking_number"] == "12345")
     }
 
-    @Test func aSlowAnswerTimesOutAndIsRetried() async throws {
-        let server = FaultyServer { n, _ in
-            if n == 1 { try await Task.sleep(for: .seconds(3)) }
+    /// The request limit covers the whole exchange, retries included: a server slower than it
+    /// is given up on at the limit, once, not after four attempts of the limit each.
+    @Test func aSlowAnswerIsGivenUpOnAtTheLimit() async throws {
+        let server = FaultyServer { _, _ in
+            try await Task.sleep(for: .seconds(3))
             return (.ok, HTTPTransportTests.ok)
         }
+        let started = ContinuousClock.now
+        let error = try await server.run { url in
+            await #expect(throws: TransportError.self) {
+                try await HTTPTransport(baseURL: url, apiKey: "k", retry: Self.fast, requestTimeout: .milliseconds(500)).send(self.userinfo)
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(error.map { "\($0)".contains("no complete answer within 0.5 s") } == true)
+        #expect(server.requests == 1)
+    }
+
+    /// A fast failure is retried within the limit.
+    @Test func aDroppedAnswerIsRetriedWithinTheLimit() async throws {
+        let server = FaultyServer { n, _ in (n == 1 ? .badGateway : .ok, n == 1 ? "lost" : HTTPTransportTests.ok) }
         let envelope = try await server.run { url in
-            try await HTTPTransport(baseURL: url, apiKey: "k", retry: Self.fast, requestTimeout: .milliseconds(500)).send(self.userinfo)
+            try await HTTPTransport(baseURL: url, apiKey: "k", retry: Self.fast, requestTimeout: .seconds(5)).send(self.userinfo)
         }
         #expect(envelope.meta.code == 200)
         #expect(server.requests == 2)
+    }
+
+    /// A key that cannot go in a header is refused before any request, and the error does not
+    /// show it; a server's Retry-After is honoured, capped.
+    @Test func aKeyWithAControlCharacterIsRefusedUnsent() async throws {
+        let server = FaultyServer { _, _ in (.ok, HTTPTransportTests.ok) }
+        let key = "tms_secret_key_0123456789\r"
+        let error = try await server.run { url in
+            await #expect(throws: TransportError.self) { try await HTTPTransport(baseURL: url, apiKey: key, retry: Self.fast).send(self.userinfo) }
+        }
+        #expect(server.requests == 0)
+        #expect(error.map { "\($0)".contains("carriage return") && !"\($0)".contains("secret") } == true)
+        #expect(maskKey("tms_secret_key_0123456789") == "••••6789")
+        #expect(maskKey("short_key") == "••••")
+        #expect(maskKey(key) == "••••")
+    }
+
+    @Test func sandboxControlsAreNotRepeated() async throws {
+        let server = FaultyServer { _, _ in (.badGateway, "lost") }
+        let advance = APIRequest(method: "POST", path: "/sandbox/advance", body: Array(#"{"seconds":86400}"#.utf8))
+        let envelope = try await server.run { url in try await HTTPTransport(baseURL: url, apiKey: "k", retry: Self.fast).send(advance) }
+        #expect(envelope.meta.code == 502)
+        #expect(server.requests == 1)
     }
 
     @Test func aRefusedConnectionIsANetworkErrorAfterRetries() async throws {

@@ -249,6 +249,40 @@ extension Diagnostic {
         Diagnostic(code: "E0209", message: message, primary: span.map { Label($0) })
     }
 
+    static func nestedTooDeep(_ span: Span, limit: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E0281", message: "a value would nest lists and records more than \(limit) levels deep", primary: Label(span, "built here"),
+            help: "flatten the data, or keep the parts in separate variables")
+    }
+
+    static func valueTooLarge(_ span: Span, kind: String, size: Int, limit: Int) -> Diagnostic {
+        let unit = kind == "string" ? "bytes" : "items"
+        return Diagnostic(
+            code: "E0282", message: "a \(kind) of \(size) \(unit) would pass the limit of \(limit) \(unit)", primary: Label(span, "built here"))
+    }
+
+    static func tooManyParameters(_ span: Span, limit: Int) -> Diagnostic {
+        Diagnostic(
+            code: "E0025", message: "more than \(limit) parameters", primary: Label(span, "parameter \(limit + 1)"),
+            help: "pass a record instead")
+    }
+
+    static func badAnswer(_ span: Span, endpoint: String, part: String, found: String) -> Diagnostic {
+        Diagnostic(
+            code: "E0283", message: "the answer to \(endpoint) is not the API's: \(part) is \(found), not a list", primary: Label(span),
+            help: "the server is not a TrackingMore v2 API, or it is broken; --trace shows the exchange")
+    }
+
+    static func fileAccessOff(_ span: Span, _ verb: String) -> Diagnostic {
+        Diagnostic(code: "E0220", message: "file access is turned off for this interpreter", primary: Label(span), help: "'\(verb)' reads or writes files")
+    }
+
+    static func fileExists(_ span: Span?, _ path: String) -> Diagnostic {
+        Diagnostic(
+            code: "E0280", message: "'\(path)' exists already", primary: span.map { Label($0, "not replaced") },
+            help: "save --force replaces it")
+    }
+
     static func badData(_ span: Span?, _ message: String) -> Diagnostic {
         Diagnostic(code: "E0210", message: message, primary: span.map { Label($0) })
     }

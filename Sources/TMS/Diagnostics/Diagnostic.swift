@@ -85,7 +85,7 @@ extension TMSError {
         let exit: Int32
         switch meta.code {
         case 401, 4001, 4002: exit = ExitCode.configuration
-        case 500, 503: exit = ExitCode.network
+        case 500, 502, 503, 504: exit = ExitCode.network
         default: exit = ExitCode.apiRefused
         }
         var error = TMSError(d, exitCode: exit)

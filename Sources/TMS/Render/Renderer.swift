@@ -17,6 +17,9 @@ public struct Renderer: Sendable {
         self.init(format: settings.outputFormat, width: settings.width, color: settings.color)
     }
 
+    /// The most columns a table shows; the others are named in its last line.
+    static let maxColumns = 100
+
     /// The columns a tracking table shows by default.
     public static let trackingColumns = ["carrier_code", "tracking_number", "status", "title", "updated_at"]
 
@@ -83,10 +86,20 @@ public struct Renderer: Sendable {
             let all = Set(columns)
             columns = Renderer.trackingColumns.filter { all.contains($0) }
         }
+        // No more columns than the width could ever show (each takes at least 6 + 3), and one
+        // more so that they still shrink to their least before the last is dropped; and never
+        // more than 100, even piped, where the width is unlimited: a table of thousands of
+        // distinct fields renders in time linear in its input.
+        let excess = columns.count - min(columns.count, Renderer.maxColumns, max(1, width / 9) + 1)
+        var unshowable: [String] = []
+        if excess > 0 {
+            unshowable = Array(columns.suffix(excess))
+            columns.removeLast(excess)
+        }
         // A cell longer than the whole width is cut (by `fit`, which marks the cut with "…").
         let cells = records.map { r in columns.map { c in cell(r[c] ?? .null, limit: width + 1) } }
         var widths = columns.enumerated().map { i, c in
-            max(header ? displayWidth(c) : 0, cells.map { displayWidth($0[i]) }.max() ?? 0)
+            max(header ? displayWidth(Renderer.visible(c)) : 0, cells.map { displayWidth($0[i]) }.max() ?? 0)
         }
         let separator = 3
         var shown = columns.count
@@ -114,7 +127,7 @@ public struct Renderer: Sendable {
             out += parts.joined(separator: " | ") + "\n"
         }
         if header {
-            line(columns, numeric: Array(repeating: false, count: columns.count), paint: Array(repeating: nil, count: columns.count))
+            line(columns.map(Renderer.visible), numeric: Array(repeating: false, count: columns.count), paint: Array(repeating: nil, count: columns.count))
             out += (0..<shown).map { String(repeating: "-", count: widths[$0]) }.joined(separator: "-+-") + "\n"
         }
         for (row, r) in zip(cells, records) {
@@ -123,9 +136,10 @@ public struct Renderer: Sendable {
             let paint = columns.map { c -> String? in c == "status" ? r[c]?.stringValue.flatMap(Renderer.statusColor) : nil }
             line(row, numeric: numeric, paint: paint)
         }
-        if shown < columns.count {
-            let hidden = columns[shown...]
-            out += "… \(hidden.count) more column\(hidden.count == 1 ? "" : "s") not shown: \(hidden.joined(separator: ", ")) (use select, or --output json)\n"
+        if shown < columns.count || !unshowable.isEmpty {
+            let hidden = Array(columns[shown...]) + unshowable
+            let named = hidden.prefix(20).map(Renderer.visible).joined(separator: ", ") + (hidden.count > 20 ? ", …" : "")
+            out += "… \(hidden.count) more column\(hidden.count == 1 ? "" : "s") not shown: \(named) (use select, or --output json)\n"
         }
         return out
     }
@@ -145,12 +159,35 @@ public struct Renderer: Sendable {
         let s: String
         switch v {
         case .null: s = ""
-        case .string(let t): s = t.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" }) ? t.map { $0 == "\n" || $0 == "\r\n" ? "↵" : ($0 == "\t" ? " " : String($0)) }.joined() : t
+        case .string(let t): s = Renderer.visible(t)
         case .list(let l): s = l.isEmpty ? "[]" : "[\(l.count) item\(l.count == 1 ? "" : "s")]"
         case .record(let r): s = r.isEmpty ? "{}" : "{\(r.count) field\(r.count == 1 ? "" : "s")}"
         default: s = v.compactText
         }
         return s.count > limit ? String(s.prefix(limit)) : s
+    }
+
+    /// Text safe to send to a terminal: a line break shows as `↵`, a tab as a blank, and every
+    /// other control character (C0, DEL, C1: escape sequences start with them) as `\u{1B}`,
+    /// so data can neither move the cursor nor recolour or retitle the terminal.
+    static func visible(_ t: String) -> String {
+        let safe = t.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x7F && $0 != 0xC2 }
+        if safe { return t }
+        var out = ""
+        for c in t {
+            if c == "\n" || c == "\r\n" || c == "\r" {
+                out += "↵"
+                continue
+            }
+            for u in c.unicodeScalars {
+                switch u.value {
+                case 0x09: out += " "
+                case 0x00..<0x20, 0x7F, 0x80...0x9F: out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+                default: out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out
     }
 
     /// The text cut to `width` columns, ending in "…" when cut.

@@ -8,8 +8,7 @@ public enum Coercion {
         switch type {
         case .string, .file, .field, .time: return .success(.string(w))
         case .duration:
-            if let seconds = duration(w) { return .success(.double(seconds)) }
-            return .failure(Expected("a duration such as 20s, 500ms, 2m, 1h or 1d"))
+            return value(.string(w), to: .duration)
         case .bool:
             if w == "true" { return .success(.bool(true)) }
             if w == "false" { return .success(.bool(false)) }
@@ -29,11 +28,10 @@ public enum Coercion {
         case (.float, .int(let i)): return .success(.double(Double(i)))
         case (.float, .double), (.number, .int), (.number, .double): return .success(v)
         case (.bool, .bool), (.list, .list), (.record, .record): return .success(v)
-        case (.duration, .int(let i)): return .success(.double(Double(i)))
-        case (.duration, .double): return .success(v)
-        case (.duration, .string(let s)):
-            if let d = duration(s) { return .success(.double(d)) }
-            return .failure(Expected("a duration such as 20s, 500ms, 2m, 1h or 1d"))
+        case (.duration, .int), (.duration, .double), (.duration, .string):
+            if let d = duration(v) { return .success(.double(d)) }
+            if case .string(let s) = v, unboundedDuration(s) == nil { return .failure(Expected(describe(.duration))) }
+            return .failure(Expected("a duration from 0 to \(longestDurationDays)d"))
         default:
             return .failure(Expected(describe(type)))
         }
@@ -62,10 +60,36 @@ public enum Coercion {
         }
     }
 
-    /// Seconds in `20s`, `1.5m`, `500ms`, `2h`, `3d`, or a plain number of seconds.
+    /// The longest duration anything accepts: 100 years. Bounding every duration where it is
+    /// read keeps each later conversion (to whole seconds, to milliseconds, to an age back
+    /// from now) inside Int's range.
+    static let longestDurationDays = 36_500
+    static let longestDuration = Double(longestDurationDays * 86400)
+
+    /// Seconds of a duration value: a number of seconds or a duration word; nil when it is
+    /// neither or lies outside 0...longestDuration.
+    static func duration(_ v: Value) -> Double? {
+        switch v {
+        case .int(let i): return duration(seconds: Double(i))
+        case .double(let d): return duration(seconds: d)
+        case .string(let s): return duration(s)
+        default: return nil
+        }
+    }
+
+    private static func duration(seconds: Double) -> Double? {
+        seconds.isFinite && seconds >= 0 && seconds <= longestDuration ? seconds : nil
+    }
+
+    /// Seconds in `20s`, `1.5m`, `500ms`, `2h`, `3d`, or a plain number of seconds, at most
+    /// ``longestDuration``.
     public static func duration(_ text: String) -> Double? {
+        unboundedDuration(text).flatMap(duration(seconds:))
+    }
+
+    private static func unboundedDuration(_ text: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
-        if let n = Double(text), n >= 0, JSON.number(fromWord: text) != nil { return n }
+        if let n = Double(text), JSON.number(fromWord: text) != nil { return n }
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             let number = text.dropLast(suffix.count)
             // "5ms" ends in "s" too; only accept when the rest is a plain number.

@@ -76,12 +76,28 @@ final class ByteBuffer {
     deinit { storage.deallocate() }
 }
 
-/// Writes a file all at once: to a temporary file beside it, then renamed over it, so a
-/// failure never leaves half a file behind.
-func writeFileAtomically(_ path: String, _ bytes: [UInt8], span: Span) throws {
-    let temporary = path + ".tms-\(getpid())-tmp"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw TMSError(.fileError(span, "cannot write '\(path)': \(systemError())")) }
+/// Writes a file all at once: to a temporary file created exclusively beside it (`O_EXCL`,
+/// never through a symlink), then moved into place, so a failure never leaves half a file
+/// and no other process's file or link is written through. Without `replace`, an existing
+/// file (or link) is never overwritten: the move is a `link`, which fails when the name is
+/// taken, so even a file that appears meanwhile is kept.
+func writeFileAtomically(_ path: String, _ bytes: [UInt8], replace: Bool, span: Span) throws {
+    let folder = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
+    let base = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+    func failure(_ reason: String) -> TMSError {
+        TMSError(.fileError(span, "cannot write '\(path)': \(reason)"))
+    }
+    if !replace, lstatExists(path) {
+        throw TMSError(.fileExists(span, path))
+    }
+    var fd: Int32 = -1
+    var temporary = ""
+    for _ in 0..<8 {
+        temporary = folder + ".\(base).tms-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        if fd >= 0 || errno != EEXIST { break }
+    }
+    guard fd >= 0 else { throw failure(systemError()) }
     var written = 0
     while written < bytes.count {
         let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -90,20 +106,34 @@ func writeFileAtomically(_ path: String, _ bytes: [UInt8], span: Span) throws {
             let reason = systemError()
             close(fd)
             unlink(temporary)
-            throw TMSError(.fileError(span, "cannot write '\(path)': \(reason)"))
+            throw failure(reason)
         }
         written += n
     }
     if fsync(fd) != 0 || close(fd) != 0 {
         let reason = systemError()
         unlink(temporary)
-        throw TMSError(.fileError(span, "cannot write '\(path)': \(reason)"))
+        throw failure(reason)
     }
-    if rename(temporary, path) != 0 {
-        let reason = systemError()
-        unlink(temporary)
-        throw TMSError(.fileError(span, "cannot write '\(path)': \(reason)"))
+    if replace {
+        if rename(temporary, path) != 0 {
+            let reason = systemError()
+            unlink(temporary)
+            throw failure(reason)
+        }
+    } else {
+        defer { unlink(temporary) }
+        if link(temporary, path) != 0 {
+            if errno == EEXIST { throw TMSError(.fileExists(span, path)) }
+            throw failure(systemError())
+        }
     }
+}
+
+/// Whether a name exists, a dangling symlink included.
+func lstatExists(_ path: String) -> Bool {
+    var st = stat()
+    return lstat(path, &st) == 0
 }
 
 /// The real time, in unix seconds.

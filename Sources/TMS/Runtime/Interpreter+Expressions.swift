@@ -37,12 +37,14 @@ extension Interpreter {
             var values: [Value] = []
             values.reserveCapacity(items.count)
             for item in items { values.append(try await evaluate(item, frame)) }
+            try Limits.checkNesting(values, e.span)
             return .list(values)
         case .record(let fields):
             // The parser made sure the keys are unique.
             var values: [Value] = []
             values.reserveCapacity(fields.count)
             for f in fields { values.append(try await evaluate(f.value, frame)) }
+            try Limits.checkNesting(values, e.span)
             return .record(Record(uniqueKeys: fields.map(\.key), values: values))
         case .unary(let op, let operand):
             let v = try await evaluate(operand, frame)
@@ -176,8 +178,12 @@ extension Interpreter {
 
     func arithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value, _ span: Span) throws -> Value {
         switch (op, a, b) {
-        case (.add, .string(let x), .string(let y)): return .string(x + y)
-        case (.add, .list(let x), .list(let y)): return .list(x + y)
+        case (.add, .string(let x), .string(let y)):
+            try Limits.checkSize(x.utf8.count + y.utf8.count, of: "string", limit: Limits.stringBytes, span)
+            return .string(x + y)
+        case (.add, .list(let x), .list(let y)):
+            try Limits.checkSize(x.count + y.count, of: "list", limit: Limits.listItems, span)
+            return .list(x + y)
         case (_, .int(let x), .int(let y)):
             let result: (Int, Bool)
             switch op {
@@ -186,11 +192,16 @@ extension Interpreter {
             case .multiply: result = x.multipliedReportingOverflow(by: y)
             case .divide:
                 guard y != 0 else { throw TMSError(.divisionByZero(span)) }
-                if x % y == 0 { return .int(x / y) }
-                return .double(Double(x) / Double(y))
+                // Int.min / -1 is the one quotient that overflows: reported, not trapped.
+                let remainder = x.remainderReportingOverflow(dividingBy: y)
+                if remainder.overflow || remainder.partialValue == 0 {
+                    result = x.dividedReportingOverflow(by: y)
+                } else {
+                    return .double(Double(x) / Double(y))
+                }
             default:
                 guard y != 0 else { throw TMSError(.divisionByZero(span)) }
-                return .int(x % y)
+                result = x.remainderReportingOverflow(dividingBy: y)
             }
             if result.1 { throw TMSError(.overflow(span)) }
             return .int(result.0)

@@ -54,6 +54,7 @@ extension Interpreter {
                 return try await runStatements(handler.statements, &inner)
             }
         case .source(let pathExpression):
+            guard settings.fileAccess else { throw TMSError(.fileAccessOff(statement.span, "source")) }
             let path = try await evaluate(pathExpression, frame)
             guard case .string(let p) = path else {
                 throw TMSError(.typeMismatch(pathExpression.span, "'source' needs a file name, not \(path.summary)"))
@@ -105,7 +106,16 @@ extension Interpreter {
     }
 
     /// Runs a block argument (e.g. of `each`) for one item.
+    ///
+    /// It counts toward the call depth as a def call does: a def that returns a stream
+    /// (`def f { [1] | each { f | count } }`) has returned before its block runs, so only
+    /// here is the recursion seen.
     func runBlock(_ block: Block, scope: Scope, it: Value) async throws -> Value {
+        guard callDepth < Interpreter.maxCallDepth else {
+            throw TMSError(.recursionTooDeep(block.span, limit: Interpreter.maxCallDepth))
+        }
+        callDepth += 1
+        defer { callDepth -= 1 }
         var frame = Frame(scope: scope, it: it, input: .value(it))
         frame.pipeInput = false
         return try await runBlock(block, frame)?.collect() ?? .null

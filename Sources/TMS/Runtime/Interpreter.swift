@@ -195,7 +195,7 @@ public final class Interpreter {
                 n += 1
                 name = directory + "failed-\(realTime())-\(n).jsonl"
             }
-            try writeFileAtomically(name, Array(inputs.map { $0.compactText + "\n" }.joined().utf8), span: call.span)
+            try writeFileAtomically(name, Array(inputs.map { $0.compactText + "\n" }.joined().utf8), replace: false, span: call.span)
             note = "; they are in \(name), to feed back in with: open \(name) | \(call.name)"
         }
         warning(Diagnostic(.warning, code: "W0001", message: "\(failed.count) of \(items.count) items failed\(note)", primary: .init(call.span)))
@@ -251,6 +251,7 @@ public final class Interpreter {
         if !parseErrors.isEmpty { return (script, parseErrors) }
         var checker = Checker(registry: registry, knownVariables: Set(globals.allNames), knownDefinitions: definitions)
         checker.allowed = capabilities.allowedVerbs
+        checker.fileAccess = settings.fileAccess
         checker.check(script)
         let ordered = checker.diagnostics.enumerated().sorted { a, b in
             let x = a.element.primary?.span, y = b.element.primary?.span

@@ -83,7 +83,7 @@ extension JSON {
     /// A short description of a value for messages: `string "abc"`, `record`, `list of 3`.
     var summary: String {
         switch self {
-        case .string(let s): return "string \"\(s.count > 20 ? String(s.prefix(20)) + "…" : s)\""
+        case .string(let s): return "string \"\(Renderer.visible(s.count > 20 ? String(s.prefix(20)) + "…" : s))\""
         case .list(let l): return "a list of \(l.count)"
         case .record: return "a record"
         case .null: return "null"

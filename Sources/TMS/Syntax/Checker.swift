@@ -14,6 +14,9 @@ struct Checker {
     var sourced: Set<String> = []
     /// The host's allow-list of verbs, if it has one.
     var allowed: Set<String>?
+    /// Whether `source` may read files; without it the checker reads none (so no diagnostic
+    /// shows lines of a file the host has not allowed).
+    var fileAccess = true
 
     static let implicitVariables: Set<String> = ["in", "it", "env", "args"]
 
@@ -60,7 +63,7 @@ struct Checker {
 
     /// A `source` of a literal path is read now, so its defs and variables are known.
     mutating func collectSourced(_ path: Expression) {
-        guard case .literal(.string(let p)) = path.kind.normalizedWord else { return }
+        guard fileAccess, case .literal(.string(let p)) = path.kind.normalizedWord else { return }
         let resolved = resolvePath(p, relativeTo: path.span.file)
         guard !sourced.contains(resolved) else { return }
         sourced.insert(resolved)

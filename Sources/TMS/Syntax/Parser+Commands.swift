@@ -68,6 +68,12 @@ extension Parser {
                 continue
             }
             if t.kind == .equals { throw report(.strayEquals(span(t))) }
+            // `--force`: a flag, the same as `force=true`, for a verb's true/false keyword.
+            if t.kind == .word, text(t).hasPrefix("--"), let flag = sig?.keywords.first(where: { $0.type == .bool && "--" + $0.name == text(t) }) {
+                index += 1
+                arguments.append(.keyword(name: flag.name, nameSpan: span(t), value: Expression(kind: .word("true"), span: span(t))))
+                continue
+            }
             let parameter = sig?.positionalParameter(at: positionalIndex)
             positionalIndex += 1
             switch parameter?.type {

@@ -136,9 +136,11 @@ extension Parser {
         let start = advance().start
         let (name, nameSpan) = try parseName("a verb name")
         var parameters: [(name: String, span: Span)] = []
+        var names = Set<String>()
         while !at(.lbrace) {
             let (p, s) = try parseName("a parameter name or '{'")
-            if parameters.contains(where: { $0.name == p }) { throw report(.duplicateParameter(s, p)) }
+            if !names.insert(p).inserted { throw report(.duplicateParameter(s, p)) }
+            if parameters.count == Limits.parameters { throw report(.tooManyParameters(s, limit: Limits.parameters)) }
             parameters.append((p, s))
         }
         let body = try parseBlock()
@@ -208,6 +210,7 @@ extension Parser {
     /// The declarations of a `param { }` block, up to its `}`.
     mutating func parseParamDeclarations() throws(Failure) -> [ParamBlock.Declaration] {
         var declarations: [ParamBlock.Declaration] = []
+        var declared = Set<String>()
         while true {
             while tokens[index].kind == .newline || tokens[index].kind == .semicolon || tokens[index].kind == .comma {
                 index += 1
@@ -237,9 +240,10 @@ extension Parser {
                 index += 1
                 defaultValue = try parseExpression()
             }
-            if declarations.contains(where: { $0.name == raw }) {
+            if !declared.insert(raw).inserted {
                 throw report(.duplicateParameter(span(t), raw))
             }
+            if declarations.count == Limits.parameters { throw report(.tooManyParameters(span(t), limit: Limits.parameters)) }
             let declSpan = span(from: declStart)
             declarations.append(.init(name: raw, type: type, defaultValue: defaultValue, help: trailingComment(after: declSpan.end), span: declSpan))
         }

@@ -55,7 +55,9 @@ public struct Parser {
         if let bad = Parser.checkEncoding(source) {
             return (Script(source: source, body: empty, params: nil), [bad])
         }
-        var parser = Parser(source: source, tokens: Lexer.tokenize(source.bytes), signature: signature)
+        // A UTF-8 byte order mark (some Windows editors write one) is not part of the script.
+        let bom = source.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var parser = Parser(source: source, tokens: Lexer.tokenize(source.bytes, from: bom), signature: signature)
         let statements = parser.parseStatements(topLevel: true)
         let body = Block(statements: statements, span: Span(file: source, start: 0, end: source.bytes.count))
         if let cut = parser.abandonedAt { parser.diagnostics.removeSubrange(cut...) }

@@ -155,11 +155,14 @@ public final class SQLiteStore: SandboxStore {
             values += f.orders as [any DatabaseValueConvertible]
         }
         let whereClause = conditions.joined(separator: " AND ")
+        // Any page is allowed, as by the API; one past every row is an empty page, not an overflow.
+        let (product, overflow) = (page - 1).multipliedReportingOverflow(by: limit)
+        let offset = overflow ? Int.max : product
         return try db.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tracking WHERE \(whereClause)", arguments: StatementArguments(values)) ?? 0
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM tracking WHERE \(whereClause) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
-                arguments: StatementArguments(values + [limit, (page - 1) * limit]))
+                arguments: StatementArguments(values + [limit, offset]))
             return (total, rows.map(Self.tracking))
         }
     }

@@ -156,7 +156,9 @@ extension Interpreter {
         let text = value.stringValue ?? ""
         if let n = Int(text) { return n }
         if let age = Coercion.duration(text), text.last?.isLetter == true {
-            return try await clockNow(span) - Int(age)
+            // `age` is at most 100 years; the clock comes from a server, so subtract checked.
+            let (t, overflow) = try await clockNow(span).subtractingReportingOverflow(Int(age))
+            if !overflow { return t }
         }
         if let t = UTC.parse(text) { return t }
         throw TMSError(.badValue(span, parameter: "the time", expected: Coercion.describe(.time), found: value.summary))

@@ -21,7 +21,7 @@ extension APIVerbs {
             output: "stream of carriers", summary: "every carrier TrackingMore knows, with its code")
     ) { call in
         let (request, endpoint) = request(.carriers)
-        let all = try await call.interpreter.send(request, endpoint, call.span).listValue ?? []
+        let all = try AnswerShape.list(try await call.interpreter.send(request, endpoint, call.span), "data", endpoint, call.span)
         guard let search = call.string("search")?.lowercased() else { return .value(.list(all)) }
         let found = all.filter { c in
             [c["code"], c["name"]].contains { $0?.stringValue?.lowercased().contains(search) == true }

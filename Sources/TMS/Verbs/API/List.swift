@@ -46,12 +46,14 @@ extension APIVerbs {
                 if done { return nil }
                 let (request, endpoint) = request(.list, query: query + [("page", String(page)), ("limit", String(pageSize))])
                 let data = try await call.interpreter.send(request, endpoint, call.span)
-                buffer = data["items"]?.listValue ?? []
+                buffer = try AnswerShape.list(data["items"], "data.items", endpoint, call.span)
                 index = 0
                 // `total` is a string in real answers: read it leniently.
                 let total = data["total"].flatMap { $0.intValue ?? $0.stringValue.flatMap { Int($0) } } ?? 0
-                done = buffer.count < pageSize || page * pageSize >= total
-                page += 1
+                // Checked: a page number near Int.max is the last page there can be.
+                let (read, overflow) = page.multipliedReportingOverflow(by: pageSize)
+                done = buffer.count < pageSize || overflow || read >= total || page == Int.max
+                if !done { page += 1 }
                 call.interpreter.remember(.list(buffer))
             }
             defer { index += 1 }

@@ -21,10 +21,13 @@ extension BuiltinVerbs {
         Signature(
             "save", category: .output,
             positional: [Parameter("file", .file, help: "where to write; .json, .jsonl or .csv")],
-            keywords: [.optional("format", .string, help: "json, jsonl or csv, when the name does not say")],
+            keywords: [
+                .optional("format", .string, help: "json, jsonl or csv, when the name does not say"),
+                .optional("force", .bool, help: "replace the file if it exists (--force)"),
+            ],
             input: "anything", output: "nothing",
-            summary: "write the input to a file, all at once (a failure leaves no half-written file)",
-            examples: [("list status=exception | save exceptions.csv", "")])
+            summary: "write the input to a new file, all at once (a failure leaves no half-written file); --force replaces one",
+            examples: [("list status=exception | save exceptions.csv", ""), ("list | save all.json --force", "replaces all.json")])
     ) { call in
         try BuiltinVerbs.checkFileAccess(call)
         guard let name = call.string("file") else { return .null }
@@ -38,7 +41,8 @@ extension BuiltinVerbs {
         }
         let text = format == .json && items.count == 1 && call.input.map({ if case .value(.list) = $0 { return false } else { return true } }) == true
             ? items[0].prettyText + "\n" : DataFormat.write(items, as: format)
-        try writeFileAtomically(resolvePath(name, relativeTo: span.file), Array(text.utf8), span: span)
+        let replace = call.value("force") == .bool(true)
+        try writeFileAtomically(resolvePath(name, relativeTo: span.file), Array(text.utf8), replace: replace, span: span)
         return .null
     }
 
@@ -52,7 +56,7 @@ extension BuiltinVerbs {
 
     static func checkFileAccess(_ call: VerbInvocation) throws {
         guard call.settings.fileAccess else {
-            throw TMSError(Diagnostic(code: "E0220", message: "file access is turned off for this interpreter", primary: .init(call.span), help: "'\(call.name)' reads or writes files"))
+            throw TMSError(.fileAccessOff(call.span, call.name))
         }
     }
 }

@@ -37,8 +37,8 @@ extension BuiltinVerbs {
         switch action {
         case "advance":
             let amount = arguments.first
-            guard let text = amount.map({ $0.description }), let seconds = Coercion.duration(text) else {
-                throw TMSError(.badValue(argumentsSpan, parameter: "amount", expected: "a duration such as 3d or 12h", found: amount?.summary ?? "nothing"))
+            guard let amount, let seconds = Coercion.duration(amount) else {
+                throw TMSError(.badValue(argumentsSpan, parameter: "amount", expected: "a duration such as 3d or 12h, from 0 to \(Coercion.longestDurationDays)d", found: amount?.summary ?? "nothing"))
             }
             id = .sandboxAdvance
             body = ["seconds": .int(Int(seconds))]

@@ -12,9 +12,15 @@ extension BuiltinVerbs {
     ) { call in
         guard let input = call.input else { throw TMSError(.noInput(call.span, verb: call.name)) }
         let changes = call.keywordValues.map { (BuiltinVerbs.path(.string($0.name)), $0.value, $0.span) }
+        for (path, _, span) in changes where path.count > Limits.nesting {
+            throw TMSError(.nestedTooDeep(span, limit: Limits.nesting))
+        }
         return try await input.mapEach { item in
             var v = Value.record(try BuiltinVerbs.record(item, call))
-            for (path, value, span) in changes { v = try BuiltinVerbs.updating(v, path[...], value, span: span) }
+            for (path, value, span) in changes {
+                v = try BuiltinVerbs.updating(v, path[...], value, span: span)
+                try Limits.checkNesting([v], span)
+            }
             return v
         }
     }
