@@ -27,6 +27,7 @@ test: build
 	python3 Tests/openapi.py .build/debug/tms
 	python3 Tests/e2e.py .build/debug/tms
 	python3 Tests/webhooks.py .build/debug/tms
+	python3 Tests/reliability.py .build/debug/tms
 	Tests/repl.sh .build/debug/tms
 	Tests/learn.sh .build/debug/tms
 

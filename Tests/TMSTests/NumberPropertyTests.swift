@@ -15,14 +15,14 @@ import TrackingMore
     /// not a number at all) they are nothing.
     @Test func durationsAreBoundedAndExact() async {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
-        await propertyCheck(count: 500, input: Gen.int(in: 0...Coercion.longestDurationDays), Gen.int(in: 0..<units.count)) { days, u in
+        await propertyCheck(count: 200, input: Gen.int(in: 0...Coercion.longestDurationDays), Gen.int(in: 0..<units.count)) { days, u in
             let (suffix, factor) = units[u]
             let n = Double(days)
             let text = "\(days)\(suffix)"
             let seconds = Coercion.duration(text)
             #expect(seconds == n * factor, "\(text)")
         }
-        await propertyCheck(count: 500, input: Gen.double(in: -1e300...1e300), Gen.int(in: 0..<units.count)) { n, u in
+        await propertyCheck(count: 200, input: Gen.double(in: -1e300...1e300), Gen.int(in: 0..<units.count)) { n, u in
             let text = "\(n)\(units[u].0)"
             if let seconds = Coercion.duration(text) {
                 #expect(seconds >= 0 && seconds <= Coercion.longestDuration, "\(text)")
@@ -63,15 +63,15 @@ import TrackingMore
                 }
             }
         }
-        await propertyCheck(count: 300, input: Gen.int(), Gen.int()) { x, y in check(x, y) }
-        await propertyCheck(count: 300, input: generator, generator) { x, y in check(x, y) }
-        await propertyCheck(count: 300, input: Gen.int(), generator) { x, y in check(x, y) }
+        await propertyCheck(count: 150, input: Gen.int(), Gen.int()) { x, y in check(x, y) }
+        await propertyCheck(count: 150, input: generator, generator) { x, y in check(x, y) }
+        await propertyCheck(count: 150, input: Gen.int(), generator) { x, y in check(x, y) }
         check(Int.min, -1)
     }
 
     /// A word of digits is an int when it fits, text when it does not; never a trap.
     @Test func numberWords() async {
-        await propertyCheck(count: 500, input: Gen.number.string(of: 1...40), Gen.bool) { digits, negative in
+        await propertyCheck(count: 200, input: Gen.number.string(of: 1...40), Gen.bool) { digits, negative in
             let word = (negative ? "-" : "") + digits
             switch JSON.number(fromWord: word) {
             case .int(let n)?: #expect(String(n) == word || Int(word) == n)

@@ -25,11 +25,11 @@ import TrackingMore
         #expect(big.meta.code == 200)
         #expect(big.data["items"] == .list([]))
         let values = Gen<String?>.element(of: Self.extremes).map { $0 ?? "" }
-        await propertyCheck(count: 200, input: values, values) { page, limit in
+        await propertyCheck(count: 100, input: values, values) { page, limit in
             let e = await send("GET", "/trackings/get", query: [("page", page), ("limit", limit)])
             #expect(e.meta.code == 200 || e.meta.code == 4012, "page=\(page) limit=\(limit): \(e.meta)")
         }
-        await propertyCheck(count: 200, input: Gen.int(), Gen.int(in: 1...2000)) { page, limit in
+        await propertyCheck(count: 100, input: Gen.int(), Gen.int(in: 1...2000)) { page, limit in
             let e = await send("GET", "/trackings/get", query: [("page", String(page)), ("limit", String(limit))])
             #expect(e.meta.code == 200 || e.meta.code == 4012, "page=\(page) limit=\(limit)")
         }
@@ -38,19 +38,19 @@ import TrackingMore
     /// Order dates: a real date in years 1...9999 is its unix time; anything else is no date.
     @Test func orderCreateTimes() async {
         let extremes = Gen<Int?>.element(of: [Int.min, -1, 0, 1, 12, 13, 31, 32, 9999, 10000, 1_000_000_000_000_000, Int.max]).map { $0 ?? 0 }
-        await propertyCheck(count: 500, input: extremes, extremes, extremes) { y, m, d in
+        await propertyCheck(count: 200, input: extremes, extremes, extremes) { y, m, d in
             let t = sandbox.parseOrderTime("\(y)/\(m)/\(d)")
             if let t {
                 #expect((1...9999).contains(y) && (1...12).contains(m) && (1...31).contains(d))
                 #expect(t <= UTC.latest)
             }
         }
-        await propertyCheck(count: 500, input: Gen.int(in: 1...9999), Gen.int(in: 1...12), Gen.int(in: 1...28)) { y, m, d in
+        await propertyCheck(count: 200, input: Gen.int(in: 1...9999), Gen.int(in: 1...12), Gen.int(in: 1...28)) { y, m, d in
             let t = sandbox.parseOrderTime("\(y)-\(m)-\(d) 10:20:30")
             #expect(t == UTC.seconds(year: y, month: m, day: d, hour: 10, minute: 20, second: 30))
             #expect(t.map(UTC.parts).map { [$0.0, $0.1, $0.2] } == [y, m, d])
         }
-        await propertyCheck(count: 300, input: Gen.ascii.string(of: 0...30)) { text in
+        await propertyCheck(count: 150, input: Gen.ascii.string(of: 0...30)) { text in
             _ = sandbox.parseOrderTime(text)
         }
     }
@@ -73,10 +73,10 @@ import TrackingMore
             let e = await send("POST", "/sandbox/advance", ["seconds": .int(seconds)])
             #expect(e.meta.code == 200 || e.meta.code == 4012)
         }
-        for _ in 0..<3000 {
-            let e = await send("POST", "/sandbox/advance", ["seconds": .int(10 * 365 * 86400)])
-            if e.meta.code != 200 { break }
-        }
+        _ = await send("GET", "/sandbox/clock")
+        try? sandbox.store.setClock(Sandbox.localAccount, to: UTC.latest - 5 * 365 * 86400)
+        #expect(await send("POST", "/sandbox/advance", ["seconds": .int(10 * 365 * 86400)]).meta.code == 4012)
+        #expect(await send("POST", "/sandbox/advance", ["seconds": .int(365 * 86400)]).meta.code == 200)
         let now = await send("GET", "/sandbox/clock")
         #expect((now.data["unix"]?.intValue ?? 0) <= UTC.latest)
     }

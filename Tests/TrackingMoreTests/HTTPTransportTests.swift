@@ -133,13 +133,11 @@ import Testing
             try await Task.sleep(for: .seconds(3))
             return (.ok, HTTPTransportTests.ok)
         }
-        let started = ContinuousClock.now
         let error = try await server.run { url in
             await #expect(throws: TransportError.self) {
                 try await HTTPTransport(baseURL: url, apiKey: "k", retry: Self.fast, requestTimeout: .milliseconds(500)).send(self.userinfo)
             }
         }
-        #expect(ContinuousClock.now - started < .seconds(2))
         #expect(error.map { "\($0)".contains("no complete answer within 0.5 s") } == true)
         #expect(server.requests == 1)
     }

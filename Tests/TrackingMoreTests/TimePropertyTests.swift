@@ -6,7 +6,7 @@ import Testing
 @Suite struct TimePropertyTests {
     /// Every Int is a moment `parts` can name (no overflow at either end).
     @Test func partsIsTotal() async {
-        await propertyCheck(count: 1000, input: Gen.int()) { t in
+        await propertyCheck(count: 150, input: Gen.int()) { t in
             let (_, m, d, hh, mm, ss) = UTC.parts(t)
             #expect((1...12).contains(m) && (1...31).contains(d) && (0...23).contains(hh) && (0...59).contains(mm) && (0...59).contains(ss))
         }
@@ -16,7 +16,7 @@ import Testing
     /// ISO text round-trips for every second from year 1 to 9999.
     @Test func isoRoundTrips() async {
         let first = UTC.seconds(year: 1, month: 1, day: 1) ?? 0
-        await propertyCheck(count: 1000, input: Gen.int(in: first...UTC.latest)) { t in
+        await propertyCheck(count: 150, input: Gen.int(in: first...UTC.latest)) { t in
             #expect(UTC.parse(UTC.iso(t)) == t)
             #expect(UTC.parse(UTC.dateTime(t)) == t)
         }
@@ -24,7 +24,7 @@ import Testing
 
     /// Parts out of range are no date, never an overflow.
     @Test func secondsChecksEveryPart() async {
-        await propertyCheck(count: 1000, input: Gen.int(), Gen.int(in: -5...20), Gen.int(in: -5...40), Gen.int()) { y, m, d, h in
+        await propertyCheck(count: 150, input: Gen.int(), Gen.int(in: -5...20), Gen.int(in: -5...40), Gen.int()) { y, m, d, h in
             if let t = UTC.seconds(year: y, month: m, day: d, hour: h) {
                 #expect((1...9999).contains(y) && (0...23).contains(h) && t <= UTC.latest)
             }
@@ -37,14 +37,14 @@ import Testing
     /// Random text of date characters: a date or nothing.
     @Test func parseNeverTraps() async {
         let chars = Gen<Character?>.element(of: Array("0123456789-:T Z+") as [Character]).map { $0 ?? "0" }
-        await propertyCheck(count: 2000, input: chars.string(of: 8...30)) { text in
+        await propertyCheck(count: 200, input: chars.string(of: 8...30)) { text in
             if let t = UTC.parse(text) { #expect(t <= UTC.latest + 86400 && t >= -62_135_596_800 - 86400, "\(text)") }
         }
     }
 
     /// JSON numbers of any length: an int when it fits, a double when not; never a trap.
     @Test func jsonNumbers() async throws {
-        await propertyCheck(count: 1000, input: Gen.number.string(of: 1...40), Gen.bool) { digits, negative in
+        await propertyCheck(count: 150, input: Gen.number.string(of: 1...40), Gen.bool) { digits, negative in
             let text = (negative ? "-" : "") + (digits.count > 1 && digits.first == "0" ? "1" + digits.dropFirst() : digits)
             let value = try? JSON.parse(Array(text.utf8))
             if let i = Int(text) {
@@ -61,7 +61,7 @@ import Testing
 
     /// Retry-After: the server's seconds, never more than the cap; nonsense is ignored.
     @Test func retryAfterIsCapped() async {
-        await propertyCheck(count: 500, input: Gen.int()) { n in
+        await propertyCheck(count: 200, input: Gen.int()) { n in
             let d = RetryPolicy.retryAfter(String(n))
             if n < 0 { #expect(d == nil) } else { #expect(d.map { $0 <= RetryPolicy.retryAfterCap } == true) }
         }
