@@ -120,8 +120,13 @@ class Server:
                 self.proc.wait()
 
 
+# Sections run unless --only names others; `faults` needs the bulk report of issue 11 item 5
+# (see docs/reliability.md) and runs only when named until then.
+DEFAULT = ["numbers", "limits", "secrets", "files", "text", "server", "waits", "load", "kill"]
+
+
 def section(name):
-    return ONLY is None or name in ONLY
+    return name in ONLY if ONLY is not None else name in DEFAULT
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,12 +166,12 @@ def limits(work):
     cases = [
         ("recursion through a stream stops at the call limit", ["-c", "def f { [1] | each { f | count } }; f"], {1}, "E0211"),
         ("a value nested past 512 levels is an error",
-         ["-c", "def f n { if $n == 0 { 1 } else { let x = f ($n - 1); [[[[[[[[[[$x]]]]]]]]]] } }; f 300 | json compact=true | count"], {1}, "E0281"),
-        ("set with a 20,000-level path is an error", ["-c", "{} | set " + ".".join(["a"] * 20000) + "=1 | json"], {1}, "E0281"),
+         ["-c", "def f n { if $n == 0 { 1 } else { let x = f ($n - 1); [[[[[[[[[[$x]]]]]]]]]] } }; f 300 | json compact=true | count"], {1}, "E0291"),
+        ("set with a 20,000-level path is an error", ["-c", "{} | set " + ".".join(["a"] * 20000) + "=1 | json"], {1}, "E0291"),
         ("doubling a string stops at 64 MiB",
-         ["-c", 'def d s n { if $n == 0 { $s } else { d ($s + $s) ($n - 1) } }; d "x" 40 | count'], {1}, "E0282"),
+         ["-c", 'def d s n { if $n == 0 { $s } else { d ($s + $s) ($n - 1) } }; d "x" 40 | count'], {1}, "E0292"),
         ("doubling a list stops at 8 million items",
-         ["-c", "def d s n { if $n == 0 { $s } else { d ($s + $s) ($n - 1) } }; d [1] 40 | count"], {1}, "E0282"),
+         ["-c", "def d s n { if $n == 0 { $s } else { d ($s + $s) ($n - 1) } }; d [1] 40 | count"], {1}, "E0292"),
     ]
     for what, args, codes, text in cases:
         started = time.time()
@@ -239,7 +244,7 @@ def files(work):
     rc, out, err = run(["-c", "[{a: 1}] | save out.json"], cwd=d)
     check("save writes a new file", rc == 0 and json.load(open(os.path.join(d, "out.json"))) == [{"a": 1}], err)
     rc, out, err = run(["-c", "[{a: 2}] | save out.json"], cwd=d)
-    check("save refuses to replace a file (E0280), which is kept", rc == 1 and "E0280" in err and "--force" in err
+    check("save refuses to replace a file (E0290), which is kept", rc == 1 and "E0290" in err and "--force" in err
           and json.load(open(os.path.join(d, "out.json"))) == [{"a": 1}], err)
     rc, out, err = run(["-c", "[{a: 3}] | save out.json --force"], cwd=d)
     check("save --force replaces it", rc == 0 and json.load(open(os.path.join(d, "out.json"))) == [{"a": 3}], err)
@@ -388,8 +393,8 @@ def waits(work):
         rc, out, err = run(["--endpoint", f"http://127.0.0.1:{port}/v2", "-c", "carriers | count"], stdin=b"",
                            env={**ENV, "TRACKINGMORE_API_KEY": "drip_key_0123456789", "TMS_REQUEST_TIMEOUT": "3"}, timeout=90)
         took = time.time() - started
-        figure(f"a server dripping a byte a second, with a 3 s limit: gave up after {took:.0f} s (4 attempts)")
-        check(f"the request limit covers the whole exchange with a dripping server ({took:.0f} s)", rc == 6 and took < 30 and "within 3 s" in err,
+        figure(f"a server dripping a byte a second, with a 3 s limit: gave up after {took:.1f} s")
+        check(f"the request limit covers the whole exchange with a dripping server ({took:.0f} s)", rc == 6 and took < 30 and re.search(r"within 3(\.0)? s", err),
               f"rc={rc} {took:.1f} s\n{err}")
     finally:
         stop.set()
@@ -683,8 +688,10 @@ def faults(work):
         check(f"each item is created or listed in the failed-items file ({len(present)} created, {len(listed)} listed)", not lost, sorted(lost)[:10])
         m = re.search(r"(\d+) of (\d+) items failed", err)
         reported_failed = int(m.group(1)) if m else 0
-        check(f"the report is true: {reported_failed} reported failed, {len(listed)} in the file, {size - len(present)} missing",
-              reported_failed == len(listed) and (size - len(present)) <= len(listed) and (rc == 0) == (not listed), err[-600:])
+        missing = set(numbers) - present
+        # True: what is reported failed (and listed) is exactly what does not exist.
+        check(f"the report is true: {reported_failed} reported failed, {len(listed)} in the file, {len(missing)} missing",
+              reported_failed == len(listed) == len(missing) and listed == missing and (rc == 0) == (not listed), err[-600:])
         # Re-running the failed file (through the same faults) completes the set.
         for attempt in range(5):
             failed_files = sorted(f for f in os.listdir(d) if f.startswith("failed-"))

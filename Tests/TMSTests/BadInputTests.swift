@@ -11,7 +11,9 @@ import Testing
 /// check runs in a child process (see `Isolated`), so an input that crashes or hangs tms fails
 /// its own test instead of taking the whole test run down or filling the memory. Linux only:
 /// the isolation uses fork(2), which Swift does not offer on Darwin.
-@Suite struct BadInputTests {
+// Serialized: each check blocks a thread of the cooperative pool while its child runs, and on a
+// 2-core machine two at once would leave no thread for other suites' timers (their deadlines).
+@Suite(.serialized) struct BadInputTests {
     static let deep = 10_000
     static let limit = Parser.maxNesting
 
