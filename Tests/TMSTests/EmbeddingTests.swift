@@ -71,7 +71,9 @@ import TrackingMoreSandbox
         let i = interpreter(try Sandbox(path: ":memory:"), Output(), Capabilities(deadline: .now + .milliseconds(300)))
         let start = ContinuousClock.now
         #expect(await code { try await i.run("sleep 20s\nuserinfo") } == "E0262")
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // Well under the 20 s asked for; not tighter, since on a loaded 2-core machine the other
+        // suites' work can hold both threads of the pool for seconds before the wake-up runs.
+        #expect(ContinuousClock.now - start < .seconds(15))
     }
 
     @Test func anAllowListIsCheckedBeforeAnythingRuns() async throws {

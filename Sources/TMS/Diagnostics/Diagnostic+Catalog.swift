@@ -277,9 +277,11 @@ extension Diagnostic {
         Diagnostic(code: "E0220", message: "file access is turned off for this interpreter", primary: Label(span), help: "'\(verb)' reads or writes files")
     }
 
+    static let fileExistsCode = "E0290"
+
     static func fileExists(_ span: Span?, _ path: String) -> Diagnostic {
         Diagnostic(
-            code: "E0290", message: "'\(path)' exists already", primary: span.map { Label($0, "not replaced") },
+            code: fileExistsCode, message: "'\(path)' exists already", primary: span.map { Label($0, "not replaced") },
             help: "save --force replaces it")
     }
 

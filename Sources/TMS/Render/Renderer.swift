@@ -9,7 +9,7 @@ public struct Renderer: Sendable {
 
     public init(format: Interpreter.Settings.OutputFormat = .table, width: Int = 120, color: Bool = false) {
         self.format = format
-        self.width = max(20, width)
+        self.width = min(max(20, width), 1 << 30)
         self.color = color
     }
 

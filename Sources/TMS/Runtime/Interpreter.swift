@@ -189,13 +189,18 @@ public final class Interpreter {
         var note = ""
         if settings.fileAccess {
             let directory = settings.failedItemsDirectory.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
+            let text = Array(inputs.map { $0.compactText + "\n" }.joined().utf8)
+            // A new file, never another run's: the exclusive write refuses a name taken even
+            // between the look and the write (two runs in one second), and the next is tried.
             var name = directory + "failed-\(realTime()).jsonl"
-            var n = 1
-            while fileExists(name) {
-                n += 1
-                name = directory + "failed-\(realTime())-\(n).jsonl"
+            for n in 2...1000 {
+                do {
+                    try writeFileAtomically(name, text, replace: false, span: call.span)
+                    break
+                } catch let e as TMSError where e.diagnostics.first?.code == Diagnostic.fileExistsCode && n < 1000 {
+                    name = directory + "failed-\(realTime())-\(n).jsonl"
+                }
             }
-            try writeFileAtomically(name, Array(inputs.map { $0.compactText + "\n" }.joined().utf8), replace: false, span: call.span)
             note = "; they are in \(name), to feed back in with: open \(name) | \(call.name)"
         }
         warning(Diagnostic(.warning, code: "W0001", message: "\(failed.count) of \(items.count) items failed\(note)", primary: .init(call.span)))
