@@ -166,12 +166,12 @@ def limits(work):
     cases = [
         ("recursion through a stream stops at the call limit", ["-c", "def f { [1] | each { f | count } }; f"], {1}, "E0211"),
         ("a value nested past 512 levels is an error",
-         ["-c", "def f n { if $n == 0 { 1 } else { let x = f ($n - 1); [[[[[[[[[[$x]]]]]]]]]] } }; f 300 | json compact=true | count"], {1}, "E0291"),
-        ("set with a 20,000-level path is an error", ["-c", "{} | set " + ".".join(["a"] * 20000) + "=1 | json"], {1}, "E0291"),
+         ["-c", "def f n { if $n == 0 { 1 } else { let x = f ($n - 1); [[[[[[[[[[$x]]]]]]]]]] } }; f 300 | json compact=true | count"], {1}, "E0301"),
+        ("set with a 20,000-level path is an error", ["-c", "{} | set " + ".".join(["a"] * 20000) + "=1 | json"], {1}, "E0301"),
         ("doubling a string stops at 64 MiB",
-         ["-c", 'def d s n { if $n == 0 { $s } else { d ($s + $s) ($n - 1) } }; d "x" 40 | count'], {1}, "E0292"),
+         ["-c", 'def d s n { if $n == 0 { $s } else { d ($s + $s) ($n - 1) } }; d "x" 40 | count'], {1}, "E0302"),
         ("doubling a list stops at 8 million items",
-         ["-c", "def d s n { if $n == 0 { $s } else { d ($s + $s) ($n - 1) } }; d [1] 40 | count"], {1}, "E0292"),
+         ["-c", "def d s n { if $n == 0 { $s } else { d ($s + $s) ($n - 1) } }; d [1] 40 | count"], {1}, "E0302"),
     ]
     for what, args, codes, text in cases:
         started = time.time()
@@ -244,7 +244,7 @@ def files(work):
     rc, out, err = run(["-c", "[{a: 1}] | save out.json"], cwd=d)
     check("save writes a new file", rc == 0 and json.load(open(os.path.join(d, "out.json"))) == [{"a": 1}], err)
     rc, out, err = run(["-c", "[{a: 2}] | save out.json"], cwd=d)
-    check("save refuses to replace a file (E0290), which is kept", rc == 1 and "E0290" in err and "--force" in err
+    check("save refuses to replace a file (E0300), which is kept", rc == 1 and "E0300" in err and "--force" in err
           and json.load(open(os.path.join(d, "out.json"))) == [{"a": 1}], err)
     rc, out, err = run(["-c", "[{a: 3}] | save out.json --force"], cwd=d)
     check("save --force replaces it", rc == 0 and json.load(open(os.path.join(d, "out.json"))) == [{"a": 3}], err)

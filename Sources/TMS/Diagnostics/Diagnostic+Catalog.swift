@@ -251,14 +251,14 @@ extension Diagnostic {
 
     static func nestedTooDeep(_ span: Span, limit: Int) -> Diagnostic {
         Diagnostic(
-            code: "E0291", message: "a value would nest lists and records more than \(limit) levels deep", primary: Label(span, "built here"),
+            code: "E0301", message: "a value would nest lists and records more than \(limit) levels deep", primary: Label(span, "built here"),
             help: "flatten the data, or keep the parts in separate variables")
     }
 
     static func valueTooLarge(_ span: Span, kind: String, size: Int, limit: Int) -> Diagnostic {
         let unit = kind == "string" ? "bytes" : "items"
         return Diagnostic(
-            code: "E0292", message: "a \(kind) of \(size) \(unit) would pass the limit of \(limit) \(unit)", primary: Label(span, "built here"))
+            code: "E0302", message: "a \(kind) of \(size) \(unit) would pass the limit of \(limit) \(unit)", primary: Label(span, "built here"))
     }
 
     static func tooManyParameters(_ span: Span, limit: Int) -> Diagnostic {
@@ -269,7 +269,7 @@ extension Diagnostic {
 
     static func badAnswer(_ span: Span, endpoint: String, part: String, found: String) -> Diagnostic {
         Diagnostic(
-            code: "E0293", message: "the answer to \(endpoint) is not the API's: \(part) is \(found), not a list", primary: Label(span),
+            code: "E0303", message: "the answer to \(endpoint) is not the API's: \(part) is \(found), not a list", primary: Label(span),
             help: "the server is not a TrackingMore v2 API, or it is broken; --trace shows the exchange")
     }
 
@@ -277,7 +277,7 @@ extension Diagnostic {
         Diagnostic(code: "E0220", message: "file access is turned off for this interpreter", primary: Label(span), help: "'\(verb)' reads or writes files")
     }
 
-    static let fileExistsCode = "E0290"
+    static let fileExistsCode = "E0300"
 
     static func fileExists(_ span: Span?, _ path: String) -> Diagnostic {
         Diagnostic(
