@@ -87,3 +87,28 @@ import TMS
         }
     }
 }
+
+/// The written course follows the lessons: one page per lesson folder, named alike, linked
+/// from the index in the same order; every lesson has its files and at least one hint.
+@Suite struct CourseTests {
+    @Test func everyLessonHasItsPageAndItsFiles() throws {
+        let root = ScriptTests.root
+        var lessons = listFiles(root + "/lessons", suffix: "lesson.md", recursive: true).filter { $0.hasSuffix("/lesson.md") }.map { path in
+            String(path.dropFirst(root.count + "/lessons/".count).dropLast("/lesson.md".count))
+        }
+        lessons.sort()
+        #expect(lessons.count >= 12)
+        let index = String(decoding: try #require(readBytes(root + "/docs/tutorial/index.md")), as: UTF8.self)
+        var position = index.startIndex
+        for lesson in lessons {
+            for file in ["lesson.md", "check.tms", "answer.tms", "hints.txt"] {
+                #expect(readBytes(root + "/lessons/\(lesson)/\(file)") != nil, "lessons/\(lesson) has no \(file)")
+            }
+            let hints = String(decoding: readBytes(root + "/lessons/\(lesson)/hints.txt") ?? [], as: UTF8.self)
+            #expect(!hints.split(separator: "\n").isEmpty, "lessons/\(lesson) has no hint")
+            #expect(readBytes(root + "/docs/tutorial/\(lesson).md") != nil, "no docs/tutorial/\(lesson).md")
+            let link = try #require(index[position...].range(of: "(\(lesson).md)"), "index.md does not link \(lesson).md after the lessons before it")
+            position = link.upperBound
+        }
+    }
+}
