@@ -72,7 +72,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TrackingMoreSandboxTests",
-            dependencies: ["TrackingMoreSandbox", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "TrackingMoreSandbox", .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // An example host: docs/embedding.md walks through it, and the tests run it.
         .executableTarget(name: "TicketBot", dependencies: ["TMS", "TrackingMoreSandbox"], path: "examples/embed"),

@@ -44,6 +44,20 @@ extension Sandbox {
         return Envelope(.success, ["now": .string(UTC.iso(now)), "changed": .int(changed.count)])
     }
 
+    /// `{"limits": "live"}` makes the account answer as the live API does when it is called
+    /// too fast (429 and a wait); `"off"` (the start) never limits it.
+    func setLimits(_ call: Call) throws -> Envelope {
+        let setting = try call.string(call.object, "limits")
+        guard setting == "live" || setting == "off" else { throw Refusal(.badRequest, "limits must be \"live\" or \"off\".") }
+        var a = try call.store.account(call.account)
+        a.liveLimits = setting == "live"
+        try call.store.save(call.account, a)
+        let effective = limits != nil ? "live" : setting ?? "off"
+        var answer: Record = ["limits": .string(effective)]
+        if limits != nil { answer["note"] = "this server limits every account (tms serve --limits live)" }
+        return Envelope(.success, .record(answer))
+    }
+
     func reset(_ call: Call) throws -> Envelope {
         try call.store.reset(call.account)
         return Envelope(.success, ["now": .string(UTC.iso(try call.store.account(call.account).clock))])
@@ -62,10 +76,14 @@ extension Sandbox {
         // numbers of its own.
         let part = UInt64(max(0, call.object["part"]?.intValue ?? 0))
         var rng = SplitMix(seed: fnv1a(Sandbox.localAccount) &+ UInt64(account.clock) &+ UInt64(count) &+ part &* 0x9E37_79B9)
+        // Seeded trackings are created like any others: each uses one quota, and the seed
+        // stops, saying so, where the quota runs out.
+        try call.requireQuota(Choices.createCost)
+        let affordable = min(count, account.quota / Choices.createCost)
         var added = 0
         var attempts = 0
         let titles = ["Running shoes", "Laptop stand", "Phone case", "Wool scarf", "Headphones", "Coffee grinder", "Kids' books", "Desk lamp"]
-        while added < count && attempts < count * 3 {
+        while added < affordable && attempts < count * 3 {
             attempts += 1
             let carrier = carriers[Int(rng.next() % UInt64(carriers.count))]
             let number = Sandbox.sampleNumber(for: carrier, &rng)
@@ -81,9 +99,16 @@ extension Sandbox {
                 createdAt: created, fields: fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
                 status: "pending", updatedAt: created, orderCreatedAt: nil)
             t = refreshed(t, now: call.now)
-            if try call.store.insert(call.account, t) { added += 1 }
+            if try call.store.insert(call.account, t) {
+                try call.charge(Choices.createCost)
+                added += 1
+            }
         }
-        return Envelope(.success, ["added": .int(added)])
+        let left = try call.store.account(call.account).quota
+        guard affordable < count else { return Envelope(.success, ["added": .int(added)]) }
+        return Envelope(
+            .success, ["added": .int(added), "quota_left": .int(left)],
+            message: "Added \(added) of \(count): the account's quota ran out (tms keys quota NAME N gives more).")
     }
 
     static let seedCarriers = [

@@ -23,6 +23,7 @@ extension Sandbox {
 
     /// Deterministically, about one address in five is remote for its carrier.
     func remote(_ call: Call) throws -> Envelope {
+        try call.chargeEvery(Choices.remoteCallsPerQuota)
         var remote: [JSON] = []
         var other: [JSON] = []
         for item in call.objects {
@@ -37,7 +38,7 @@ extension Sandbox {
             ]
             if fnv1a(code + postcode + company.lowercased()) % 5 == 0 { remote.append(entry) } else { other.append(entry) }
         }
-        return Envelope(.success, ["submitted": .int(call.objects.count), "other": .list(other), "remote": .list(remote)])
+        return Envelope(.success, ["submitted": .int(call.objects.count), "other": .list(other), "remote": .list(remote)], message: Choices.remoteMessage)
     }
 
     /// Transit-time statistics drawn from the carrier and the two countries.
@@ -77,11 +78,15 @@ extension Sandbox {
             throw Refusal(.badRequest, "track_number must be a list of air waybill numbers.")
         }
         guard numbers.count <= Catalog.batchLimit else { throw Refusal(Choices.overBatchLimitCode) }
-        var results: [JSON] = []
-        for n in numbers {
-            guard let awb = n.stringValue, let (prefix, serial) = Sandbox.parseAWB(awb) else {
+        let waybills = try numbers.map { n in
+            guard let awb = n.stringValue, let parsed = Sandbox.parseAWB(awb) else {
                 throw Refusal(.trackingNumberInvalid, "'\(n.description)' is not an air waybill number like 172-12345675.")
             }
+            return (awb, parsed.0, parsed.1)
+        }
+        try call.charge(Choices.aircargoCostPerAWB * waybills.count)
+        var results: [JSON] = []
+        for (awb, prefix, serial) in waybills {
             var rng = SplitMix(seed: fnv1a(awb))
             let airports = ["HKG", "PVG", "FRA", "LAX", "ORD", "LHR", "CDG", "DXB", "SIN", "NRT", "AMS", "ICN"]
             let origin = airports[Int(rng.next() % UInt64(airports.count))]

@@ -36,7 +36,7 @@ extension Sandbox {
     /// Every key of the database with the lessons its account recorded, by name.
     public func students() throws -> [Student] {
         try store.keys().map { key in
-            let lessons = try store.keyHash(name: key.name).map { try store.lessons($0) } ?? []
+            let lessons = try store.keyHash(name: key.name).map { hash in try store.read { try $0.lessons(hash) } } ?? []
             return Student(name: key.name, revoked: key.revoked, lessons: lessons)
         }
     }
@@ -45,7 +45,7 @@ extension Sandbox {
     /// `lessons`, forgets its lessons too. False when there is no such key.
     public func resetAccount(name: String, lessons: Bool) throws -> Bool {
         guard let hash = try store.keyHash(name: name) else { return false }
-        try store.reset(hash)
+        try store.write { try $0.reset(hash) }
         if lessons { try store.forgetLessons(hash) }
         return true
     }
@@ -57,7 +57,11 @@ extension Sandbox {
         let endpoint = Catalog.endpoint(.sandboxSeed)
         let request = APIRequest(method: "POST", path: endpoint.path, body: Array(JSON.record(Record([("count", .int(count))])).compactText.utf8))
         do {
-            return try seed(Call(endpoint: endpoint, request: request, pathValues: [:], account: hash, store: store))
+            let body = try Call.body(of: request, for: endpoint)
+            return try store.write { transaction in
+                let now = try transaction.account(hash).clock
+                return try seed(Call(endpoint: endpoint, request: request, body: body, pathValues: [:], account: hash, now: now, store: transaction))
+            }
         } catch let refusal as Refusal {
             return refusal.envelope
         }

@@ -16,14 +16,16 @@ extension Sandbox {
             guard let v = item[f.name], !v.isNull else { continue }
             switch f.kind {
             case .int:
-                guard let n = v.intValue else { throw Refusal(.badRequest, "\(f.name) must be an integer.") }
+                // `auto_correct` comes as 1 or as "1" from the official samples; both are read.
+                guard let n = v.intValue ?? v.stringValue.flatMap({ Int($0) }) else {
+                    throw Refusal(.badRequest, "\(f.name) must be an integer.")
+                }
                 fields[f.name] = .int(n)
             default:
                 fields[f.name] = .string(try call.string(item, f.name) ?? "")
             }
         }
-        let account = try call.store.account(call.account)
-        guard account.quota > 0 else { throw Refusal(.quotaUsedUp) }
+        try call.requireQuota(Choices.createCost)
         var t = StoredTracking(
             id: trackingID(call.account, carrier, number, call.now), carrierCode: carrier, trackingNumber: number,
             createdAt: call.now, fields: fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
@@ -31,7 +33,7 @@ extension Sandbox {
             orderCreatedAt: fields["order_create_time"]?.stringValue.flatMap(parseOrderTime))
         t = refreshed(t, now: call.now)
         guard try call.store.insert(call.account, t) else { throw Refusal(.trackingExists) }
-        try call.store.setQuota(call.account, to: account.quota - 1)
+        try call.charge(Choices.createCost)
         return t
     }
 
@@ -41,10 +43,7 @@ extension Sandbox {
 
     /// The tracking named by the path, or the refusal the API gives.
     func existing(_ call: Call) throws -> StoredTracking {
-        let carrier = call.pathValues["carrier_code"] ?? ""
-        let number = call.pathValues["tracking_number"] ?? ""
-        try Call.validate(number: number)
-        guard Carriers.carrier(code: carrier) != nil else { throw Refusal(.carrierCodeInvalid) }
+        let (carrier, number) = try call.identify(carrier: call.pathValues["carrier_code"] ?? "", number: call.pathValues["tracking_number"] ?? "")
         guard let t = try call.store.tracking(call.account, carrier: carrier, number: number) else {
             throw Refusal(Choices.missingTrackingCode)
         }
@@ -55,7 +54,30 @@ extension Sandbox {
         var t = try existing(call)
         t = try applyEdits(call.object, to: t, call, allowPhone: true)
         try call.store.update(call.account, [t])
-        return Envelope(.success, render(t, now: call.now))
+        return Envelope(.success, .record(putAnswer(t, call.object)))
+    }
+
+    /// The answer to a PUT, field for field and in the order of the API document's example:
+    /// the editable fields as they now are, `archived` as the string `"true"`/`"false"` and
+    /// `status` as the code of the status change (`"4"`, `"7"`, `"8"`) rather than a status
+    /// word. When the body set no status, `status` is the change still in force (`"4"` or
+    /// `"7"`), or null when the carrier's own status applies (a choice: see Choices).
+    func putAnswer(_ t: StoredTracking, _ body: Record) -> Record {
+        var r: Record = [
+            "id": .string(t.id), "tracking_number": .string(t.trackingNumber), "carrier_code": .string(t.carrierCode),
+            "created_at": .string(UTC.iso(t.createdAt)), "updated_at": .string(UTC.iso(t.updatedAt)),
+        ]
+        for n in ["customer_email", "customer_name", "order_id", "title", "destination_code", "customer_phone"] {
+            r[n] = t.fields[n] ?? .null
+        }
+        r["archived"] = .string(t.archived ? "true" : "false")
+        if let set = body["status"].flatMap(StatusChange.init(json:)) {
+            r["status"] = .string(String(set.rawValue))
+        } else {
+            r["status"] = t.statusOverride.map { .string(String($0)) } ?? .null
+        }
+        r["logistics_channel"] = t.fields["logistics_channel"] ?? .null
+        return r
     }
 
     /// The editable fields of a PUT or updatemore item applied to a tracking; anything else
@@ -68,14 +90,12 @@ extension Sandbox {
                 throw Refusal(.badRequest, "\(name) cannot be changed; the editable fields are \(editable.sorted().joined(separator: ", ")).")
             }
             switch name {
+            case _ where value.isNull && Choices.nullLeavesFieldAlone:
+                // Not given: the official PHP class sends null for every field it was not
+                // asked to change (Choices.nullLeavesFieldAlone).
+                continue
             case "status":
-                let code: Int?
-                switch value {
-                case .int(let n): code = n
-                case .string(let s): code = Int(s)
-                default: code = nil
-                }
-                guard let code, let change = StatusChange(rawValue: code) else {
+                guard let change = StatusChange(json: value) else {
                     throw Refusal(.statusInvalid, "status must be 4 (delivered), 7 (exception) or 8 (the carrier's own status).")
                 }
                 t.statusOverride = change == .original ? nil : change.rawValue
@@ -85,10 +105,6 @@ extension Sandbox {
                 }
                 t.archived = s == "true"
             default:
-                guard !value.isNull else {
-                    t.fields[name] = nil
-                    continue
-                }
                 t.fields[name] = .string(try call.string(item, name) ?? "")
             }
         }
@@ -104,7 +120,7 @@ extension Sandbox {
     func updateCarrier(_ call: Call) throws -> Envelope {
         let item = call.object
         let (carrier, number) = try call.identify(item)
-        guard let target = try call.string(item, "update_carrier_code"), Carriers.carrier(code: target) != nil else {
+        guard let target = try call.string(item, "update_carrier_code").flatMap(Carriers.carrier(code:))?.code else {
             throw Refusal(.carrierCodeInvalid, "update_carrier_code is not a known carrier code.")
         }
         guard let t = try call.store.tracking(call.account, carrier: carrier, number: number) else {
@@ -122,6 +138,7 @@ extension Sandbox {
 
     func realtime(_ call: Call) throws -> Envelope {
         let (carrier, number) = try call.identify(call.object)
+        try call.charge(Choices.realtimeCost)
         let t: StoredTracking
         if let stored = try call.store.tracking(call.account, carrier: carrier, number: number) {
             t = stored
@@ -252,7 +269,8 @@ extension Sandbox {
         filter.orderMax = try call.int("order_created_time_max")
         for (name, keyPath) in [("numbers", \ListFilter.numbers), ("orders", \ListFilter.orders)] {
             guard let text = call.query[name], !text.isEmpty else { continue }
-            let values = text.split(separator: ",").map { String($0).trimmingBlanks() }
+            // Numbers are kept in upper case; order ids as given.
+            let values = text.split(separator: ",").map { name == "numbers" ? String($0).trimmingBlanks().uppercased() : String($0).trimmingBlanks() }
             guard values.count <= Catalog.filterValuesLimit else {
                 throw Refusal(.badRequest, "\(name) takes up to \(Catalog.filterValuesLimit) values; \(values.count) were sent.")
             }
@@ -307,6 +325,8 @@ extension Sandbox {
             ? ["order_create_time", "customer_email", "customer_name", "customer_phone", "order_id", "comment", "title", "logistics_channel"]
             : ["customer_email", "customer_name", "order_id", "title"]
         for n in names { r[n] = t.fields[n] ?? .null }
+        // The real batch sample answers 0 for an order time that was not given.
+        if batch, t.fields["order_create_time"] == nil { r["order_create_time"] = .int(Choices.unsetOrderCreateTime) }
         if batch { r["destination"] = t.fields["destination_code"] ?? .null }
         return r
     }
@@ -395,6 +415,17 @@ extension Sandbox {
 
 private extension Character {
     var isASCIIDigitCharacter: Bool { isASCII && isNumber }
+}
+
+extension StatusChange {
+    /// 4, 7 or 8, given as a number or as a string of digits (official samples send `"7"`).
+    init?(json: JSON) {
+        switch json {
+        case .int(let n): self.init(rawValue: n)
+        case .string(let s): guard let n = Int(s) else { return nil }; self.init(rawValue: n)
+        default: return nil
+        }
+    }
 }
 
 private func isLetter(_ b: UInt8) -> Bool { b >= 0x41 && b <= 0x5A }

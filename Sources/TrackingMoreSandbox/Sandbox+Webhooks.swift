@@ -83,9 +83,11 @@ extension Sandbox {
 
     /// `GET /sandbox/webhooks/deliveries?wait=S` first waits (up to S seconds, at most 10)
     /// until the account's queued webhooks are sent, so `trace` can show what a write sent.
-    func waitForWebhooks(_ call: Call) async {
-        guard call.endpoint.id == .sandboxDeliveries, let text = call.query["wait"], let seconds = Double(text), seconds > 0 else { return }
-        await webhooks.drain(account: call.account, timeout: .milliseconds(Int(min(seconds, 10) * 1000)))
+    func waitForWebhooks(_ endpoint: Endpoint, _ request: APIRequest, account: String) async {
+        guard endpoint.id == .sandboxDeliveries, let text = request.query.last(where: { $0.name == "wait" })?.value,
+            let seconds = Double(text), seconds > 0
+        else { return }
+        await webhooks.drain(account: account, timeout: .milliseconds(Int(min(seconds, 10) * 1000)))
     }
 
     // MARK: The controls

@@ -14,18 +14,28 @@ public final class Sandbox: Sendable {
     let store: any SandboxStore
     /// Sends the webhooks that status changes fire (Sandbox+Webhooks.swift).
     public let webhooks: WebhookDispatcher
+    /// The rate limits every account gets (`tms serve --limits live`); nil leaves it to each
+    /// account's own setting (`sandbox limits live`), which is off at first.
+    let limits: RateLimits?
+    let limiter: RateLimiter
 
     /// The account of the in-process sandbox, used when no key is given.
     public static let localAccount = "local"
 
-    public init(store: any SandboxStore, webhooks: WebhookSettings = WebhookSettings()) {
+    public convenience init(store: any SandboxStore, limits: RateLimits? = nil, webhooks: WebhookSettings = WebhookSettings()) {
+        self.init(store: store, limits: limits, limiter: RateLimiter(), webhooks: webhooks)
+    }
+
+    init(store: any SandboxStore, limits: RateLimits?, limiter: RateLimiter, webhooks: WebhookSettings = WebhookSettings()) {
         self.store = store
+        self.limits = limits
+        self.limiter = limiter
         self.webhooks = WebhookDispatcher(settings: webhooks)
     }
 
     /// A sandbox on the SQLite database at `path` (`:memory:` for one in memory).
-    public convenience init(path: String, webhooks: WebhookSettings = WebhookSettings()) throws {
-        self.init(store: try SQLiteStore(path: path), webhooks: webhooks)
+    public convenience init(path: String, limits: RateLimits? = nil, webhooks: WebhookSettings = WebhookSettings()) throws {
+        self.init(store: try SQLiteStore(path: path), limits: limits, webhooks: webhooks)
     }
 
     /// Answers one request. With `apiKey` nil the request uses the local account (the
@@ -51,9 +61,21 @@ public final class Sandbox: Sendable {
                 }
                 return Envelope(.notFound, message: "No endpoint \(request.method) \(request.path).")
             }
-            let call = try Call(endpoint: endpoint, request: request, pathValues: pathValues, account: account, store: store)
-            await waitForWebhooks(call)
-            let (envelope, fired) = try handleCollectingWebhooks(call)
+            let body = try Call.body(of: request, for: endpoint)
+            await waitForWebhooks(endpoint, request, account: account)
+            // One transaction per request: a read-only one where nothing can change.
+            let run = { (transaction: any SandboxTransaction) throws -> (Envelope, FiredWebhooks?) in
+                let state = try transaction.account(account)
+                if let limits = self.limits ?? (state.liveLimits ? .live : nil),
+                    let wait = self.limiter.admit(account, endpoint.rateClass, limits)
+                {
+                    throw RateLimiter.refusal(wait, endpoint.rateClass, limits)
+                }
+                let call = Call(endpoint: endpoint, request: request, body: body, pathValues: pathValues, account: account, now: state.clock, store: transaction)
+                return try self.handleCollectingWebhooks(call)
+            }
+            let (envelope, fired) = try Billing.changesStore(endpoint) ? store.write(run) : store.read(run)
+            // Sent once the request's writes are committed.
             fired?.send(through: webhooks)
             return envelope
         } catch let refusal as Refusal {
@@ -70,7 +92,7 @@ public final class Sandbox: Sendable {
         case .put: return try put(call)
         case .delete: return try delete(call)
         case .batch: return try batch(call)
-        case .list: return try list(call)
+        case .list, .listByBody: return try list(call)
         case .updatemore: return try updatemore(call)
         case .deleteMany: return try deleteMany(call)
         case .realtime: return try realtime(call)
@@ -86,6 +108,7 @@ public final class Sandbox: Sendable {
         case .sandboxAdvance: return try advance(call)
         case .sandboxReset: return try reset(call)
         case .sandboxSeed: return try seed(call)
+        case .sandboxLimits: return try setLimits(call)
         case .sandboxClock: return Envelope(.success, ["now": .string(UTC.iso(call.now)), "unix": .int(call.now)])
         case .sandboxLesson: return try recordLesson(call)
         case .sandboxWebhooks, .sandboxWebhookAdd, .sandboxWebhookRemove, .sandboxDeliveries, .sandboxTrigger:
@@ -95,14 +118,23 @@ public final class Sandbox: Sendable {
 
     // MARK: Keys
 
-    /// Makes a new random key named `name`; only its hash is stored, so this is the one
-    /// time it is seen. Nil when the name is taken.
-    public func addKey(name: String) throws -> String? {
+    /// Makes a new random key named `name`, with `quota` to spend (the default when nil);
+    /// only its hash is stored, so this is the one time it is seen. Nil when the name is taken.
+    public func addKey(name: String, quota: Int? = nil) throws -> String? {
         var rng = SystemRandomNumberGenerator()
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         let key = "tms_" + String((0..<36).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
-        return try store.addKey(name: name, hash: KeyHash.of(key), at: Int(time(nil))) ? key : nil
+        return try store.addKey(name: name, hash: KeyHash.of(key), at: Int(time(nil)), quota: quota) ? key : nil
     }
+
+    /// Gives the account of the key named `name` this quota (what is left, and what
+    /// `sandbox reset` gives back). False when there is no such key.
+    public func setQuota(keyName name: String, to quota: Int) throws -> Bool {
+        try store.setQuota(keyName: name, to: quota)
+    }
+
+    /// The quota left to the account of the key named `name`.
+    public func quota(keyName name: String) throws -> Int? { try store.quota(keyName: name) }
 
     public func keys() throws -> [StoredKey] { try store.keys() }
 
@@ -126,32 +158,43 @@ struct Call {
     /// The body: an object, an array, or null when there is none.
     let body: JSON
     let account: String
-    let store: any SandboxStore
+    /// The store, inside this request's one transaction.
+    let store: any SandboxTransaction
     /// The account's virtual clock.
     let now: Int
 
-    init(endpoint: Endpoint, request: APIRequest, pathValues: [String: String], account: String, store: any SandboxStore) throws {
+    init(endpoint: Endpoint, request: APIRequest, body: JSON, pathValues: [String: String], account: String, now: Int, store: any SandboxTransaction) {
         self.endpoint = endpoint
         self.pathValues = pathValues
         self.account = account
         self.store = store
         var query: [String: String] = [:]
         for (k, v) in request.query { query[k] = v }
+        if endpoint.id == .listByBody, case .record(let parameters) = body {
+            // The POST form of the list: its body's values read as the GET's query.
+            for (k, v) in parameters.pairs where !v.isNull {
+                query[k] = v.stringValue ?? v.listValue?.map { $0.stringValue ?? $0.compactText }.joined(separator: ",") ?? v.compactText
+            }
+        }
         self.query = query
+        self.body = body
+        self.now = now
+    }
+
+    /// The request's body, decoded and checked against the endpoint's shape; read before the
+    /// transaction starts.
+    static func body(of request: APIRequest, for endpoint: Endpoint) throws -> JSON {
         let bytes = request.body ?? []
         let blank = bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         switch endpoint.body {
         case .none:
-            body = .null
+            return .null
         case .object:
-            if blank {
-                // PUT with an empty body changes nothing; other endpoints miss their fields.
-                body = .record(Record())
-            } else {
-                guard let v = try? JSON.parse(bytes) else { throw Refusal(Choices.malformedBodyCode, "The body is not valid JSON.") }
-                guard case .record = v else { throw Refusal(Choices.malformedBodyCode, "The body must be a JSON object, not \(v.kindName).") }
-                body = v
-            }
+            // PUT with an empty body changes nothing; other endpoints miss their fields.
+            if blank { return .record(Record()) }
+            guard let v = try? JSON.parse(bytes) else { throw Refusal(Choices.malformedBodyCode, "The body is not valid JSON.") }
+            guard case .record = v else { throw Refusal(Choices.malformedBodyCode, "The body must be a JSON object, not \(v.kindName).") }
+            return v
         case .array(_, let limit):
             guard !blank else { throw Refusal(.badRequest, "The body must be a JSON array of objects.") }
             guard let v = try? JSON.parse(bytes) else { throw Refusal(Choices.malformedBodyCode, "The body is not valid JSON.") }
@@ -160,9 +203,8 @@ struct Call {
                 throw Refusal(Choices.overBatchLimitCode, "Up to \(limit) items at a time; \(items.count) were sent.")
             }
             guard items.allSatisfy({ $0.recordValue != nil }) else { throw Refusal(.badRequest, "Every item of the array must be a JSON object.") }
-            body = v
+            return v
         }
-        now = try store.account(account).clock
     }
 
     /// A string field of a body object, checked against the catalog's type.
@@ -179,9 +221,16 @@ struct Call {
     func identify(_ item: Record) throws -> (carrier: String, number: String) {
         guard let number = try string(item, "tracking_number"), !number.isEmpty else { throw Refusal(.trackingNumberRequired) }
         guard let carrier = try string(item, "carrier_code"), !carrier.isEmpty else { throw Refusal(.carrierCodeInvalid, "Carrier code is required.") }
+        return try identify(carrier: carrier, number: number)
+    }
+
+    /// A carrier code and tracking number as the store keeps them: both are
+    /// case-insensitive; codes are kept in lower case (the API's own spelling), numbers in
+    /// upper case (as carriers print them).
+    func identify(carrier: String, number: String) throws -> (carrier: String, number: String) {
         try Call.validate(number: number)
-        guard Carriers.carrier(code: carrier) != nil else { throw Refusal(.carrierCodeInvalid) }
-        return (carrier, number)
+        guard let known = Carriers.carrier(code: carrier) else { throw Refusal(.carrierCodeInvalid) }
+        return (known.code, number.uppercased())
     }
 
     /// At least 5 of letters, digits, `-` and `_`.

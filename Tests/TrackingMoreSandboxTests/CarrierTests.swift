@@ -2,6 +2,10 @@ import Testing
 
 @testable import TrackingMoreSandbox
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A tracking number and the carriers detection must return for it: `first` at the top,
 /// then `also` somewhere in the list (in this order when `ordered`).
 struct DetectionCase: Sendable, CustomTestStringConvertible {
@@ -25,6 +29,16 @@ struct DetectionCase: Sendable, CustomTestStringConvertible {
 
     @Test func catalogHasAtLeast110Carriers() {
         #expect(Carriers.all.count >= 110)
+    }
+
+    /// Every code that public client code sends (Tests/Data/client-carrier-codes.tsv, with
+    /// its sources) is one the sandbox knows.
+    @Test func clientCarrierCodesAreKnown() throws {
+        let tests = #filePath.split(separator: "/").dropLast(2).joined(separator: "/")
+        let text = try #require(readText("/" + tests + "/Data/client-carrier-codes.tsv"))
+        let codes = text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }.map { String($0.split(separator: "\t")[0]) }
+        #expect(codes.count >= 12)
+        for code in codes { #expect(Carriers.carrier(code: code) != nil, "\(code) is not in the catalog") }
     }
 
     @Test func codesAreUniqueAndLowercaseDashed() {
@@ -307,4 +321,18 @@ struct DetectionCase: Sendable, CustomTestStringConvertible {
             #expect(Carriers.detections(example.number) == Carriers.detections(example.number))
         }
     }
+}
+
+/// A whole file as UTF-8 text, or nil.
+private func readText(_ path: String) -> String? {
+    guard let file = fopen(path, "r") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, file)
+        if n <= 0 { break }
+        bytes += buffer[0..<n]
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }

@@ -62,6 +62,21 @@ public enum Catalog {
         Field("order_created_time_max", .time, "order time at or before (unix seconds; default now)"),
     ]
 
+    /// The page and filters of `GET /trackings/get` (and of the body of its POST form).
+    static let listParameters: [Field] = [
+        Field("page", .int, "page number, from 1"),
+        Field("limit", .int, limit: pageLimit, "items per page, up to 2000 (default 100)"),
+        Field("status", .string, "one status: pending notfound transit pickup delivered undelivered exception expired"),
+    ] + timeRange + [
+        Field("update_time_min", .time, "updated at or after (unix seconds)"),
+        Field("update_time_max", .time, "updated at or before (unix seconds; default now)"),
+    ] + orderTimeRange + [
+        Field("lang", .string, "language of carrier texts"),
+        Field("numbers", .commaList, limit: filterValuesLimit, "tracking numbers, comma-separated, up to 40"),
+        Field("orders", .commaList, limit: filterValuesLimit, "order ids, comma-separated, up to 40"),
+        Field("archived", .boolString, "\"true\": archived only; \"false\": not archived"),
+    ]
+
     // MARK: Endpoints
 
     public static let endpoints: [Endpoint] = [
@@ -86,22 +101,16 @@ public enum Catalog {
             body: .array(createFields, limit: batchLimit), writes: true, rateClass: .general, verb: "batch", aliases: [],
             summary: "create up to 40 trackings in one call", example: "open orders.csv | batch"),
         Endpoint(
-            id: .list, method: .get, path: "/trackings/get", pathParameters: [],
-            query: [
-                Field("page", .int, "page number, from 1"),
-                Field("limit", .int, limit: pageLimit, "items per page, up to 2000 (default 100)"),
-                Field("status", .string, "one status: pending notfound transit pickup delivered undelivered exception expired"),
-            ] + timeRange + [
-                Field("update_time_min", .time, "updated at or after (unix seconds)"),
-                Field("update_time_max", .time, "updated at or before (unix seconds; default now)"),
-            ] + orderTimeRange + [
-                Field("lang", .string, "language of carrier texts"),
-                Field("numbers", .commaList, limit: filterValuesLimit, "tracking numbers, comma-separated, up to 40"),
-                Field("orders", .commaList, limit: filterValuesLimit, "order ids, comma-separated, up to 40"),
-                Field("archived", .boolString, "\"true\": archived only; \"false\": not archived"),
-            ],
+            id: .list, method: .get, path: "/trackings/get", pathParameters: [], query: listParameters,
             body: .none, writes: false, rateClass: .general, verb: "list", aliases: [],
             summary: "list trackings, page by page, with filters", example: "list status=exception created_at_min=7d | first 5"),
+        // The later official PHP library sends every "GET with parameters" as a POST with
+        // the parameters in a JSON body; the sandbox answers it as the GET (docs/sandbox.md).
+        Endpoint(
+            id: .listByBody, method: .post, path: "/trackings/get", pathParameters: [], query: [],
+            body: .object(listParameters), writes: false, rateClass: .general, verb: "list", aliases: [],
+            summary: "list trackings with the parameters in a JSON body (as the later PHP library sends them)",
+            example: "list status=exception"),
         Endpoint(
             id: .updatemore, method: .post, path: "/trackings/updatemore", pathParameters: [], query: [],
             body: .array([number, carrier] + editableFields.filter { $0.name != "customer_phone" }, limit: batchLimit),
@@ -197,6 +206,11 @@ public enum Catalog {
             ]),
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
             summary: "create realistic trackings across carriers and statuses", example: "sandbox seed 50"),
+        Endpoint(
+            id: .sandboxLimits, method: .post, path: "/sandbox/limits", pathParameters: [], query: [],
+            body: .object([Field("limits", .string, required: true, "live: the API's published rate limits; off: none")]),
+            writes: true, rateClass: .none, verb: "sandbox", aliases: [],
+            summary: "answer calls over the API's rate limits with 429, as the live API does", example: "sandbox limits live"),
         Endpoint(
             id: .sandboxClock, method: .get, path: "/sandbox/clock", pathParameters: [], query: [], body: .none,
             writes: false, rateClass: .none, verb: "sandbox", aliases: [],

@@ -34,9 +34,9 @@ public struct Endpoint: Sendable {
 
     /// Names the endpoint in code: `Catalog.endpoint(.put)`.
     public enum ID: String, Sendable, CaseIterable {
-        case create, get, put, delete, batch, list, updatemore, deleteMany, realtime, updateCarrier
+        case create, get, put, delete, batch, list, listByBody, updatemore, deleteMany, realtime, updateCarrier
         case userinfo, statusnumber, notupdate, remote, costtime, aircargo, carriers, detect
-        case sandboxAdvance, sandboxReset, sandboxSeed, sandboxClock, sandboxLesson
+        case sandboxAdvance, sandboxReset, sandboxSeed, sandboxLimits, sandboxClock, sandboxLesson
         case sandboxWebhooks, sandboxWebhookAdd, sandboxWebhookRemove, sandboxDeliveries, sandboxTrigger
     }
 

@@ -147,6 +147,9 @@ public enum Carriers {
         express("bartolini", "BRT Bartolini", "//www.brt.it/", "IT", "+39 011 397 411 1"),
         express("italy-sda", "Italy SDA", "//www.sda.it/", "IT", "+39 199 113366"),
         express("tnt-it", "TNT Italy", "//www.tnt.it/", "IT", "+39 199 803 868"),
+        // In the carrier table of the PyPI client (Tests/Data/client-carrier-codes.tsv).
+        express("sgt-it", "SGT Corriere Espresso", "//www.sgt.it/", "IT"),
+        express("nexive", "Nexive", "//www.nexive.it/", "IT"),
         express("tnt-fr", "TNT France", "//www.tnt.fr/", "FR", "0825071071"),
         express("tnt-uk", "TNT UK", "//www.tnt.co.uk/", "GB", "0800 100 600"),
         express("fedex-uk", "FedEx UK", "//www.fedex.com/gb/ukservices/", "GB", "+ 44 2476 706 660"),

@@ -13,35 +13,32 @@ extension SQLiteStore {
                 """)
         }
     }
+}
 
-    public func webhooks(_ key: String) throws -> [StoredWebhook] {
-        try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT url, statuses, created_at FROM webhook WHERE key = ? ORDER BY created_at, rowid", arguments: [key]).map { row in
-                let statuses: String = row[1]
-                return StoredWebhook(url: row[0], statuses: statuses.split(separator: ",").map(String.init), createdAt: row[2])
-            }
+/// The webhook URLs, inside a request's transaction.
+extension SQLiteTransaction {
+    func webhooks(_ key: String) throws -> [StoredWebhook] {
+        try Row.fetchAll(db, sql: "SELECT url, statuses, created_at FROM webhook WHERE key = ? ORDER BY created_at, rowid", arguments: [key]).map { row in
+            let statuses: String = row[1]
+            return StoredWebhook(url: row[0], statuses: statuses.split(separator: ",").map(String.init), createdAt: row[2])
         }
     }
 
-    public func saveWebhook(_ key: String, _ w: StoredWebhook) throws {
-        try db.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO webhook (key, url, statuses, created_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (key, url) DO UPDATE SET statuses = excluded.statuses
-                    """,
-                arguments: [key, w.url, w.statuses.joined(separator: ","), w.createdAt])
-        }
+    func saveWebhook(_ key: String, _ w: StoredWebhook) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO webhook (key, url, statuses, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (key, url) DO UPDATE SET statuses = excluded.statuses
+                """,
+            arguments: [key, w.url, w.statuses.joined(separator: ","), w.createdAt])
     }
 
-    public func removeWebhook(_ key: String, url: String) throws -> Bool {
-        try db.write { db in
-            try db.execute(sql: "DELETE FROM webhook WHERE key = ? AND url = ?", arguments: [key, url])
-            return db.changesCount == 1
-        }
+    func removeWebhook(_ key: String, url: String) throws -> Bool {
+        try db.execute(sql: "DELETE FROM webhook WHERE key = ? AND url = ?", arguments: [key, url])
+        return db.changesCount == 1
     }
 
-    public func setCreatedAt(_ key: String, id: String, to time: Int) throws {
-        try db.write { try $0.execute(sql: "UPDATE tracking SET created_at = ? WHERE key = ? AND id = ?", arguments: [time, key, id]) }
+    func setCreatedAt(_ key: String, id: String, to time: Int) throws {
+        try db.execute(sql: "UPDATE tracking SET created_at = ? WHERE key = ? AND id = ?", arguments: [time, key, id])
     }
 }

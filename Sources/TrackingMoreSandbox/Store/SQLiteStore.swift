@@ -49,58 +49,159 @@ public final class SQLiteStore: SandboxStore {
                 """)
         }
         registerWebhookMigration(&m)
+        m.registerMigration("v2: billing, settings, case-insensitive codes and numbers") { db in
+            try db.execute(sql: """
+                ALTER TABLE account ADD COLUMN granted INTEGER NOT NULL DEFAULT \(Choices.initialQuota);
+                UPDATE account SET granted = max(quota, \(Choices.initialQuota));
+                ALTER TABLE account ADD COLUMN remote_calls INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE account ADD COLUMN live_limits INTEGER NOT NULL DEFAULT 0;
+                """)
+            try normalizeCase(db)
+        }
         return m
     }
 
-    public func account(_ key: String) throws -> Account {
+    /// Carrier codes are stored in lower case and numbers in upper case (both are
+    /// case-insensitive). Before v2 they were stored as typed, so `China-Post` and
+    /// `china-post` could hold the same number twice: the first created stays, the later
+    /// copies go, and the quota they used is given back.
+    static func normalizeCase(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TEMP TABLE duplicate AS
+                SELECT rowid AS row, key FROM tracking t
+                WHERE EXISTS (
+                    SELECT 1 FROM tracking o
+                    WHERE o.key = t.key AND lower(o.carrier_code) = lower(t.carrier_code)
+                        AND upper(o.tracking_number) = upper(t.tracking_number)
+                        AND (o.created_at < t.created_at OR (o.created_at = t.created_at AND o.rowid < t.rowid)));
+            UPDATE account SET quota = quota + (SELECT count(*) FROM duplicate d WHERE d.key = account.key);
+            DELETE FROM tracking WHERE rowid IN (SELECT row FROM duplicate);
+            DROP TABLE duplicate;
+            UPDATE tracking SET carrier_code = lower(carrier_code), tracking_number = upper(tracking_number)
+                WHERE carrier_code <> lower(carrier_code) OR tracking_number <> upper(tracking_number);
+            """)
+    }
+
+    public func write<T>(_ body: (any SandboxTransaction) throws -> T) throws -> T {
+        // GRDB opens write transactions IMMEDIATE: the writer lock is taken before the first
+        // read, so a read-modify-write cannot interleave with another writer.
+        try db.write { db in try body(SQLiteTransaction(db: db, writes: true)) }
+    }
+
+    public func read<T>(_ body: (any SandboxTransaction) throws -> T) throws -> T {
+        try db.read { db in try body(SQLiteTransaction(db: db, writes: false)) }
+    }
+
+    public func addKey(name: String, hash: String, at time: Int, quota: Int?) throws -> Bool {
         try db.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT clock, quota, registered_at FROM account WHERE key = ?", arguments: [key]) {
-                return Account(clock: row[0], quota: row[1], registeredAt: row[2])
+            try db.execute(sql: "INSERT OR IGNORE INTO api_key (name, hash, created_at) VALUES (?, ?, ?)", arguments: [name, hash, time])
+            guard db.changesCount == 1 else { return false }
+            if let quota {
+                let t = SQLiteTransaction(db: db, writes: true)
+                var a = try t.account(hash)
+                (a.quota, a.granted) = (quota, quota)
+                try t.save(hash, a)
             }
-            let a = Account(clock: Choices.epoch, quota: Choices.initialQuota, registeredAt: Choices.epoch)
-            try db.execute(
-                sql: "INSERT INTO account (key, clock, quota, registered_at) VALUES (?, ?, ?, ?)",
-                arguments: [key, a.clock, a.quota, a.registeredAt])
-            return a
+            return true
         }
     }
 
-    public func setClock(_ key: String, to time: Int) throws {
-        _ = try account(key)
-        try db.write { try $0.execute(sql: "UPDATE account SET clock = ? WHERE key = ?", arguments: [time, key]) }
+    public func keys() throws -> [StoredKey] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, created_at, revoked FROM api_key ORDER BY name").map {
+                StoredKey(name: $0[0], createdAt: $0[1], revoked: $0[2])
+            }
+        }
     }
 
-    public func setQuota(_ key: String, to quota: Int) throws {
-        _ = try account(key)
-        try db.write { try $0.execute(sql: "UPDATE account SET quota = ? WHERE key = ?", arguments: [quota, key]) }
-    }
-
-    public func insert(_ key: String, _ t: StoredTracking) throws -> Bool {
+    public func revokeKey(name: String) throws -> Bool {
         try db.write { db in
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO tracking (key, id, carrier_code, tracking_number, created_at, updated_at, status,
-                        status_override, archived, tracked, frozen_at, order_id, order_created_at, fields)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: arguments(key, t))
+            try db.execute(sql: "UPDATE api_key SET revoked = 1 WHERE name = ? AND revoked = 0", arguments: [name])
             return db.changesCount == 1
         }
     }
 
-    public func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking? {
-        try db.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT * FROM tracking WHERE key = ? AND carrier_code = ? AND tracking_number = ?",
-                arguments: [key, carrier, number]
-            ).map(Self.tracking)
+    public func setQuota(keyName: String, to quota: Int) throws -> Bool {
+        try db.write { db in
+            guard let hash = try String.fetchOne(db, sql: "SELECT hash FROM api_key WHERE name = ?", arguments: [keyName]) else { return false }
+            let t = SQLiteTransaction(db: db, writes: true)
+            var a = try t.account(hash)
+            (a.quota, a.granted) = (quota, quota)
+            try t.save(hash, a)
+            return true
         }
     }
 
-    public func update(_ key: String, _ trackings: [StoredTracking]) throws {
-        try db.write { db in
-            for t in trackings {
-                try db.execute(
+    public func quota(keyName: String) throws -> Int? {
+        try db.read { db in
+            guard let hash = try String.fetchOne(db, sql: "SELECT hash FROM api_key WHERE name = ?", arguments: [keyName]) else { return nil }
+            return try SQLiteTransaction(db: db, writes: false).account(hash).quota
+        }
+    }
+
+    public func keyIsActive(hash: String) throws -> Bool? {
+        try db.read { db in
+            try Bool.fetchOne(db, sql: "SELECT revoked = 0 FROM api_key WHERE hash = ?", arguments: [hash])
+        }
+    }
+
+    public func keyHash(name: String) throws -> String? {
+        try db.read { db in try String.fetchOne(db, sql: "SELECT hash FROM api_key WHERE name = ?", arguments: [name]) }
+    }
+
+    public func forgetLessons(_ key: String) throws {
+        try db.write { db in try db.execute(sql: "DELETE FROM lesson WHERE key = ?", arguments: [key]) }
+    }
+}
+
+/// One request's view of the SQLite store, inside the transaction `SQLiteStore` opened.
+struct SQLiteTransaction: SandboxTransaction {
+    let db: Database
+    /// False in a read transaction: an account not seen before is not stored.
+    let writes: Bool
+
+    func account(_ key: String) throws -> Account {
+        if let row = try Row.fetchOne(
+            db, sql: "SELECT clock, quota, granted, registered_at, remote_calls, live_limits FROM account WHERE key = ?", arguments: [key])
+        {
+            return Account(clock: row[0], quota: row[1], granted: row[2], registeredAt: row[3], remoteCalls: row[4], liveLimits: row[5])
+        }
+        let a = Account(clock: Choices.epoch, quota: Choices.initialQuota, granted: Choices.initialQuota, registeredAt: Choices.epoch)
+        if writes { try save(key, a) }
+        return a
+    }
+
+    func save(_ key: String, _ a: Account) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO account (key, clock, quota, granted, registered_at, remote_calls, live_limits) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET clock = excluded.clock, quota = excluded.quota, granted = excluded.granted,
+                    remote_calls = excluded.remote_calls, live_limits = excluded.live_limits
+                """,
+            arguments: [key, a.clock, a.quota, a.granted, a.registeredAt, a.remoteCalls, a.liveLimits])
+    }
+
+    func insert(_ key: String, _ t: StoredTracking) throws -> Bool {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO tracking (key, id, carrier_code, tracking_number, created_at, updated_at, status,
+                    status_override, archived, tracked, frozen_at, order_id, order_created_at, fields)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: SQLiteStore.arguments(key, t))
+        return db.changesCount == 1
+    }
+
+    func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM tracking WHERE key = ? AND carrier_code = ? AND tracking_number = ?",
+            arguments: [key, carrier, number]
+        ).map(SQLiteStore.tracking)
+    }
+
+    func update(_ key: String, _ trackings: [StoredTracking]) throws {
+        for t in trackings {
+            try db.execute(
                 sql: """
                     UPDATE tracking SET updated_at = ?, status = ?, status_override = ?, archived = ?, tracked = ?,
                         frozen_at = ?, order_id = ?, order_created_at = ?, fields = ?
@@ -110,27 +211,22 @@ public final class SQLiteStore: SandboxStore {
                     t.updatedAt, t.status, t.statusOverride, t.archived, t.tracked, t.frozenAt,
                     t.fields["order_id"]?.stringValue, t.orderCreatedAt, JSON.record(t.fields).compactText, key, t.id,
                 ])
-            }
         }
     }
 
-    public func changeCarrier(_ key: String, id: String, to carrier: String) throws -> Bool {
-        try db.write { db in
-            try db.execute(sql: "UPDATE OR IGNORE tracking SET carrier_code = ? WHERE key = ? AND id = ?", arguments: [carrier, key, id])
-            return db.changesCount == 1
-        }
+    func changeCarrier(_ key: String, id: String, to carrier: String) throws -> Bool {
+        try db.execute(sql: "UPDATE OR IGNORE tracking SET carrier_code = ? WHERE key = ? AND id = ?", arguments: [carrier, key, id])
+        return db.changesCount == 1
     }
 
-    public func delete(_ key: String, carrier: String, number: String) throws -> Bool {
-        try db.write { db in
-            try db.execute(
-                sql: "DELETE FROM tracking WHERE key = ? AND carrier_code = ? AND tracking_number = ?",
-                arguments: [key, carrier, number])
-            return db.changesCount == 1
-        }
+    func delete(_ key: String, carrier: String, number: String) throws -> Bool {
+        try db.execute(
+            sql: "DELETE FROM tracking WHERE key = ? AND carrier_code = ? AND tracking_number = ?",
+            arguments: [key, carrier, number])
+        return db.changesCount == 1
     }
 
-    public func list(_ key: String, _ f: ListFilter, page: Int, limit: Int) throws -> (total: Int, items: [StoredTracking]) {
+    func list(_ key: String, _ f: ListFilter, page: Int, limit: Int) throws -> (total: Int, items: [StoredTracking]) {
         var conditions = ["key = ?"]
         var values: [any DatabaseValueConvertible] = [key]
         func add(_ sql: String, _ value: (any DatabaseValueConvertible)?) {
@@ -158,90 +254,47 @@ public final class SQLiteStore: SandboxStore {
         // Any page is allowed, as by the API; one past every row is an empty page, not an overflow.
         let (product, overflow) = (page - 1).multipliedReportingOverflow(by: limit)
         let offset = overflow ? Int.max : product
-        return try db.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tracking WHERE \(whereClause)", arguments: StatementArguments(values)) ?? 0
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM tracking WHERE \(whereClause) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
-                arguments: StatementArguments(values + [limit, offset]))
-            return (total, rows.map(Self.tracking))
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tracking WHERE \(whereClause)", arguments: StatementArguments(values)) ?? 0
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM tracking WHERE \(whereClause) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+            arguments: StatementArguments(values + [limit, offset]))
+        return (total, rows.map(SQLiteStore.tracking))
+    }
+
+    func all(_ key: String) throws -> [StoredTracking] {
+        try Row.fetchAll(db, sql: "SELECT * FROM tracking WHERE key = ? ORDER BY created_at DESC, rowid DESC", arguments: [key])
+            .map(SQLiteStore.tracking)
+    }
+
+    func reset(_ key: String) throws {
+        var a = try account(key)
+        try db.execute(sql: "DELETE FROM tracking WHERE key = ?", arguments: [key])
+        (a.clock, a.quota, a.remoteCalls) = (Choices.epoch, a.granted, 0)
+        try save(key, a)
+    }
+
+    func recordLesson(_ key: String, _ l: LessonRecord) throws {
+        // A done lesson stays done when it is taken again.
+        try db.execute(
+            sql: """
+                INSERT INTO lesson (key, lesson, title, state, at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (key, lesson) DO UPDATE SET title = excluded.title, at = excluded.at,
+                    state = CASE WHEN lesson.state = 'done' THEN 'done' ELSE excluded.state END
+                """,
+            arguments: [key, l.lesson, l.title, l.state, l.at])
+    }
+
+    func lessons(_ key: String) throws -> [LessonRecord] {
+        try Row.fetchAll(db, sql: "SELECT lesson, title, state, at FROM lesson WHERE key = ? ORDER BY lesson", arguments: [key]).map {
+            LessonRecord(lesson: $0[0], title: $0[1], state: $0[2], at: $0[3])
         }
     }
+}
 
-    public func all(_ key: String) throws -> [StoredTracking] {
-        try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM tracking WHERE key = ? ORDER BY created_at DESC, rowid DESC", arguments: [key]).map(Self.tracking)
-        }
-    }
-
-    public func reset(_ key: String) throws {
-        try db.write { db in
-            try db.execute(sql: "DELETE FROM tracking WHERE key = ?", arguments: [key])
-            try db.execute(sql: "DELETE FROM account WHERE key = ?", arguments: [key])
-        }
-    }
-
-    public func addKey(name: String, hash: String, at time: Int) throws -> Bool {
-        try db.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO api_key (name, hash, created_at) VALUES (?, ?, ?)", arguments: [name, hash, time])
-            return db.changesCount == 1
-        }
-    }
-
-    public func keys() throws -> [StoredKey] {
-        try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, created_at, revoked FROM api_key ORDER BY name").map {
-                StoredKey(name: $0[0], createdAt: $0[1], revoked: $0[2])
-            }
-        }
-    }
-
-    public func revokeKey(name: String) throws -> Bool {
-        try db.write { db in
-            try db.execute(sql: "UPDATE api_key SET revoked = 1 WHERE name = ? AND revoked = 0", arguments: [name])
-            return db.changesCount == 1
-        }
-    }
-
-    public func keyIsActive(hash: String) throws -> Bool? {
-        try db.read { db in
-            try Bool.fetchOne(db, sql: "SELECT revoked = 0 FROM api_key WHERE hash = ?", arguments: [hash])
-        }
-    }
-
-    public func keyHash(name: String) throws -> String? {
-        try db.read { db in try String.fetchOne(db, sql: "SELECT hash FROM api_key WHERE name = ?", arguments: [name]) }
-    }
-
-    // MARK: Lessons
-
-    public func recordLesson(_ key: String, _ l: LessonRecord) throws {
-        try db.write { db in
-            // A done lesson stays done when it is taken again.
-            try db.execute(
-                sql: """
-                    INSERT INTO lesson (key, lesson, title, state, at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (key, lesson) DO UPDATE SET title = excluded.title, at = excluded.at,
-                        state = CASE WHEN lesson.state = 'done' THEN 'done' ELSE excluded.state END
-                    """,
-                arguments: [key, l.lesson, l.title, l.state, l.at])
-        }
-    }
-
-    public func lessons(_ key: String) throws -> [LessonRecord] {
-        try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT lesson, title, state, at FROM lesson WHERE key = ? ORDER BY lesson", arguments: [key]).map {
-                LessonRecord(lesson: $0[0], title: $0[1], state: $0[2], at: $0[3])
-            }
-        }
-    }
-
-    public func forgetLessons(_ key: String) throws {
-        try db.write { db in try db.execute(sql: "DELETE FROM lesson WHERE key = ?", arguments: [key]) }
-    }
-
+extension SQLiteStore {
     // MARK: Rows
 
-    func arguments(_ key: String, _ t: StoredTracking) -> StatementArguments {
+    static func arguments(_ key: String, _ t: StoredTracking) -> StatementArguments {
         [
             key, t.id, t.carrierCode, t.trackingNumber, t.createdAt, t.updatedAt, t.status, t.statusOverride, t.archived,
             t.tracked, t.frozenAt, t.fields["order_id"]?.stringValue, t.orderCreatedAt, JSON.record(t.fields).compactText,

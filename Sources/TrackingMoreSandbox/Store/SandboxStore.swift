@@ -36,11 +36,19 @@ public struct ListFilter: Sendable {
     public init() {}
 }
 
-/// Per-key account state: the virtual clock and the quota.
+/// Per-key account state: the virtual clock, the quota and the sandbox's settings.
 public struct Account: Sendable, Equatable {
     public var clock: Int
+    /// What is left to spend.
     public var quota: Int
+    /// What the account was given (at first use, or by `tms keys quota`); `sandbox reset`
+    /// gives it back.
+    public var granted: Int
     public var registeredAt: Int
+    /// `remote` calls so far: every fifth uses one quota.
+    public var remoteCalls: Int = 0
+    /// Whether the API's published rate limits apply to this account (`sandbox limits live`).
+    public var liveLimits: Bool = false
 }
 
 /// An API key of a `tms serve` database; only its hash is stored.
@@ -62,16 +70,46 @@ public struct LessonRecord: Sendable, Equatable {
 
 /// Where the sandbox keeps its state. Narrow on purpose, so that another store (PostgreSQL
 /// for several `tms serve` instances) can sit beside the SQLite one; nothing above it knows
-/// which it talks to. Every method is scoped by the hash of an API key.
-public protocol SandboxStore: WebhookStore, Sendable {
+/// which it talks to.
+///
+/// Every request is answered inside one transaction (`write` or `read`), read-modify-write
+/// included, so concurrent requests give the result of some serial order: no quota is spent
+/// twice and no edit is lost.
+public protocol SandboxStore: Sendable {
+    /// Runs `body` in one write transaction: all its changes are kept, or none (when it
+    /// throws), and no other write runs in between.
+    func write<T>(_ body: (any SandboxTransaction) throws -> T) throws -> T
+    /// Runs `body` on one consistent snapshot; it may not change anything.
+    func read<T>(_ body: (any SandboxTransaction) throws -> T) throws -> T
+
+    /// Makes a key with its account; false when the name is taken.
+    func addKey(name: String, hash: String, at time: Int, quota: Int?) throws -> Bool
+    func keys() throws -> [StoredKey]
+    func revokeKey(name: String) throws -> Bool
+    /// Sets the quota of the account of the key with this name; false when there is none.
+    func setQuota(keyName: String, to quota: Int) throws -> Bool
+    /// The quota of the account of the key with this name; nil when there is none.
+    func quota(keyName: String) throws -> Int?
+    /// nil for an unknown key, false for a revoked one.
+    func keyIsActive(hash: String) throws -> Bool?
+    /// The hash of the key named `name`, revoked or not; nil when there is none.
+    func keyHash(name: String) throws -> String?
+    /// Forgets the lessons the key's account recorded.
+    func forgetLessons(_ key: String) throws
+}
+
+/// What one request can do to the store, inside its transaction. Every method is scoped by
+/// the hash of an API key (the account).
+public protocol SandboxTransaction: WebhookStore {
+    /// The account; one not seen before has the starting clock and quota (and is stored
+    /// when the transaction writes).
     func account(_ key: String) throws -> Account
-    func setClock(_ key: String, to time: Int) throws
-    func setQuota(_ key: String, to quota: Int) throws
+    func save(_ key: String, _ account: Account) throws
 
     /// Inserts unless the carrier and number exist for this key; false when they do.
     func insert(_ key: String, _ tracking: StoredTracking) throws -> Bool
     func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking?
-    /// Replaces trackings found by their ids, all in one transaction.
+    /// Replaces trackings found by their ids.
     func update(_ key: String, _ trackings: [StoredTracking]) throws
     /// Moves a tracking to another carrier; false when the target exists already.
     func changeCarrier(_ key: String, id: String, to carrier: String) throws -> Bool
@@ -79,19 +117,25 @@ public protocol SandboxStore: WebhookStore, Sendable {
     /// One page of the trackings that pass the filter, newest first, and how many pass.
     func list(_ key: String, _ filter: ListFilter, page: Int, limit: Int) throws -> (total: Int, items: [StoredTracking])
     func all(_ key: String) throws -> [StoredTracking]
-    /// Deletes every tracking of the key and resets its account.
+    /// Deletes every tracking of the key, puts its clock back and its quota to what it was
+    /// granted.
     func reset(_ key: String) throws
-
-    func addKey(name: String, hash: String, at time: Int) throws -> Bool
-    func keys() throws -> [StoredKey]
-    func revokeKey(name: String) throws -> Bool
-    /// nil for an unknown key, false for a revoked one.
-    func keyIsActive(hash: String) throws -> Bool?
-    /// The hash of the key named `name`, revoked or not; nil when there is none.
-    func keyHash(name: String) throws -> String?
 
     /// Records a lesson's state for the key's account (kept by `reset`).
     func recordLesson(_ key: String, _ lesson: LessonRecord) throws
     func lessons(_ key: String) throws -> [LessonRecord]
-    func forgetLessons(_ key: String) throws
+}
+
+extension SandboxTransaction {
+    func setClock(_ key: String, to time: Int) throws {
+        var a = try account(key)
+        a.clock = time
+        try save(key, a)
+    }
+
+    func setQuota(_ key: String, to quota: Int) throws {
+        var a = try account(key)
+        a.quota = quota
+        try save(key, a)
+    }
 }

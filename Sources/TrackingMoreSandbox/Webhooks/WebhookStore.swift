@@ -21,8 +21,9 @@ public struct StoredWebhook: Sendable, Equatable {
 }
 
 /// Where the sandbox keeps each account's webhook URLs (the real service keeps them in its
-/// dashboard). Part of every `SandboxStore`.
-public protocol WebhookStore: Sendable {
+/// dashboard). Part of every `SandboxTransaction`: a request reads and changes them inside its
+/// one transaction.
+public protocol WebhookStore {
     /// The account's URLs in the order they were added.
     func webhooks(_ key: String) throws -> [StoredWebhook]
     /// Adds a URL, or replaces the statuses of one already there.

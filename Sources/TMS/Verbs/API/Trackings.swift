@@ -139,10 +139,45 @@ extension APIVerbs {
             var body = try await changes(record, carrier, number, call, phone: true)
             for (name, value, span) in given { body[name] = try await apiValue(name, value, span, call) }
             let (request, endpoint) = request(.put, path: ["carrier_code": carrier, "tracking_number": number], body: .record(body))
-            let tracking = try await call.interpreter.send(request, endpoint, call.span)
+            let answer = try await call.interpreter.send(request, endpoint, call.span)
+            let tracking = try await trackingAfterPut(answer, sent: record, carrier, number, call)
             call.interpreter.remember(tracking)
             return tracking
         }
+    }
+
+    /// The tracking after a PUT, from either shape of answer. A full tracking (status a word,
+    /// `archived` a boolean) is taken as it is. The API document's own answer holds the
+    /// editable fields with `status` as the code of the change (`"4"`, `"7"`, `"8"`, or null
+    /// when none was made) and `archived` as `"true"`/`"false"`: it is laid over the record
+    /// that was put, in the words a read tracking has; when the status went back to the
+    /// carrier's own (8), which the answer cannot say, the tracking is read again.
+    static func trackingAfterPut(_ answer: Value, sent record: Record, _ carrier: String, _ number: String, _ call: VerbInvocation) async throws -> Value {
+        // A dry run's stand-in (the body that was not sent) names no tracking: kept as it is.
+        guard case .record(let fields) = answer, fields["origin_info"] == nil, fields["tracking_number"] != nil else { return answer }
+        var tracking = record
+        for (name, value) in fields.pairs { tracking[name] = value }
+        if case .string(let flag) = fields["archived"] { tracking["archived"] = .bool(flag == "true") }
+        switch fields["status"] {
+        case .string(let word)? where TrackingStatus(rawValue: word) != nil:
+            break
+        case let code? where !code.isNull:
+            switch StatusChange(word: code.stringValue ?? code.compactText) {
+            case .delivered?:
+                tracking["status"] = .string(TrackingStatus.delivered.rawValue)
+                if tracking["substatus"] != nil { tracking["substatus"] = .null }
+            case .exception?:
+                tracking["status"] = .string(TrackingStatus.exception.rawValue)
+                if tracking["substatus"] != nil { tracking["substatus"] = .null }
+            default:
+                let (get, endpoint) = request(.get, path: ["carrier_code": carrier, "tracking_number": number])
+                return try await call.interpreter.send(get, endpoint, call.span)
+            }
+        default:
+            // No change was made and none is in force: the carrier's status, as the record had it.
+            tracking["status"] = record["status"]
+        }
+        return .record(tracking)
     }
 
     static let delete = Verb(

@@ -8,9 +8,9 @@ extension BuiltinVerbs {
         Signature(
             "sandbox", category: .shell,
             positional: [
-                Parameter("action", .string, help: "advance, reset, seed, webhook or trigger"),
+                Parameter("action", .string, help: "advance, reset, seed, limits, webhook or trigger"),
                 Parameter("arguments", .any, required: false, rest: true,
-                    help: "advance: a duration (3d, 12h); seed: how many trackings (\(defaultSeed) when not given); webhook: add URL [STATUS...], list, remove URL or deliveries; trigger: STATUS CARRIER NUMBER"),
+                    help: "advance: a duration (3d, 12h); seed: how many trackings (\(defaultSeed) when not given); limits: live or off; webhook: add URL [STATUS...], list, remove URL or deliveries; trigger: STATUS CARRIER NUMBER"),
             ],
             output: "record",
             summary: "steer the sandbox: move its clock, empty it, fill it, send webhooks",
@@ -18,6 +18,7 @@ extension BuiltinVerbs {
                 ("sandbox seed 50", "50 trackings across carriers and statuses"),
                 ("sandbox advance 3d", "three days pass: parcels move on"),
                 ("sandbox reset", "no trackings, the clock back at its start"),
+                ("sandbox limits live", "calls faster than the API allows get its 429, as live"),
                 ("sandbox webhook add 'http://127.0.0.1:9000/' delivered exception", "POST those status changes there"),
                 ("sandbox trigger delivered ups 1Z999AA10123456784", "that parcel is delivered now: its webhook fires"),
             ])
@@ -49,6 +50,13 @@ extension BuiltinVerbs {
             return .value(try await seed(n, call))
         case "reset":
             id = .sandboxReset
+        case "limits":
+            let setting = try text(0, "live or off")
+            guard setting == "live" || setting == "off" else {
+                throw TMSError(.badValue(argumentsSpan, parameter: "arguments", expected: "live or off", found: "'\(setting)'"))
+            }
+            id = .sandboxLimits
+            body = ["limits": .string(setting)]
         case "webhook", "webhooks":
             let sub = arguments.first?.stringValue ?? "list"
             switch sub {
@@ -75,7 +83,7 @@ extension BuiltinVerbs {
                 "tracking_number": .string(try text(2, "a tracking number")),
             ]
         default:
-            throw TMSError(.badValue(call.span(of: "action"), parameter: "action", expected: "advance, reset, seed, webhook or trigger", found: "'\(action)'"))
+            throw TMSError(.badValue(call.span(of: "action"), parameter: "action", expected: "advance, reset, seed, limits, webhook or trigger", found: "'\(action)'"))
         }
         let endpoint = Catalog.endpoint(id)
         let request = APIRequest(method: endpoint.method.rawValue, path: endpoint.path, query: query, body: body?.bytes)
@@ -97,7 +105,10 @@ extension BuiltinVerbs {
             do {
                 try Task.checkCancellation()
                 let request = APIRequest(method: endpoint.method.rawValue, path: endpoint.path, body: JSON.record(body).bytes)
-                added += try await call.interpreter.send(request, endpoint, call.span)["added"]?.intValue ?? 0
+                let answer = try await call.interpreter.send(request, endpoint, call.span)
+                added += answer["added"]?.intValue ?? 0
+                // The account's quota ran out in this part: the rest would be refused (4021).
+                if let left = answer["quota_left"] { return ["added": .int(added), "quota_left": left] }
             } catch is CancellationError {
                 throw TMSError(Diagnostic(
                     code: "E0271", message: "interrupted: \(added) of \(n) trackings added", primary: .init(call.span),
