@@ -28,9 +28,9 @@ enum Choices {
     /// `aircargo`: 20 quota per air waybill (documented); the whole call is refused with
     /// 4021 when the quota does not cover every AWB.
     static let aircargoCostPerAWB = 20
-    /// `realtime` uses one quota per call (unconfirmed: the API's tests accept 4021 here, and
-    /// the vendor calls realtime "creating a number and getting results at once").
-    static let realtimeCost = 1
+    /// `realtime` needs quota but spends none: it is refused with 4021 when none is left (the
+    /// API's own tests accept 4021 here) and, not storing the number, costs nothing.
+    static let realtimeNeedsQuota = true
     /// `detect` is free: its page repeats `remote`'s "5 calls = 1 quota" tip, most likely by
     /// copy and paste, and clients call it before every create.
     /// Reads (GET, list, userinfo, statusnumber, carriers) are free and allowed with no quota

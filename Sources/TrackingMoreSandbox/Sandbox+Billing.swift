@@ -12,7 +12,6 @@ enum Billing {
     static func charges(_ endpoint: Endpoint) -> Bool {
         switch endpoint.id {
         case .create, .batch, .remote, .aircargo, .sandboxSeed: return true
-        case .realtime: return Choices.realtimeCost > 0
         default: return false
         }
     }

@@ -138,7 +138,7 @@ extension Sandbox {
 
     func realtime(_ call: Call) throws -> Envelope {
         let (carrier, number) = try call.identify(call.object)
-        try call.charge(Choices.realtimeCost)
+        if Choices.realtimeNeedsQuota { try call.requireQuota(1) }
         let t: StoredTracking
         if let stored = try call.store.tracking(call.account, carrier: carrier, number: number) {
             t = stored

@@ -10,7 +10,7 @@ import Glibc
 
 /// Where the sandbox must answer as the real v2 API does (issue 10): the PUT answer, carrier
 /// codes and numbers in any case, billing and quotas, rate limits, one transaction per request.
-@Suite struct FidelityTests {
+@Suite(.serialized) struct FidelityTests {
     let sandbox: Sandbox
 
     init() throws {
@@ -18,8 +18,11 @@ import Glibc
     }
 
     func send(_ method: String, _ path: String, _ body: JSON? = nil, query: [(String, String)] = [], key: String? = nil, to s: Sandbox? = nil) async -> Envelope {
-        await (s ?? sandbox).handle(
+        let answer = await (s ?? sandbox).handle(
             APIRequest(method: method, path: path, query: query.map { (name: $0.0, value: $0.1) }, body: body.map(\.bytes)), apiKey: key)
+        // The sandbox's database calls block their thread: let the other tests of the run in.
+        await Task.yield()
+        return answer
     }
 
     func create(_ carrier: String, _ number: String, key: String? = nil, to s: Sandbox? = nil) async -> Envelope {
@@ -158,14 +161,14 @@ import Glibc
         _ = await send("POST", "/trackings/aircargo", ["track_number": ["172-12345675", "160-12345675"]], key: key)
         #expect(await left() == 56)
         _ = await send("POST", "/trackings/realtime", ["carrier_code": "ups", "tracking_number": "1Z999AA10123456784"], key: key)
-        #expect(await left() == 55)
+        #expect(await left() == 56)
         _ = await send("POST", "/carriers/detect", ["tracking_number": "RR123456785CN"], key: key)
         _ = await send("GET", "/trackings/get", key: key)
-        #expect(await left() == 55)
+        #expect(await left() == 56)
         // Too little for three air waybills: refused whole, nothing spent.
         let air = await send("POST", "/trackings/aircargo", ["track_number": ["172-12345675", "160-12345675", "020-12345675"]], key: key)
         #expect(air.meta.code == 4021)
-        #expect(await left() == 55)
+        #expect(await left() == 56)
     }
 
     @Test func noQuotaLeftAnswers4021() async throws {
