@@ -105,10 +105,11 @@ extension Sandbox {
             }
         }
         let left = try call.store.account(call.account).quota
-        guard affordable < count else { return Envelope(.success, ["added": .int(added)]) }
+        // Where the quota ran out (or is now used up) the answer says so: no later seed can add.
+        guard affordable < count || left == 0 else { return Envelope(.success, ["added": .int(added)]) }
         return Envelope(
             .success, ["added": .int(added), "quota_left": .int(left)],
-            message: "Added \(added) of \(count): the account's quota ran out (tms keys quota NAME N gives more).")
+            message: "Added \(added) of \(count): the account's quota \(affordable < count ? "ran out" : "is used up") (tms keys quota NAME N gives more).")
     }
 
     static let seedCarriers = [

@@ -128,7 +128,8 @@ extension APIVerbs {
                 throw TMSError(.missingArgument(call.span, verb: "put", parameter: "a change (field=value)", usage: "put \(carrier) \(number) status=4"))
             }
             let (request, endpoint) = request(.put, path: ["carrier_code": carrier, "tracking_number": number], body: .record(body))
-            let tracking = try await call.interpreter.send(request, endpoint, call.span)
+            let answer = try await call.interpreter.send(request, endpoint, call.span)
+            let tracking = try await trackingAfterPut(answer, sent: Record(), carrier, number, call)
             call.interpreter.remember(tracking)
             return .value(tracking)
         }
