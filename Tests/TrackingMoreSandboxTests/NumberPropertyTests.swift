@@ -74,7 +74,7 @@ import TrackingMore
             #expect(e.meta.code == 200 || e.meta.code == 4012)
         }
         _ = await send("GET", "/sandbox/clock")
-        try? sandbox.store.setClock(Sandbox.localAccount, to: UTC.latest - 5 * 365 * 86400)
+        try? sandbox.store.write { try $0.setClock(Sandbox.localAccount, to: UTC.latest - 5 * 365 * 86400) }
         #expect(await send("POST", "/sandbox/advance", ["seconds": .int(10 * 365 * 86400)]).meta.code == 4012)
         #expect(await send("POST", "/sandbox/advance", ["seconds": .int(365 * 86400)]).meta.code == 200)
         let now = await send("GET", "/sandbox/clock")
