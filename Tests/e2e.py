@@ -14,22 +14,12 @@ Prints one line per check and last "N passed, M failed"; exits 1 when a check fa
 """
 import os, re, sqlite3, subprocess, sys, tempfile, time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish
+
 TMS = os.path.abspath(sys.argv[1])
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-passed = failed = 0
 keys_seen = []
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok    {name}")
-    else:
-        failed += 1
-        print(f"FAIL  {name}")
-        for line in str(detail).splitlines()[:12]:
-            print(f"      | {line[:300]}")
 
 
 def run(args, stdin="", cwd=None, timeout=120):
@@ -214,5 +204,4 @@ with tempfile.TemporaryDirectory() as work:
         except subprocess.TimeoutExpired:
             server.kill()
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

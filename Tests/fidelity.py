@@ -18,22 +18,12 @@ Prints one line per check and last "N passed, M failed"; exits 1 when a check fa
 """
 import json, os, subprocess, sys, tempfile, threading, time, urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish
+
 TMS = os.path.abspath(sys.argv[1])
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PYTHON_DIR = os.path.join(ROOT, ".build", "python")
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok    {name}")
-    else:
-        failed += 1
-        print(f"FAIL  {name}")
-        for line in str(detail).splitlines()[:12]:
-            print(f"      | {line[:300]}")
 
 
 def tms(*args):
@@ -288,5 +278,4 @@ with tempfile.TemporaryDirectory() as work:
     rc, out, err = tms("serve", "--limits", "fast", "--db", db)
     check("tms serve --limits fast is refused", rc != 0 and "--limits must be off or live" in err, err)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()
