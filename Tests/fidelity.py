@@ -273,6 +273,17 @@ with tempfile.TemporaryDirectory() as work:
         check("--limits live: other accounts are not held back", limited.send(key, "GET", "/trackings/get")["meta"]["code"] == 200)
         check("--limits live: the sandbox's own controls are never limited",
               limited.send(fast, "GET", "/sandbox/clock")["meta"]["code"] == 200)
+        # tms paces itself at the published rate: five calls in a row, none over the limit.
+        paced = new_key(db, "paced")
+        started = time.time()
+        p = subprocess.run([TMS, "--endpoint", limited.url, "--api-key-stdin", "--rate", "1", "-c",
+                            "create sto 402934299065 | count; get sto 402934299065 | count; list | count; userinfo | count; "
+                            "statusnumber | count"], input=(paced + "\n").encode(), capture_output=True, timeout=120,
+                           env={**os.environ, "NO_COLOR": "1"})
+        took = time.time() - started
+        check("--limits live: tms --rate 1 paces five calls under the limit (no 429)",
+              p.returncode == 0 and p.stdout.decode().split() == ["1"] * 5 and "429" not in p.stderr.decode() and took >= 3.5,
+              f"exit {p.returncode}, {took:.1f} s\n{p.stdout.decode()}{p.stderr.decode()}")
     finally:
         limited.stop()
     rc, out, err = tms("serve", "--limits", "fast", "--db", db)
