@@ -14,12 +14,12 @@ mkdir -p "$CORPUS" Fuzz/crashes
 
 start=$(date +%s)
 for t in $TARGETS; do
-    TMS_FUZZ=1 swift build -sanitize=fuzzer --scratch-path "$SCRATCH" --product "$t" >"$SCRATCH/build-$t.log" 2>&1 || {
+    TMS_FUZZ=1 swift build --sanitize=fuzzer --scratch-path "$SCRATCH" --product "$t" >"$SCRATCH/build-$t.log" 2>&1 || {
         tail -30 "$SCRATCH/build-$t.log"; echo "fuzz build of $t failed"; exit 1; }
 done
 built=$(( $(date +%s) - start ))
 echo "fuzz build: ${built} s"
-BIN=$(TMS_FUZZ=1 swift build -sanitize=fuzzer --scratch-path "$SCRATCH" --show-bin-path 2>/dev/null)
+BIN=$(TMS_FUZZ=1 swift build --sanitize=fuzzer --scratch-path "$SCRATCH" --show-bin-path 2>/dev/null)
 
 seed() {  # seed TARGET: the starting corpus, once
     local dir=$CORPUS/$1

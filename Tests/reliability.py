@@ -13,7 +13,7 @@ Sections (each prints one line per check):
   text      escapes in data are shown escaped; a BOM script runs; invalid UTF-8 to -c is refused
   server    slow clients are cut off, big headers and truncated bodies answered, connections capped
   waits     a dripping server is given up on at the deadline; Retry-After is honoured and
-            capped; waiting is said on stderr; an unknown host fails at once in plain words
+            capped; waiting is said on stderr
   load      64 connections of mixed reads and writes (5 s; 60 s with --long): no errors, and
             the server's memory stays bounded
   faults    a bulk create of 400 (2,000 with --long) through a seeded fault proxy: each item
@@ -427,18 +427,18 @@ def waits(work):
     gap = times[1] - times[0] if len(times) == 2 else 0
     check(f"Retry-After: 2 is honoured ({gap:.1f} s) and the wait is said on stderr", rc == 0 and 1.5 <= gap < 10 and "waiting" in err, f"rc={rc}\n{err}")
 
-    started = time.time()
-    rc, out, err = run(["--endpoint", "http://no-such-host.invalid/v2", "-c", "carriers"], env={**ENV, "TRACKINGMORE_API_KEY": "dns_key_0123456789"}, timeout=60)
-    took = time.time() - started
-    check(f"an unknown host fails at once ({took:.1f} s) in plain words", rc == 6 and took < 15 and "no-such-host.invalid cannot be reached" in err
-          and "SocketAddressError" not in err and "attempts" not in err, f"rc={rc}\n{err}")
+    # An unknown host fails at once in plain words: not tested here, since a name lookup would
+    # ask a DNS server and the tests send nothing but to 127.0.0.1 (docs/reliability.md has the
+    # figure measured by hand).
 
 
 def load(work):
     s = Server(work, "load").start()
-    keys = [s.key(f"load{i}") for i in range(4)]
-    seconds = 60 if LONG else 5
+    # One key a connection: each key has a quota of 1,000 creates (docs/sandbox.md).
+    keys = [s.key(f"load{i}") for i in range(64)]
+    seconds = 60 if LONG else int(os.environ.get("LOAD_SECONDS", "5"))
     counts = {"ok": 0, "errors": 0}
+    reasons = {}
     lock = threading.Lock()
     rss = []
 
@@ -463,12 +463,16 @@ def load(work):
                 resp = c.getresponse()
                 data = json.loads(resp.read())
                 ok = resp.status == 200 and data["meta"]["code"] in (200, 201, 4016)
-            except Exception:
+                why = f"HTTP {resp.status} meta {data['meta']['code']} {data['meta']['message'][:60]}"
+            except Exception as e:
                 ok = False
+                why = repr(e)[:80]
                 c.close()
                 c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=30)
             with lock:
                 counts["ok" if ok else "errors"] += 1
+                if not ok:
+                    reasons[why] = reasons.get(why, 0) + 1
         c.close()
 
     def sample():
@@ -490,7 +494,8 @@ def load(work):
         half = rss[len(rss) // 2:] or [0]
         figure(f"load: 64 connections for {seconds} s: {total} requests ({total / seconds:.0f}/s), {counts['errors']} errors; "
                f"server memory {before // 1024} MB before, peak {peak // 1024} MB, last {rss[-1] // 1024 if rss else 0} MB")
-        check(f"64 connections for {seconds} s of mixed reads and writes: no errors ({total} requests)", counts["errors"] == 0 and total > 0, counts)
+        check(f"64 connections for {seconds} s of mixed reads and writes: no errors ({total} requests)", counts["errors"] == 0 and total > 0,
+              f"{counts} {sorted(reasons.items(), key=lambda kv: -kv[1])[:5]}")
         # Bounded: memory in the second half of the run grows by less than half of what it held then.
         check(f"the server's memory stays bounded (peak {peak // 1024} MB)", peak < 1024 * 1024 and max(half) < 1.5 * min(half) + 64 * 1024, rss[::10])
     finally:
