@@ -82,6 +82,9 @@ out=$(printf 'get fedex 1234567890 | delete\nquit\n' | learn 9)
 expect "lesson 9 passes with the tracking piped into delete" "✓ Done." "$out"
 out=$(printf 'get ups RR123456785CN | recarrier china-post\nquit\n' | learn 10)
 expect "lesson 10 passes with recarrier on piped input" "✓ Done." "$out"
+out=$(printf '[1, 2, 3, 4] | each { realtime usps 9400111899223033005282 | count }\nagain\nrealtime usps 9400111899223033005282\nquit\n' | learn 11)
+expect "lesson 11 has the live rate limits on: a fourth realtime in a second is refused" "error[API429]: too many requests" "$out"
+expect "after again, lesson 11 passes" "✓ Done." "$out"
 out=$(printf 'get ups 1Z999AA10123456784 | put status=7\nquit\n' | learn 6)
 expect "lesson 6 refuses a 7 where the task is to undo" "It is marked exception now: 8, not 7" "$out"
 refuse "lesson 6 does not pass on a 7" "✓ Done." "$out"

@@ -208,13 +208,13 @@ public final class LessonRunner {
         return interpreter
     }
 
-    /// Empties the work folder and the sandbox (its clock back at the start), then runs the
-    /// lesson's setup.
+    /// Empties the work folder and the sandbox (no trackings, its clock back at the start, no
+    /// rate limits), then runs the lesson's setup.
     func setUp(_ lesson: Lesson) async throws {
         emptyWorkDirectory()
         let interpreter = try makeInterpreter()
         interpreter.output = { _ in }
-        try await interpreter.run("sandbox reset", name: "<setup of \(lesson.id)>", printResults: false)
+        try await interpreter.run("sandbox reset\nsandbox limits off", name: "<setup of \(lesson.id)>", printResults: false)
         if !lesson.setup.isEmpty {
             try await interpreter.run(lesson.setup, name: "<setup of \(lesson.id)>", printResults: false)
         }
