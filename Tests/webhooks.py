@@ -20,24 +20,13 @@ Prints one line per check and last "N passed, M failed"; exits 1 when a check fa
 """
 import hashlib, hmac, http.server, json, os, queue, re, subprocess, sys, tempfile, threading, time, urllib.request
 
+from checks import check, finish
+
 TMS = os.path.abspath(sys.argv[1])
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EMAIL = "sandbox@example.org"
 ENV = {**os.environ, "NO_COLOR": "1", "SWIFT_BACKTRACE": "enable=no"}
-passed = failed = 0
 processes = []
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok    {name}")
-    else:
-        failed += 1
-        print(f"FAIL  {name}")
-        for line in str(detail).splitlines()[:15]:
-            print(f"      | {line[:300]}")
 
 
 def run(args, stdin="", timeout=60, env=None):
@@ -423,5 +412,4 @@ with tempfile.TemporaryDirectory() as work:
             if p.poll() is None:
                 p.kill()
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()
