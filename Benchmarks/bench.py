@@ -94,7 +94,7 @@ def creates_csv(path, count=10_000):
             f.write(f"{1000000000 + i * 7919 % 9000000000},dhl,Parcel {i},buyer{i}@example.org,SO-{i:05d}\n")
 
 
-def run(argv, runs, env=None):
+def run(argv, runs, env=None, cwd=None):
     """Median wall time (s) and max peak RSS (MB) over runs; the output of the last run.
 
     Peak memory comes from GNU time, a small C program: a child's maxrss on Linux starts
@@ -105,7 +105,7 @@ def run(argv, runs, env=None):
     for _ in range(runs):
         start = time.perf_counter()
         p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report] + argv,
-                           stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
+                           stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env, cwd=cwd)
         elapsed = time.perf_counter() - start
         if p.returncode != 0:
             sys.exit(f"failed ({p.returncode}): {' '.join(argv)}")
@@ -235,7 +235,7 @@ def bulk_row(tms, work, runs):
         for i in range(runs):
             key = add_key(tms, db, f"tms{i}", quota=20000)
             env = dict(os.environ, TRACKINGMORE_API_KEY=key)
-            t, _, out = run([tms, "--endpoint", base, "-c", f"open {csv} | create | count"], 1, env=env)
+            t, _, out = run([tms, "--endpoint", base, "-c", f"open {csv} | create | each {{ $it.added }}"], 1, env=env, cwd=work)
             assert out == "10000", out
             check_created(base, key)
             tms_times.append(t)

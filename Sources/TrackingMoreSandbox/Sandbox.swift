@@ -12,6 +12,8 @@ import Glibc
 /// simulated routes on each account's virtual clock.
 public final class Sandbox: Sendable {
     let store: any SandboxStore
+    /// Keys hashed once each; the store still says on every request whether one is active.
+    let keyHashes = KeyCache()
     /// Sends the webhooks that status changes fire (Sandbox+Webhooks.swift).
     public let webhooks: WebhookDispatcher
     /// The rate limits every account gets (`tms serve --limits live`); nil leaves it to each
@@ -45,10 +47,11 @@ public final class Sandbox: Sendable {
         do {
             let account: String
             if let apiKey {
-                switch try store.keyIsActive(hash: KeyHash.of(apiKey)) {
+                let hash = keyHashes.hash(apiKey)
+                switch try store.keyIsActive(hash: hash) {
                 case nil: return Envelope(.invalidKey)
                 case false?: return Envelope(.keyDeleted)
-                case true?: account = KeyHash.of(apiKey)
+                case true?: account = hash
                 }
             } else {
                 account = Sandbox.localAccount
