@@ -2,7 +2,8 @@ import GRDB
 import TrackingMore
 
 /// The sandbox's state in SQLite through GRDB: a file (WAL, so readers never wait for a
-/// writer) or `:memory:` for tests.
+/// writer) or `:memory:` for tests. The statements every request runs are prepared once per
+/// connection (`cachedStatement`): preparing one costs more than running it.
 public final class SQLiteStore: SandboxStore {
     let db: any DatabaseWriter
 
@@ -13,6 +14,11 @@ public final class SQLiteStore: SandboxStore {
         } else {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
+            // In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives
+            // the process being killed (it is in the WAL file), only the last ones may be lost
+            // if the machine itself loses power. One fsync per request would bound tms serve's
+            // writes by the disk's flush rate.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             db = try DatabasePool(path: path, configuration: configuration)
         }
         try Self.migrator.migrate(db)
@@ -141,7 +147,7 @@ public final class SQLiteStore: SandboxStore {
 
     public func keyIsActive(hash: String) throws -> Bool? {
         try db.read { db in
-            try Bool.fetchOne(db, sql: "SELECT revoked = 0 FROM api_key WHERE hash = ?", arguments: [hash])
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT revoked = 0 FROM api_key WHERE hash = ?"), arguments: [hash])
         }
     }
 
@@ -162,7 +168,7 @@ struct SQLiteTransaction: SandboxTransaction {
 
     func account(_ key: String) throws -> Account {
         if let row = try Row.fetchOne(
-            db, sql: "SELECT clock, quota, granted, registered_at, remote_calls, live_limits FROM account WHERE key = ?", arguments: [key])
+            db.cachedStatement(sql: "SELECT clock, quota, granted, registered_at, remote_calls, live_limits FROM account WHERE key = ?"), arguments: [key])
         {
             return Account(clock: row[0], quota: row[1], granted: row[2], registeredAt: row[3], remoteCalls: row[4], liveLimits: row[5])
         }
@@ -172,41 +178,42 @@ struct SQLiteTransaction: SandboxTransaction {
     }
 
     func save(_ key: String, _ a: Account) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO account (key, clock, quota, granted, registered_at, remote_calls, live_limits) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (key) DO UPDATE SET clock = excluded.clock, quota = excluded.quota, granted = excluded.granted,
                     remote_calls = excluded.remote_calls, live_limits = excluded.live_limits
-                """,
-            arguments: [key, a.clock, a.quota, a.granted, a.registeredAt, a.remoteCalls, a.liveLimits])
+                """
+        ).execute(arguments: [key, a.clock, a.quota, a.granted, a.registeredAt, a.remoteCalls, a.liveLimits])
     }
 
     func insert(_ key: String, _ t: StoredTracking) throws -> Bool {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO tracking (key, id, carrier_code, tracking_number, created_at, updated_at, status,
                     status_override, archived, tracked, frozen_at, order_id, order_created_at, fields)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: SQLiteStore.arguments(key, t))
+                """
+        ).execute(arguments: SQLiteStore.arguments(key, t))
         return db.changesCount == 1
     }
 
     func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM tracking WHERE key = ? AND carrier_code = ? AND tracking_number = ?",
+            db.cachedStatement(sql: "SELECT * FROM tracking WHERE key = ? AND carrier_code = ? AND tracking_number = ?"),
             arguments: [key, carrier, number]
         ).map(SQLiteStore.tracking)
     }
 
     func update(_ key: String, _ trackings: [StoredTracking]) throws {
         for t in trackings {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE tracking SET updated_at = ?, status = ?, status_override = ?, archived = ?, tracked = ?,
                         frozen_at = ?, order_id = ?, order_created_at = ?, fields = ?
                     WHERE key = ? AND id = ?
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     t.updatedAt, t.status, t.statusOverride, t.archived, t.tracked, t.frozenAt,
                     t.fields["order_id"]?.stringValue, t.orderCreatedAt, JSON.record(t.fields).compactText, key, t.id,
