@@ -18,7 +18,7 @@
 
 Prints one line per check and last "N passed, M failed"; exits 1 when a check failed.
 """
-import hashlib, hmac, http.server, json, os, queue, re, subprocess, sys, tempfile, threading, time, urllib.request
+import hashlib, hmac, http.server, json, os, queue, re, socket, subprocess, sys, tempfile, threading, time, urllib.request
 
 from checks import check, finish
 
@@ -298,7 +298,6 @@ with tempfile.TemporaryDirectory() as work:
         tms(alice, url, f"sandbox webhook remove '{relay.url}'")
 
         # A relay that points back at its own listener stops at the second pass.
-        import socket
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             free = sock.getsockname()[1]
@@ -407,6 +406,39 @@ with tempfile.TemporaryDirectory() as work:
         local.wait(1, seconds=5)
         check("the built-in sandbox delivers before tms exits", rc == 0 and len(local.bodies) == 1 and json.loads(local.bodies[0][1])["data"]["status"] == "delivered",
               (rc, out, err, local.bodies))
+
+        # In the interactive shell: Ctrl-C ends listen's stream (the entry shows what came), and
+        # Ctrl-C is the shell's again afterwards.
+        session = f"tms-webhooks-{os.getpid()}"
+        home = os.path.join(work, "home")
+        os.makedirs(home, exist_ok=True)
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "150", "-y", "40",
+                        f"env NO_COLOR=1 HOME={home} XDG_DATA_HOME={home}/data XDG_STATE_HOME={home}/state "
+                        f"{TMS} --sandbox {os.path.join(work, 'repl.sqlite')} -X --no-pager"], check=False)
+        def keys(*k):
+            subprocess.run(["tmux", "send-keys", "-t", session, *k], check=False)
+            time.sleep(1)
+        def screen():
+            return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+        try:
+            time.sleep(1.5)
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            keys(f"listen {port} | count", "Enter")
+            run(["--sandbox", os.path.join(work, "local.sqlite"), "-c",
+                 f"sandbox webhook add 'http://127.0.0.1:{port}/'; sandbox trigger delivered china-post {THREE}; sandbox trigger pending china-post {THREE}"])
+            keys("C-c")
+            keys("sleep 20s", "Enter")
+            keys("C-c")
+            keys("echo still-here", "Enter")
+            text = screen()
+            check("the shell: Ctrl-C ends listen's stream and the entry shows what came (2)",
+                  re.search(r"\^C2\s*$", text, re.M) is not None, text)
+            check("... and Ctrl-C is the shell's again (sleep is interrupted, the session goes on)",
+                  "interrupted after" in text and "still-here" in text, text)
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], check=False, capture_output=True)
     finally:
         for p in processes:
             if p.poll() is None:
