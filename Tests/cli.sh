@@ -233,6 +233,22 @@ expect_err "-c without a pipeline exits 2" 2 "-c"
 run "$NULL" no-such-script.tms
 expect_err "a missing script file exits 2 and names it" 2 "no-such-script.tms"
 
+# --- Which backend is which: explain names it and shows the live API's form of each request
+# (explain sends no write, so no server needs to listen at the endpoint).
+run "$NULL" --endpoint http://127.0.0.1:8080/v2 -c 'explain create sto 402934299065'
+if [ "$RC" = 0 ] && [[ "$OUT" == *"(the server at http://127.0.0.1:8080/v2)"* ]] && [[ "$OUT" == *"POST http://127.0.0.1:8080/v2/trackings/post"* ]] \
+    && [[ "$OUT" != *"built-in sandbox"* ]] && [[ "$OUT" == *"live API: POST https://api.trackingmore.com/v2/trackings/post"* ]]; then
+    pass "explain on --endpoint names that server, not the sandbox, and shows the live form"
+else
+    fail "explain on --endpoint names that server, not the sandbox, and shows the live form" "$(describe)"
+fi
+run "$NULL" --sandbox :memory: -c 'explain create sto 402934299065'
+if [ "$RC" = 0 ] && [[ "$OUT" == *"(the built-in sandbox"* ]] && [[ "$OUT" == *"live API: POST https://api.trackingmore.com/v2/trackings/post"* ]]; then
+    pass "explain in the built-in sandbox says so and shows the live form"
+else
+    fail "explain in the built-in sandbox says so and shows the live form" "$(describe)"
+fi
+
 # --- Errors and exit codes
 run "$NULL" -c '[1] | where $it == x'
 expect_err "a runtime error exits 1, on stderr only" 1 "cannot compare"

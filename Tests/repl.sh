@@ -221,5 +221,11 @@ else
     FAILED=$((FAILED + 1)); echo "FAIL  no history line holds the API key"; cat "$LIVE_HISTORY" 2>&1 | sed 's/^/      | /'
 fi
 
+# tms serve's default address is a server like any other, never shown as the built-in sandbox.
+TMS_ARGS="--endpoint http://127.0.0.1:8080/v2" start
+check "an --endpoint prompt shows its URL" "tms[http://127.0.0.1:8080/v2]>"
+tm send-keys -t t C-d
+check "and Ctrl-D leaves it" "EXIT=0"
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -102,7 +102,7 @@ public final class REPL {
             show(gathered.text)
         }
         let box = InterpreterBox(interpreter)
-        let requestsBefore = interpreter.requestsMade
+        let requestsBefore = interpreter.api?.requestsMade ?? 0
         Interrupt.raised.store(false, ordering: .relaxed)
         let task = Task { try await box.interpreter.run(source) }
         let watcher = Task {
@@ -124,7 +124,7 @@ public final class REPL {
             renderError(error)
         case .failure(is CancellationError):
             endInterruptedLine()
-            let made = interpreter.requestsMade - requestsBefore
+            let made = (interpreter.api?.requestsMade ?? 0) - requestsBefore
             renderError(TMSError(Diagnostic(code: "E0270", message: "interrupted after \(made) API request\(made == 1 ? "" : "s") of this entry"), exitCode: ExitCode.interrupted))
         case .failure(let error as ExitRequest):
             save()

@@ -297,14 +297,10 @@ public struct RetryPolicy: Sendable {
         case retry(Duration, String)
     }
 
-    /// Whether a request may be sent again after a failure whose effect is unknown (a lost
-    /// answer, a 500). Reads may; PUT, updatemore and notupdate set the same values again;
-    /// a repeated create answers 4016 and a repeated delete 4017, which count as success.
-    /// Moving a tracking to another carrier may not, nor may the sandbox controls that move
-    /// its clock or add trackings (`sandbox advance 1d` twice would move it two days).
+    /// Whether a request may be sent again after a failure whose effect is unknown: the
+    /// catalog says (`Endpoint.safeToRetry`); an unknown request may not.
     static func isSafeToRepeat(_ endpoint: Endpoint?) -> Bool {
-        guard let endpoint else { return false }
-        return ![.updateCarrier, .sandboxAdvance, .sandboxSeed].contains(endpoint.id)
+        endpoint?.safeToRetry ?? false
     }
 
     func decide(_ outcome: HTTPTransport.Outcome, endpoint: Endpoint?, attempt: Int) -> Decision {
@@ -359,7 +355,7 @@ public actor RateLimiter {
     private var pausedUntil: ContinuousClock.Instant?
 
     /// The live API's limits.
-    public static let liveRates: [Endpoint.RateClass: Double] = [.general: 1, .realtime: 3]
+    public static let liveRates = Endpoint.RateClass.liveRates
 
     public init(rates: [Endpoint.RateClass: Double]) {
         let now = ContinuousClock.now

@@ -65,6 +65,11 @@ public final class Sandbox: Sendable {
                 return Envelope(.notFound, message: "No endpoint \(request.method) \(request.path).")
             }
             let body = try Call.body(of: request, for: endpoint)
+            // The catalog's rules: the path, the query and an object body now; each item of an
+            // array body when the handler reads it (`Call.identify`), since the API answers per item.
+            var query: [String: String] = [:]
+            for (k, v) in request.query { query[k] = v }
+            if let problem = endpoint.validate(path: pathValues, query: query, body: body).first { throw Refusal(problem) }
             await waitForWebhooks(endpoint, request, account: account)
             // One transaction per request: a read-only one where nothing can change.
             let run = { (transaction: any SandboxTransaction) throws -> (Envelope, FiredWebhooks?) in
@@ -151,6 +156,11 @@ struct Refusal: Error {
     init(_ code: MetaCode, _ message: String? = nil, data: JSON = .list([])) {
         envelope = Envelope(code, data, message: message)
     }
+
+    /// A request or item refused by the catalog's rules.
+    init(_ problem: Field.Problem) {
+        envelope = Envelope(problem)
+    }
 }
 
 /// One request being answered: its endpoint, decoded body and query, and the account.
@@ -220,28 +230,23 @@ struct Call {
         }
     }
 
-    /// The carrier code and tracking number of an item, validated as the API does.
+    /// The carrier code and tracking number of an item, validated as the API does: an item
+    /// of an array body is checked against the catalog here (an object body was checked with
+    /// the request), and the carrier must be known.
     func identify(_ item: Record) throws -> (carrier: String, number: String) {
-        guard let number = try string(item, "tracking_number"), !number.isEmpty else { throw Refusal(.trackingNumberRequired) }
-        guard let carrier = try string(item, "carrier_code"), !carrier.isEmpty else { throw Refusal(.carrierCodeInvalid, "Carrier code is required.") }
+        if case .array = endpoint.body, let problem = endpoint.validate(item: item).first { throw Refusal(problem) }
+        guard let number = try string(item, "tracking_number"), let carrier = try string(item, "carrier_code") else {
+            throw Refusal(.badRequest, "tracking_number and carrier_code are required.")
+        }
         return try identify(carrier: carrier, number: number)
     }
 
     /// A carrier code and tracking number as the store keeps them: both are
     /// case-insensitive; codes are kept in lower case (the API's own spelling), numbers in
-    /// upper case (as carriers print them).
+    /// upper case (as carriers print them). The number's form was checked by the catalog.
     func identify(carrier: String, number: String) throws -> (carrier: String, number: String) {
-        try Call.validate(number: number)
         guard let known = Carriers.carrier(code: carrier) else { throw Refusal(.carrierCodeInvalid) }
         return (known.code, number.uppercased())
-    }
-
-    /// At least 5 of letters, digits, `-` and `_`.
-    static func validate(number: String) throws {
-        let ok = number.utf8.count >= 5 && number.utf8.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
-        }
-        if !ok { throw Refusal(.trackingNumberInvalid) }
     }
 
     /// An integer query parameter, or nil when absent.

@@ -15,12 +15,6 @@ struct Configuration {
         var source: String
     }
 
-    enum Backend: Equatable {
-        case sandbox
-        case live
-        case url(String)
-    }
-
     var backend = Backend.sandbox
     var profile: String?
     var apiKey: String?
@@ -67,20 +61,20 @@ struct Configuration {
         // Backend: flag, then profile, then the built-in sandbox.
         var backendSource = "default"
         if let b = fileProfile["backend"]?.stringValue {
-            backend = b == "sandbox" ? .sandbox : b == "live" ? .live : .url(b)
+            backend = b == "sandbox" ? .sandbox : b == "live" ? .live(profile: profile) : .endpoint(b)
             guard b == "sandbox" || b == "live" || b.hasPrefix("http://") || b.hasPrefix("https://") else {
                 throw Configuration.error("backend '\(b)' in \(source) is not sandbox, live or an http(s) URL")
             }
             backendSource = source
         }
-        if command.live { (backend, backendSource) = (.live, "--live") }
-        if let url = command.endpoint { (backend, backendSource) = (.url(url), "--endpoint") }
+        if command.live { (backend, backendSource) = (.live(profile: profile), "--live") }
+        if let url = command.endpoint { (backend, backendSource) = (.endpoint(url), "--endpoint") }
         if command.sandbox != nil { (backend, backendSource) = (.sandbox, "--sandbox") }
         let backendText: String
         switch backend {
         case .sandbox: backendText = "sandbox (\(command.sandbox ?? "$XDG_DATA_HOME/tms/sandbox.sqlite"))"
         case .live: backendText = "live (\(Catalog.liveBaseURL))"
-        case .url(let u): backendText = u
+        case .endpoint(let u): backendText = u
         }
         settings.append(Setting(name: "backend", value: backendText, source: backendSource))
 
@@ -113,7 +107,7 @@ struct Configuration {
             settings.append(Setting(name: "rate", value: "\(r) requests/s", source: "--rate"))
         }
         if rate == nil {
-            settings.append(Setting(name: "rate", value: backend == .live ? "1 request/s (3/s realtime)" : "unlimited", source: "default"))
+            settings.append(Setting(name: "rate", value: backend.isLive ? "1 request/s (3/s realtime)" : "unlimited", source: "default"))
         }
         if case .bool(let ro)? = fileProfile["read_only"] { readOnly = ro }
         settings.append(Setting(name: "read_only", value: String(command.readOnly || readOnly), source: command.readOnly ? "--read-only" : fileProfile["read_only"] != nil ? source : "default"))

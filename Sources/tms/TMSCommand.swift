@@ -183,23 +183,16 @@ struct TMSCommand: AsyncParsableCommand {
         out.flush()
         // Webhooks the built-in sandbox queued go out before tms exits (retries do not wait).
         await openedSandbox.value?.webhooks.drain(timeout: .seconds(5))
-        if status == 0 && interpreter.hadBulkFailures { throw ArgumentParser.ExitCode(ExitCode.bulkPartial) }
+        if status == 0 && interpreter.api?.hadBulkFailures == true { throw ArgumentParser.ExitCode(ExitCode.bulkPartial) }
         if status != 0 { throw ArgumentParser.ExitCode(status) }
     }
 
-    /// Chooses the backend: the built-in sandbox, a server that speaks v2, or the live API,
-    /// wrapped in the write guard. Nothing is opened until the first request.
-    func connect(_ interpreter: Interpreter, terminal: Terminal, opened: OpenedSandbox = OpenedSandbox()) throws {
-        let notSent = interpreter.notSent
-        let describe: @Sendable (APIRequest, Endpoint) -> Void = { request, endpoint in notSent.append(.write(request, endpoint)) }
+    /// Chooses the backend (the built-in sandbox, a server that speaks v2, or the live API)
+    /// and gives the interpreter an API session on it, behind the write guard. Nothing is
+    /// opened until the first request; `opened` gets the built-in sandbox when it is.
+    func connect(_ interpreter: Interpreter, terminal: Terminal, opened: OpenedSandbox = OpenedSandbox()) throws -> APISession {
         let log: @Sendable (String) -> Void = { line in writeAll(2, line + "\n") }
-        interpreter.log = { line in writeAll(2, line + "\n") }
-        if terminal.stderrIsTerminal {
-            interpreter.progress = { line in writeAll(2, "\r\u{1B}[K" + line) }
-        }
         interpreter.carrierCodes = Set(Carriers.all.map(\.code))
-        interpreter.trace = trace || traceFull
-        interpreter.traceFull = traceFull
         let config = try Configuration(command: self, environment: terminal.environment)
         let guardMode: GuardedTransport.Mode = dryRun ? .dryRun : config.readOnly ? .readOnly : .send
         var key = config.apiKey
@@ -213,29 +206,6 @@ struct TMSCommand: AsyncParsableCommand {
             throw TMSError(Diagnostic(code: "E0242", message: problem,
                 help: "check where the key comes from with tms config explain; rewrite a key file with plain line ends"), exitCode: ExitCode.configuration)
         }
-        let baseURL: String
-        switch config.backend {
-        case .sandbox:
-            let path = sandbox
-            interpreter.backendClock = .sandbox
-            let settings = WebhookSettings(environment: terminal.environment)
-            interpreter.connect = {
-                let sandbox = try Sandbox(path: try DataPaths.database(path, default: "sandbox.sqlite"), webhooks: settings)
-                opened.value = sandbox
-                return GuardedTransport(InProcessTransport(sandbox: sandbox), mode: guardMode, described: describe)
-            }
-            return
-        case .live:
-            baseURL = Catalog.liveBaseURL
-            guard key != nil else {
-                throw TMSError(Diagnostic(code: "E0240", message: "the live API needs an API key",
-                    help: "set TRACKINGMORE_API_KEY, give it on stdin with --api-key-stdin, or name it in a profile"), exitCode: ExitCode.configuration)
-            }
-        case .url(let url):
-            baseURL = url
-        }
-        let live = config.backend == .live
-        interpreter.backendURL = baseURL
         // Someone at a terminal (the shell, or -c) is asked before a large delete; scripts never.
         if !yes, terminal.stdinIsTerminal, arguments.isEmpty {
             interpreter.confirm = { question in
@@ -244,34 +214,57 @@ struct TMSCommand: AsyncParsableCommand {
                 return answer == "y" || answer == "yes"
             }
         }
-        interpreter.backendKey = key
-        // A tms serve has the sandbox's clock; the live API is never asked for it.
-        interpreter.backendClock = live ? .real : .probe
-        var rates: [Endpoint.RateClass: Double] = live ? RateLimiter.liveRates : [:]
-        if let rate = config.rate {
-            rates[.general] = rate
-            rates[.realtime] = rate * 3
+        let notSent = ExchangeLog()
+        let describe: @Sendable (APIRequest, Endpoint) -> Void = { request, endpoint in notSent.append(.write(request, endpoint)) }
+        let session: APISession
+        switch config.backend {
+        case .sandbox:
+            let path = sandbox
+            let settings = WebhookSettings(environment: terminal.environment)
+            session = APISession(backend: .sandbox, notSent: notSent) {
+                let sandbox = try Sandbox(path: try DataPaths.database(path, default: "sandbox.sqlite"), webhooks: settings)
+                opened.value = sandbox
+                return GuardedTransport(InProcessTransport(sandbox: sandbox), mode: guardMode, described: describe)
+            }
+        case .live, .endpoint:
+            let baseURL = config.backend.baseURL
+            if config.backend.isLive, key == nil {
+                throw TMSError(Diagnostic(code: "E0240", message: "the live API needs an API key",
+                    help: "set TRACKINGMORE_API_KEY, give it on stdin with --api-key-stdin, or name it in a profile"), exitCode: ExitCode.configuration)
+            }
+            var rates: [Endpoint.RateClass: Double] = config.backend.isLive ? RateLimiter.liveRates : [:]
+            if let rate = config.rate, let general = Endpoint.RateClass.general.liveRate {
+                // Each class keeps its ratio to the general rate (realtime: 3 times).
+                for c in Endpoint.RateClass.allCases { rates[c] = c.liveRate.map { rate * $0 / general } }
+            }
+            // Waiting is said on stderr even when it is not a terminal: a script in cron should show why it paused.
+            let waiting = log
+            let apiKey = key
+            let shareKey = key ?? ""
+            // The limit on one whole exchange: 90 s, or TMS_REQUEST_TIMEOUT seconds (1 to 3600).
+            let timeout = terminal.environment["TMS_REQUEST_TIMEOUT"].flatMap { Int64($0) }.flatMap { (1...3600).contains($0) ? HTTPTransport.timeout(seconds: $0) : nil }
+                ?? HTTPTransport.requestTimeout
+            session = APISession(backend: config.backend, key: key, notSent: notSent) {
+                GuardedTransport(
+                    HTTPTransport(
+                        baseURL: baseURL, apiKey: apiKey,
+                        limiter: rates.isEmpty ? nil : RateLimiter.shared(baseURL: baseURL, apiKey: shareKey, rates: rates),
+                        requestTimeout: timeout, onWait: waiting),
+                    mode: guardMode, described: describe)
+            }
         }
-        let quiet: @Sendable (String) -> Void = { _ in }
-        // Waiting is said on stderr even when it is not a terminal: a script in cron should show why it paused.
-        let waiting = log
-        let apiKey = key
-        let shareKey = key ?? ""
-        // The limit on one whole exchange: 90 s, or TMS_REQUEST_TIMEOUT seconds (1 to 3600).
-        let timeout = terminal.environment["TMS_REQUEST_TIMEOUT"].flatMap { Int64($0) }.flatMap { (1...3600).contains($0) ? HTTPTransport.timeout(seconds: $0) : nil }
-            ?? HTTPTransport.requestTimeout
-        interpreter.connect = {
-            GuardedTransport(
-                HTTPTransport(
-                    baseURL: baseURL, apiKey: apiKey,
-                    limiter: rates.isEmpty ? nil : RateLimiter.shared(baseURL: baseURL, apiKey: shareKey, rates: rates),
-                    requestTimeout: timeout, onWait: waiting),
-                mode: guardMode, described: describe)
+        session.log = log
+        if terminal.stderrIsTerminal {
+            session.progress = { line in writeAll(2, "\r\u{1B}[K" + line) }
         }
+        session.trace = trace || traceFull
+        session.traceFull = traceFull
+        interpreter.api = session
+        return session
     }
 
     func runMain(_ interpreter: Interpreter, terminal: Terminal, opened: OpenedSandbox) async throws -> Int32 {
-        try connect(interpreter, terminal: terminal, opened: opened)
+        let session = try connect(interpreter, terminal: terminal, opened: opened)
         if let command {
             guard arguments.isEmpty else {
                 throw TMSError(Diagnostic(code: "E0216", message: "-c runs one line; '\(arguments[0])' cannot follow it",
@@ -308,7 +301,7 @@ struct TMSCommand: AsyncParsableCommand {
             return 0
         }
         if terminal.stdinIsTerminal && terminal.stdoutIsTerminal {
-            return try await shell(interpreter, terminal: terminal)
+            return try await shell(interpreter, session, terminal: terminal)
         }
         let source = SourceFile(name: "<stdin>", bytes: try readAll(0))
         try await run(interpreter, source, arguments: [], input: nil)
@@ -316,20 +309,14 @@ struct TMSCommand: AsyncParsableCommand {
     }
 
     /// The interactive shell: the startup file, then the prompt until Ctrl-D.
-    func shell(_ interpreter: Interpreter, terminal: Terminal) async throws -> Int32 {
+    func shell(_ interpreter: Interpreter, _ session: APISession, terminal: Terminal) async throws -> Int32 {
         let env = terminal.environment
         // Each entry's output appears when it is made, not when a buffer fills.
         interpreter.output = { writeAll(1, $0) }
         let profileName = profile ?? env["TMS_PROFILE"] ?? "default"
-        let isLive = interpreter.backendURL == Catalog.liveBaseURL
-        let prompt: String
-        if isLive {
-            prompt = "tms[live:\(profileName)]> "
-        } else if interpreter.backendURL == Interpreter.sandboxURL {
-            prompt = "tms[sandbox]> "
-        } else {
-            prompt = "tms[\(interpreter.backendURL)]> "
-        }
+        let isLive = session.backend.isLive
+        // The prompt names the backend; live ones name the profile their history goes with.
+        let prompt = "tms[" + (isLive ? "live:\(profileName)" : session.backend.label) + "]> "
         let stateBase = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? ".") + "/.local/state")
         var historyPath: String? = stateBase + "/tms/history-" + profileName
         do { try DataPaths.makeDirectories(stateBase + "/tms") } catch { historyPath = nil }
@@ -345,7 +332,7 @@ struct TMSCommand: AsyncParsableCommand {
         }
         guard let repl = REPL(
             interpreter: interpreter, prompt: prompt, promptColor: isLive && !noColor && env["NO_COLOR"] == nil ? "31" : nil,
-            historyPath: historyPath, secret: interpreter.backendKey,
+            historyPath: historyPath, secret: session.key,
             carrierCodes: Carriers.all.map(\.code), renderError: render,
             show: { text in Pager.show(text, pager: noPager ? nil : (env["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less -FRX")) })
         else {
@@ -361,7 +348,7 @@ struct TMSCommand: AsyncParsableCommand {
                 writeAll(2, "error: " + LearnCommand.message(for: error) + "\n")
             }
         }
-        if interpreter.backendURL == Interpreter.sandboxURL, let count = try? await interpreter.run("list limit=1 | count", name: "<welcome>", printResults: false), count == 0 {
+        if session.backend == .sandbox, let count = try? await interpreter.run("list limit=1 | count", name: "<welcome>", printResults: false), count == 0 {
             writeAll(1, """
                 Welcome to tms: this is the built-in sandbox, a practice API on this machine, and it is empty.
                 sandbox seed 50 fills it; help shows the map; learn starts the lessons; quit leaves.

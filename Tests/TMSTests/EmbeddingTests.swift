@@ -18,8 +18,7 @@ import TrackingMoreSandbox
     /// An interpreter on a sandbox, writing into `out`.
     func interpreter(_ sandbox: Sandbox, _ out: Output, _ capabilities: Capabilities = .unrestricted) -> Interpreter {
         let i = Interpreter(output: { out.append($0) })
-        i.connect = { InProcessTransport(sandbox: sandbox) }
-        i.backendClock = .sandbox
+        i.api = APISession(backend: .sandbox) { InProcessTransport(sandbox: sandbox) }
         i.capabilities = capabilities
         return i
     }
@@ -64,7 +63,7 @@ import TrackingMoreSandbox
         let failure = await code { try await i.run("userinfo | select track_number\nuserinfo | select track_number\nuserinfo") }
         #expect(failure == "E0261")
         #expect(out.value == "track_number | 1000\ntrack_number | 1000\n")
-        #expect(i.requestsMade == 2)
+        #expect(i.api?.requestsMade == 2)
     }
 
     @Test func aPassedDeadlineStopsWithItsError() async throws {
@@ -180,7 +179,7 @@ import TrackingMoreSandbox
         let made = Mutex(0)
         let task = Task { () async throws -> Value in
             let i = self.interpreter(sandbox, Output())
-            defer { made.withLock { $0 = i.requestsMade } }
+            defer { made.withLock { $0 = i.api?.requestsMade ?? 0 } }
             return try await i.run("list limit=1 | each { sleep 50ms; $it } | count")
         }
         try await Task.sleep(for: .milliseconds(300))

@@ -79,16 +79,15 @@ func runScript(_ path: String, arguments: [String] = [], settings: Interpreter.S
 }
 
 func runSource(_ source: SourceFile, arguments: [String] = [], settings: Interpreter.Settings = Interpreter.Settings()) async -> ScriptResult {
-    var settings = settings
-    settings.failedItemsDirectory = "/tmp"
     final class Sink: @unchecked Sendable {  // used from one task only
         var text = ""
     }
     let sink = Sink()
     let interpreter = Interpreter(settings: settings, output: { sink.text += $0 })
     // Each script gets a sandbox of its own, in memory.
-    interpreter.connect = { InProcessTransport(sandbox: try Sandbox(path: ":memory:")) }
-    interpreter.backendClock = .sandbox
+    let api = APISession(backend: .sandbox) { InProcessTransport(sandbox: try Sandbox(path: ":memory:")) }
+    api.failedItemsDirectory = "/tmp"
+    interpreter.api = api
     interpreter.carrierCodes = Set(Carriers.all.map(\.code))
     var diagnostics: [Diagnostic] = []
     var code: Int32 = 0
@@ -97,7 +96,7 @@ func runSource(_ source: SourceFile, arguments: [String] = [], settings: Interpr
         if !errors.isEmpty { throw TMSError(errors, exitCode: ExitCode.usage) }
         try await interpreter.bindArguments(arguments, to: script)
         try await interpreter.run(checked: script)
-        if interpreter.hadBulkFailures { code = ExitCode.bulkPartial }
+        if interpreter.api?.hadBulkFailures == true { code = ExitCode.bulkPartial }
     } catch let e as TMSError {
         diagnostics = e.diagnostics
         code = e.exitCode

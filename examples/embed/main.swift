@@ -42,8 +42,7 @@ func notifyVerb(_ chat: Chat) -> Verb {
 func makeInterpreter(_ chat: Chat, output: @escaping (String) -> Void) throws -> Interpreter {
     let sandbox = try Sandbox(path: ":memory:")
     let interpreter = Interpreter(output: output)
-    interpreter.connect = { InProcessTransport(sandbox: sandbox) }
-    interpreter.backendClock = .sandbox
+    interpreter.api = APISession(backend: .sandbox) { InProcessTransport(sandbox: sandbox) }
     interpreter.register(notifyVerb(chat))
     interpreter.capabilities = Capabilities(
         allowedVerbs: ["sandbox", "list", "where", "select", "count", "notify", "print", "first", "get"],
@@ -66,7 +65,7 @@ do {
     let exceptions = try await interpreter.run(script, name: "ticket-bot.tms", printResults: false)
     print("exceptions: \(exceptions)")
     for message in chat.all { print(message) }
-    print("requests made: \(interpreter.requestsMade)")
+    print("requests made: \(interpreter.api?.requestsMade ?? 0)")
 } catch let error as TMSError {
     print(DiagnosticRenderer().render(error.diagnostics), terminator: "")
 }

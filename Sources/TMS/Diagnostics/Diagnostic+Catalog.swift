@@ -1,3 +1,5 @@
+import TrackingMore
+
 /// Every message tms gives about a script, in one place. Codes are stable: E00xx syntax,
 /// E01xx checks before running, E02xx runtime.
 extension Diagnostic {
@@ -297,6 +299,14 @@ extension Diagnostic {
         Diagnostic(code: "E0212", message: "\(parameter) must be \(expected), not \(found)", primary: Label(span))
     }
 
+    /// A value the API would refuse, caught before sending: the catalog's rule and the meta
+    /// code the API would answer.
+    static func refusedValue(_ span: Span, _ problem: Field.Problem, found: String) -> Diagnostic {
+        Diagnostic(
+            code: "E0212", message: "\(problem.field) must be \(problem.expected), not \(found)", primary: Label(span),
+            help: "the API would refuse it with \(problem.code.rawValue) (\(problem.code.message))")
+    }
+
     static func notBool(_ span: Span, context: String, found: String) -> Diagnostic {
         Diagnostic(code: "E0214", message: "\(context) must be a bool, not \(found)", primary: Label(span))
     }
@@ -319,6 +329,11 @@ extension Diagnostic {
         Diagnostic(
             code: "E0260", message: "'\(name)' is not allowed in this interpreter", primary: Label(span, "not on the allow-list"),
             help: "the host allows only some verbs (Capabilities.allowedVerbs)")
+    }
+
+    static func noBackend(_ span: Span) -> Diagnostic {
+        Diagnostic(code: "E0230", message: "no API backend is set up for this interpreter", primary: Label(span),
+            help: "the host gives the interpreter an API session: interpreter.api = APISession(backend: ...)")
     }
 
     static func budgetUsed(_ span: Span, _ budget: Int) -> Diagnostic {

@@ -29,6 +29,11 @@ public struct Capabilities: Sendable {
     /// Everything allowed: what the `tms` command line runs with.
     public static let unrestricted = Capabilities()
 
+    /// Stops when the deadline has passed.
+    func checkDeadline(_ span: Span) throws {
+        if let deadline, ContinuousClock.now >= deadline { throw TMSError(.deadlinePassed(span)) }
+    }
+
     func allows(_ verb: String) -> Bool {
         allowedVerbs.map { $0.contains(verb) } ?? true
     }

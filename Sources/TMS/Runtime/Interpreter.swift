@@ -21,8 +21,6 @@ public final class Interpreter {
         public var environment: [String: String] = [:]
         /// Relative paths in `open`, `save` and `source` resolve against this directory.
         public var workingDirectory: String?
-        /// Where `failed-TIME.jsonl` files go; the current directory when nil.
-        public var failedItemsDirectory: String?
 
         public init() {}
     }
@@ -35,175 +33,25 @@ public final class Interpreter {
     static let maxCallDepth = 400
     var regexCache: [String: Regex<AnyRegexOutput>] = [:]
 
-    /// Which clock relative times (`7d`) count back from.
-    public enum BackendClock: Sendable {
-        /// The real one (the live API).
-        case real
-        /// The sandbox's virtual clock.
-        case sandbox
-        /// Ask the backend once: a `tms serve` answers `GET /sandbox/clock`, others do not.
-        case probe
-    }
-
-    public var backendClock = BackendClock.real
-    /// Set when a bulk operation finished with some items failed (exit code 7).
-    public private(set) var hadBulkFailures = false
-    /// The editable fields of trackings as last read, so `put` sends only what changed.
-    var lastRead: [String: Record] = [:]
-
-    /// Makes the transport API requests go through, when first needed (opening a sandbox
-    /// database or an HTTP client costs time a one-liner on local data should not pay).
-    public var connect: (() throws -> any Transport)?
-    var connected: (any Transport)?
-    /// Where requests go and with which key, for `explain` (the key is only ever shown masked).
-    public var backendURL = Interpreter.sandboxURL
-    /// How `explain` shows the built-in sandbox: as a `tms serve` on its default port.
-    public static let sandboxURL = "http://127.0.0.1:8080/v2"
-    public var backendKey: String?
+    /// The API side of the session (backend, transport, what was read, bulk reports), given
+    /// by the host; nil when the program may not call the API at all.
+    public var api: APISession?
     /// The carrier codes known locally: a code close to one of them but not one is refused
     /// with a suggestion before a request is made. Empty: no check.
     public var carrierCodes: Set<String> = []
+    /// Asks the person at the terminal to confirm a large write (deleting more than 10
+    /// trackings off the built-in sandbox); nil when nobody can be asked (scripts, `--yes`).
+    public var confirm: ((String) -> Bool)?
 
-    /// The limits a host set. `readOnly` wraps the transport in the write guard.
+    /// The limits a host set. `readOnly` puts the API session's transport behind the write
+    /// guard.
     public var capabilities = Capabilities.unrestricted {
         didSet { settings.fileAccess = capabilities.fileAccess }
-    }
-    /// API requests made so far (for the budget, and to say what finished when cancelled).
-    public private(set) var requestsMade = 0
-
-    /// The transport, connected on first use.
-    func transport(_ span: Span) throws -> any Transport {
-        if let connected { return connected }
-        guard let connect else {
-            throw TMSError(Diagnostic(code: "E0230", message: "no API backend is set up for this interpreter", primary: .init(span)))
-        }
-        var t = try connect()
-        if capabilities.readOnly { t = GuardedTransport(t, mode: .readOnly) }
-        connected = t
-        return t
     }
 
     /// Stops when the deadline has passed.
     func checkDeadline(_ span: Span) throws {
-        if let deadline = capabilities.deadline, ContinuousClock.now >= deadline {
-            throw TMSError(.deadlinePassed(span))
-        }
-    }
-
-    /// Writes that `--dry-run` stopped, for the interpreter to describe through `log` (with
-    /// a PUT's change field by field). A guard's callback appends here.
-    public let notSent = ExchangeLog()
-
-    /// Prints every exchange (method, path, meta code, time) through `log` while on.
-    public var trace = false
-    /// The last webhook delivery trace has shown (Interpreter+Webhooks.swift).
-    var webhookMark: Int?
-    /// With `trace`: each request in full (method, URL, headers with the key masked, body)
-    /// and the answer's envelope as received.
-    public var traceFull = false
-    /// Receives trace lines and notes about waiting (stderr for the command line).
-    public var log: (String) -> Void = { _ in }
-    /// Asks the person at the terminal to confirm a large write (deleting more than 10
-    /// trackings off the built-in sandbox); nil when nobody can be asked (scripts, `--yes`).
-    public var confirm: ((String) -> Bool)?
-    /// Shows a progress line for bulk work that takes more than a second (a terminal only);
-    /// nil when there is nowhere to show it. An empty string clears it.
-    public var progress: ((String) -> Void)?
-
-    /// Sends one request and returns its data; an answer whose meta is not a success is a
-    /// `TMSError` pointing at `span`.
-    func send(_ request: APIRequest, _ endpoint: Endpoint, _ span: Span) async throws -> Value {
-        try Task.checkCancellation()
-        try checkDeadline(span)
-        if let budget = capabilities.requestBudget, requestsMade >= budget { throw TMSError(.budgetUsed(span, budget)) }
-        requestsMade += 1
-        let webhookMark = await webhookTraceMark(before: endpoint, span)
-        let envelope: Envelope
-        let started = ContinuousClock.now
-        do {
-            envelope = try await transport(span).send(request)
-        } catch let e as TMSError {
-            throw e
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch TransportError.writeRefused(let what, let reason) {
-            throw TMSError(Diagnostic(code: "E0233", message: "\(what) was not sent: \(reason)", primary: .init(span, "this writes")))
-        } catch {
-            if trace { log("trace: \(request.method) \(request.path) failed: \(error)") }
-            throw TMSError(Diagnostic(code: "E0231", message: "\(endpoint.title) failed: \(error)", primary: .init(span)), exitCode: ExitCode.network)
-        }
-        for case .write(let request, let endpoint) in notSent.drain() {
-            log("dry run: not sent:\n" + describe(request, endpoint).dropLast())
-        }
-        if trace {
-            let ms = (ContinuousClock.now - started).components
-            let elapsed = ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000
-            if traceFull {
-                log(fullTrace(request, envelope, milliseconds: elapsed))
-            } else {
-                log("trace: \(request.method) \(request.path)\(request.queryString) -> meta \(envelope.meta.code) \(envelope.meta.type) (\(elapsed) ms)")
-            }
-            if let webhookMark, envelope.meta.isSuccess { await traceWebhooks(since: webhookMark, span) }
-        }
-        guard envelope.meta.isSuccess else {
-            var error = TMSError.api(envelope.meta, endpoint, request, span)
-            if backendKey == nil, [401, 4001].contains(envelope.meta.code), backendURL != Interpreter.sandboxURL {
-                error.diagnostics[0].help = "no API key was sent: set TRACKINGMORE_API_KEY (or give it with --api-key-stdin, or in a profile)"
-            }
-            throw error
-        }
-        return envelope.data
-    }
-
-    /// Remembers the editable fields of trackings an answer holds (for `put`).
-    func remember(_ value: Value) {
-        switch value {
-        case .list(let items): for i in items { remember(i) }
-        case .record(let r):
-            guard let c = r["carrier_code"]?.stringValue, let n = r["tracking_number"]?.stringValue else { return }
-            if lastRead.count > 10_000 { lastRead.removeAll() }
-            var fields = Record()
-            for f in Catalog.editableFields { fields[f.name] = r[f.name] ?? .null }
-            lastRead[c + "|" + n] = fields
-        default: break
-        }
-    }
-
-    /// After a bulk call: the items the API refused are written to `failed-TIME.jsonl` (to be
-    /// fed back in), a one-line warning says so, and the run ends with exit code 7.
-    func reportFailures(_ report: Record, items: [Value], _ call: VerbInvocation) throws {
-        var failed: [(String, String)] = []
-        for e in report["errors"]?.listValue ?? [] {
-            failed.append((e["carrier_code"]?.description ?? "", e["tracking_number"]?.description ?? ""))
-        }
-        for t in report["trackings"]?.listValue ?? [] {
-            let item = t["meta"] ?? t
-            if let code = item["code"]?.intValue, code != 200, code != 201 {
-                failed.append((item["carrier_code"]?.description ?? "", item["tracking_number"]?.description ?? ""))
-            }
-        }
-        guard !failed.isEmpty else { return }
-        hadBulkFailures = true
-        let keys = Set(failed.map { $0.0 + "|" + $0.1 })
-        let inputs = items.filter { keys.contains(($0["carrier_code"]?.description ?? "") + "|" + ($0["tracking_number"]?.description ?? "")) }
-        var note = ""
-        if settings.fileAccess {
-            let directory = settings.failedItemsDirectory.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
-            let text = Array(inputs.map { $0.compactText + "\n" }.joined().utf8)
-            // A new file, never another run's: the exclusive write refuses a name taken even
-            // between the look and the write (two runs in one second), and the next is tried.
-            var name = directory + "failed-\(realTime()).jsonl"
-            for n in 2...1000 {
-                do {
-                    try writeFileAtomically(name, text, replace: false, span: call.span)
-                    break
-                } catch let e as TMSError where e.diagnostics.first?.code == Diagnostic.fileExistsCode && n < 1000 {
-                    name = directory + "failed-\(realTime())-\(n).jsonl"
-                }
-            }
-            note = "; they are in \(name), to feed back in with: open \(name) | \(call.name)"
-        }
-        warning(Diagnostic(.warning, code: "W0001", message: "\(failed.count) of \(items.count) items failed\(note)", primary: .init(call.span)))
+        try capabilities.checkDeadline(span)
     }
 
     /// Receives everything a program writes to its output.

@@ -116,14 +116,14 @@ public struct VerbInvocation {
         try await interpreter.evaluate(expression, scope: scope, it: it)
     }
 
-    /// Sends an API request through the interpreter's transport, so the write guard, the
+    /// Sends an API request through the interpreter's API session, so the write guard, the
     /// request budget, the deadline and trace apply to host verbs as to built-in ones.
     /// Returns the answer's `data`; an error answer is thrown as a `TMSError`.
     public func send(_ request: APIRequest) async throws -> Value {
         guard let (endpoint, _) = Catalog.route(request.method.uppercased(), request.path) else {
             throw TMSError(Diagnostic(code: "E0263", message: "\(request.method) \(request.path) is not an endpoint of the API", primary: .init(span)))
         }
-        return try await interpreter.send(request, endpoint, span)
+        return try await send(request, endpoint)
     }
 
     /// Whether the host's task was cancelled: a long host verb should stop.
@@ -137,9 +137,9 @@ public struct VerbInvocation {
     public var settings: Interpreter.Settings { interpreter.settings }
 
     /// Tells the user something beside the output (stderr for the command line), such as
-    /// the address a receiver listens on.
+    /// the address a receiver listens on: through the API session's log.
     public func note(_ text: String) {
-        interpreter.log(text)
+        interpreter.api?.log(text)
     }
 
     /// Sends what the program has written so far on its way, before a verb waits (`listen`

@@ -13,7 +13,7 @@ extension Catalog {
             id: .sandboxWebhookAdd, method: .post, path: "/sandbox/webhooks/add", pathParameters: [], query: [],
             body: .object([
                 Field("url", .string, required: true, "where to POST: http://127.0.0.1 or localhost unless tms serve --webhook-hosts allows more"),
-                Field("statuses", .list, limit: TrackingStatus.allCases.count, "the statuses to send (pending, transit, delivered, ...); none or empty: every one"),
+                Field("statuses", .list, count: TrackingStatus.allCases.count, "the statuses to send (pending, transit, delivered, ...); none or empty: every one"),
             ]),
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
             summary: "register a webhook URL (up to 4 per account), or change its statuses", example: "sandbox webhook add 'http://127.0.0.1:9000/' delivered"),
@@ -26,7 +26,7 @@ extension Catalog {
             id: .sandboxDeliveries, method: .get, path: "/sandbox/webhooks/deliveries", pathParameters: [],
             query: [
                 Field("after", .int, "only attempts numbered after this one"),
-                Field("wait", .number, limit: 10, "first wait up to this many seconds for the webhooks queued now to be sent"),
+                Field("wait", .number, range: 0...10, "first wait up to this many seconds for the webhooks queued now to be sent"),
             ], body: .none,
             writes: false, rateClass: .none, verb: "sandbox", aliases: [],
             summary: "the webhook attempts made for the account: URL, body, signature, the receiver's answer", example: "sandbox webhook deliveries"),

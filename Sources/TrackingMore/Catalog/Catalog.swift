@@ -12,11 +12,22 @@ public enum Catalog {
     public static let defaultPageSize = 100
     /// Values in the `numbers` and `orders` filters.
     public static let filterValuesLimit = 40
+    /// The most characters of a text field (the sandbox's choice: the API publishes none).
+    public static let textLimit = 255
+    /// The most characters of a tracking number (the sandbox's choice: the longest numbers
+    /// carriers issue have about 40; the API publishes no limit).
+    public static let numberLimit = 64
+    /// The most characters of a carrier code (the longest known code has 33).
+    public static let carrierCodeLimit = 50
 
     // MARK: Fields shared by several endpoints
 
-    static let number = Field("tracking_number", .string, required: true, "the tracking number")
-    static let carrier = Field("carrier_code", .string, required: true, "the TrackingMore carrier code, e.g. ups or china-post")
+    public static let number = Field(
+        "tracking_number", .string, required: true, maxLength: numberLimit, pattern: .trackingNumber, role: .identity,
+        missingCode: .trackingNumberRequired, invalidCode: .trackingNumberInvalid, "the tracking number")
+    public static let carrier = Field(
+        "carrier_code", .string, required: true, maxLength: carrierCodeLimit, role: .identity,
+        missingCode: .carrierCodeInvalid, invalidCode: .carrierCodeInvalid, "the TrackingMore carrier code, e.g. ups or china-post")
 
     /// The fields `create` accepts (POST /trackings/post and each item of /trackings/batch).
     public static let createFields: [Field] = [
@@ -36,7 +47,7 @@ public enum Catalog {
         Field("specialNumberDestination", .string, "destination country some carriers need (the official PHP library's name)"),
         Field("lang", .string, "language of carrier texts, 2 letters"),
         Field("auto_correct", .int, "1 stops the carrier being corrected from the number"),
-        Field("comment", .string, "free text"),
+        Field("comment", .string, maxLength: 1000, "free text"),
     ]
 
     /// The fields PUT may change.
@@ -49,7 +60,7 @@ public enum Catalog {
         Field("order_id", .string, editable: true, "order number"),
         Field("destination_code", .string, editable: true, "destination country, 2 letters"),
         Field("archived", .boolString, editable: true, "archive flag: \"true\" or \"false\""),
-        Field("status", .int, editable: true, "4 sets delivered, 7 sets exception, 8 restores the carrier's own status"),
+        Field("status", .statusChange, editable: true, "4 sets delivered, 7 sets exception, 8 restores the carrier's own status"),
     ]
 
     static let timeRange: [Field] = [
@@ -64,16 +75,16 @@ public enum Catalog {
 
     /// The page and filters of `GET /trackings/get` (and of the body of its POST form).
     static let listParameters: [Field] = [
-        Field("page", .int, "page number, from 1"),
-        Field("limit", .int, limit: pageLimit, "items per page, up to 2000 (default 100)"),
-        Field("status", .string, "one status: pending notfound transit pickup delivered undelivered exception expired"),
+        Field("page", .int, range: 1...Int.max, "page number, from 1"),
+        Field("limit", .int, range: 1...pageLimit, "items per page, up to 2000 (default 100)"),
+        Field("status", .status, "one status: pending notfound transit pickup delivered undelivered exception expired"),
     ] + timeRange + [
         Field("update_time_min", .time, "updated at or after (unix seconds)"),
         Field("update_time_max", .time, "updated at or before (unix seconds; default now)"),
     ] + orderTimeRange + [
         Field("lang", .string, "language of carrier texts"),
-        Field("numbers", .commaList, limit: filterValuesLimit, "tracking numbers, comma-separated, up to 40"),
-        Field("orders", .commaList, limit: filterValuesLimit, "order ids, comma-separated, up to 40"),
+        Field("numbers", .commaList, count: filterValuesLimit, "tracking numbers, comma-separated, up to 40"),
+        Field("orders", .commaList, count: filterValuesLimit, "order ids, comma-separated, up to 40"),
         Field("archived", .boolString, "\"true\": archived only; \"false\": not archived"),
     ]
 
@@ -91,7 +102,8 @@ public enum Catalog {
         Endpoint(
             id: .put, method: .put, path: "/trackings/{carrier_code}/{tracking_number}", pathParameters: [carrier, number],
             query: [], body: .object(editableFields), writes: true, rateClass: .general, verb: "put", aliases: [],
-            summary: "change a tracking's editable fields", example: "get sto 402934299065 | set status=7 | put"),
+            summary: "change a tracking's editable fields", example: "get sto 402934299065 | set status=7 | put",
+            closedBody: true),
         Endpoint(
             id: .delete, method: .delete, path: "/trackings/{carrier_code}/{tracking_number}", pathParameters: [carrier, number],
             query: [], body: .none, writes: true, rateClass: .general, verb: "delete", aliases: [],
@@ -99,7 +111,8 @@ public enum Catalog {
         Endpoint(
             id: .batch, method: .post, path: "/trackings/batch", pathParameters: [], query: [],
             body: .array(createFields, limit: batchLimit), writes: true, rateClass: .general, verb: "batch", aliases: [],
-            summary: "create up to 40 trackings in one call", example: "open orders.csv | batch"),
+            summary: "create up to 40 trackings in one call", example: "open orders.csv | batch",
+            report: .init(doneKey: "added", items: .errorsApart)),
         Endpoint(
             id: .list, method: .get, path: "/trackings/get", pathParameters: [], query: listParameters,
             body: .none, writes: false, rateClass: .general, verb: "list", aliases: [],
@@ -115,11 +128,13 @@ public enum Catalog {
             id: .updatemore, method: .post, path: "/trackings/updatemore", pathParameters: [], query: [],
             body: .array([number, carrier] + editableFields.filter { $0.name != "customer_phone" }, limit: batchLimit),
             writes: true, rateClass: .general, verb: "updatemore", aliases: [],
-            summary: "change many trackings in one call", example: "list status=transit | set archived=true | updatemore"),
+            summary: "change many trackings in one call", example: "list status=transit | set archived=true | updatemore",
+            report: .init(doneKey: "updated", items: .errorsApart), closedBody: true),
         Endpoint(
             id: .deleteMany, method: .post, path: "/trackings/delete", pathParameters: [], query: [],
             body: .array([number, carrier], limit: batchLimit), writes: true, rateClass: .general, verb: "delete", aliases: [],
-            summary: "delete many trackings in one call", example: "list status=expired | delete"),
+            summary: "delete many trackings in one call", example: "list status=expired | delete",
+            report: .init(doneKey: "delete", items: .metaEach)),
         Endpoint(
             id: .realtime, method: .post, path: "/trackings/realtime", pathParameters: [], query: [],
             body: .object([
@@ -137,9 +152,10 @@ public enum Catalog {
             summary: "ask the carrier now, without waiting for the next refresh", example: "realtime ups 1Z999AA10123456784"),
         Endpoint(
             id: .updateCarrier, method: .post, path: "/trackings/update", pathParameters: [], query: [],
-            body: .object([number, carrier, Field("update_carrier_code", .string, required: true, "the new carrier code")]),
+            body: .object([number, carrier, Field("update_carrier_code", .string, required: true, maxLength: carrierCodeLimit, missingCode: .carrierCodeInvalid, invalidCode: .carrierCodeInvalid, "the new carrier code")]),
             writes: true, rateClass: .general, verb: "recarrier", aliases: ["update"],
-            summary: "move a tracking to another carrier", example: "get china-ems LK123456785CN | recarrier china-post"),
+            summary: "move a tracking to another carrier", example: "get china-ems LK123456785CN | recarrier china-post",
+            safeToRetry: false),
         Endpoint(
             id: .userinfo, method: .get, path: "/trackings/getuserinfo", pathParameters: [], query: [], body: .none,
             writes: false, rateClass: .general, verb: "userinfo", aliases: ["getuserinfo"],
@@ -152,12 +168,13 @@ public enum Catalog {
         Endpoint(
             id: .notupdate, method: .post, path: "/trackings/notupdate", pathParameters: [], query: [],
             body: .array([number, carrier], limit: batchLimit), writes: true, rateClass: .general, verb: "notupdate", aliases: [],
-            summary: "stop refreshing some trackings", example: "list status=expired | notupdate"),
+            summary: "stop refreshing some trackings", example: "list status=expired | notupdate",
+            report: .init(doneKey: "change", items: .codeEach)),
         Endpoint(
             id: .remote, method: .post, path: "/trackings/remote", pathParameters: [], query: [],
             body: .array([
-                Field("country", .string, required: true, "country name or 2-letter code"),
-                Field("postcode", .string, required: true, "postal code, or city where the country has none"),
+                Field("country", .string, required: true, role: .positional, "country name or 2-letter code"),
+                Field("postcode", .string, required: true, role: .positional, "postal code, or city where the country has none"),
                 Field("company", .string, "carrier name, e.g. DHL"),
             ], limit: batchLimit),
             writes: false, rateClass: .general, verb: "remote", aliases: [],
@@ -165,16 +182,16 @@ public enum Catalog {
         Endpoint(
             id: .costtime, method: .post, path: "/trackings/costtime", pathParameters: [], query: [],
             body: .array([
-                carrier,
-                Field("original", .string, required: true, "origin country, 2 letters"),
-                Field("destination", .string, required: true, "destination country, 2 letters"),
+                carrier.with(role: .positional),
+                Field("original", .string, required: true, role: .positional, "origin country, 2 letters"),
+                Field("destination", .string, required: true, role: .positional, "destination country, 2 letters"),
             ], limit: batchLimit),
             writes: false, rateClass: .general, verb: "costtime", aliases: [],
             summary: "how long a carrier takes between two countries", example: "costtime dhl CN DE"),
         Endpoint(
             id: .aircargo, method: .post, path: "/trackings/aircargo", pathParameters: [], query: [],
             body: .object([
-                Field("track_number", .list, required: true, limit: batchLimit, "air waybill numbers, XXX-XXXXXXXX"),
+                Field("track_number", .list, required: true, count: batchLimit, role: .positional, countCode: .tooManyAtOnce, "air waybill numbers, XXX-XXXXXXXX"),
                 Field("lang", .string, "language, 2 letters"),
             ]),
             writes: false, rateClass: .general, verb: "aircargo", aliases: [],
@@ -185,15 +202,21 @@ public enum Catalog {
             summary: "every carrier TrackingMore knows", example: "carriers | where type == express | count"),
         Endpoint(
             id: .detect, method: .post, path: "/carriers/detect", pathParameters: [], query: [],
-            body: .object([Field("tracking_number", .string, required: true, "the number to recognise")]),
+            body: .object([
+                // Any text: a number detection cannot place is answered with 4032.
+                Field("tracking_number", .string, required: true, maxLength: numberLimit, role: .positional,
+                      missingCode: .trackingNumberRequired, "the number to recognise"),
+            ]),
             writes: false, rateClass: .general, verb: "detect", aliases: [],
             summary: "guess the carrier from a number", example: "detect RR123456785CN"),
         // The sandbox's own controls: not part of TrackingMore's API.
         Endpoint(
             id: .sandboxAdvance, method: .post, path: "/sandbox/advance", pathParameters: [], query: [],
-            body: .object([Field("seconds", .int, required: true, "how far to move the clock")]),
+            body: .object([Field("seconds", .int, required: true, range: 0...Int.max, "how far to move the clock")]),
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
-            summary: "move the sandbox's clock forward", example: "sandbox advance 3d"),
+            summary: "move the sandbox's clock forward", example: "sandbox advance 3d",
+            // Twice would move the clock twice as far.
+            safeToRetry: false),
         Endpoint(
             id: .sandboxReset, method: .post, path: "/sandbox/reset", pathParameters: [], query: [], body: .none,
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
@@ -201,11 +224,12 @@ public enum Catalog {
         Endpoint(
             id: .sandboxSeed, method: .post, path: "/sandbox/seed", pathParameters: [], query: [],
             body: .object([
-                Field("count", .int, required: true, limit: 10_000, "how many trackings to create"),
-                Field("part", .int, "which part of a larger seed this is (each part gets numbers of its own)"),
+                Field("count", .int, required: true, range: 1...10_000, "how many trackings to create"),
+                Field("part", .int, range: 0...Int.max, "which part of a larger seed this is (each part gets numbers of its own)"),
             ]),
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
-            summary: "create realistic trackings across carriers and statuses", example: "sandbox seed 50"),
+            summary: "create realistic trackings across carriers and statuses", example: "sandbox seed 50",
+            safeToRetry: false),
         Endpoint(
             id: .sandboxLimits, method: .post, path: "/sandbox/limits", pathParameters: [], query: [],
             body: .object([Field("limits", .string, required: true, "live: the API's published rate limits; off: none")]),

@@ -7,13 +7,27 @@ public struct Endpoint: Sendable {
     }
 
     /// The API's published rate limits differ by class.
-    public enum RateClass: String, Sendable {
+    public enum RateClass: String, Sendable, CaseIterable {
         /// 1 request per second.
         case general
         /// `POST /trackings/realtime`: 3 requests per second.
         case realtime
         /// Sandbox control: never limited.
         case none
+
+        /// Requests per second the live API allows; nil: no limit.
+        public var liveRate: Double? {
+            switch self {
+            case .general: return 1
+            case .realtime: return 3
+            case .none: return nil
+            }
+        }
+
+        /// The live rates, each class's.
+        public static var liveRates: [RateClass: Double] {
+            Dictionary(uniqueKeysWithValues: allCases.compactMap { c in c.liveRate.map { (c, $0) } })
+        }
     }
 
     /// What the request body is.
@@ -58,6 +72,16 @@ public struct Endpoint: Sendable {
     public let summary: String
     /// A tms line that uses it.
     public let example: String
+    /// For the bulk endpoints: how their report is written.
+    public var report: BulkReport.Shape? = nil
+    /// The body takes only its catalog fields: anything else is refused with 4012 (PUT and
+    /// updatemore, whose fields are the editable ones).
+    public var closedBody = false
+    /// Whether a request may be sent again after a failure whose effect is unknown (a lost
+    /// answer, a 500). Reads may; PUT, updatemore and notupdate set the same values again; a
+    /// repeated create answers 4016 and a repeated delete 4017, which count as success.
+    /// Moving a tracking to another carrier may not.
+    public var safeToRetry = true
     /// Only the sandbox and `tms serve` answer it.
     public var sandboxOnly: Bool { path.hasPrefix("/sandbox/") }
 
@@ -88,39 +112,6 @@ public struct Endpoint: Sendable {
             }
         }
         return values
-    }
-}
-
-/// A parameter or body field of an endpoint, or a field of a record the API returns.
-public struct Field: Sendable {
-    public enum Kind: String, Sendable {
-        case string, int, number, bool
-        /// Unix seconds.
-        case time
-        /// `"true"` or `"false"`, as strings (the API's `archived`).
-        case boolString = "\"true\"|\"false\""
-        /// A comma-separated list in a query parameter.
-        case commaList = "comma-separated list"
-        case list = "list of strings"
-        case record, records = "list of records"
-    }
-
-    public let name: String
-    public let kind: Kind
-    public let required: Bool
-    public let help: String
-    /// The most values (for comma lists, lists) or the largest number allowed.
-    public let limit: Int?
-    /// Whether `put` may change it (for tracking fields).
-    public let editable: Bool
-
-    public init(_ name: String, _ kind: Kind, required: Bool = false, limit: Int? = nil, editable: Bool = false, _ help: String) {
-        self.name = name
-        self.kind = kind
-        self.required = required
-        self.limit = limit
-        self.editable = editable
-        self.help = help
     }
 }
 

@@ -9,41 +9,123 @@ public enum APIVerbs {
         remote, costtime, aircargo, carriers, detect, timeline,
     ]
 
-    static let carrierParameter = Parameter("carrier", .string, help: "the carrier code, e.g. ups or china-post")
-    static let numberParameter = Parameter("number", .string, help: "the tracking number")
+    /// How a verb takes a tracking's identity (the catalog's `.identity` fields).
+    enum Identity {
+        /// Not at all.
+        case none
+        /// CARRIER NUMBER, always.
+        case required
+        /// CARRIER NUMBER, or trackings as input.
+        case orInput
+    }
 
-    /// A signature from the catalog: `positional` first, then the endpoint's other fields as
-    /// `key=value` parameters.
+    /// A signature from the catalog: CARRIER NUMBER when the verb takes `identity`, then the
+    /// endpoint's `.positional` fields in order, then its other fields as `key=value`
+    /// parameters, each with the catalog's help. `positional` replaces the derived positional
+    /// parameters (`recarrier`'s three forms, `aircargo`'s list).
     static func signature(
-        _ id: Endpoint.ID, also: [Endpoint.ID] = [], positional: [Parameter] = [], keywords: [Parameter]? = nil,
-        input: String = "nothing", output: String, summary: String? = nil, examples: [(String, String)] = []
+        _ id: Endpoint.ID, also: [Endpoint.ID] = [], identity: Identity = .none, orInput: Bool = false, positional: [Parameter]? = nil,
+        keywords: [Parameter]? = nil, input: String = "nothing", output: String, summary: String? = nil,
+        examples: [(String, String)] = []
     ) -> Signature {
         let endpoint = Catalog.endpoint(id)
-        let covered: Set<String> = ["carrier_code", "tracking_number"]
         let fields = endpoint.query + endpoint.body.fields
-        let derived = fields.filter { !covered.contains($0.name) && !$0.required }.map { f in
+        var derived = identityParameters(identity)
+        let positionalFields = fields.filter { $0.role == .positional }
+        let optional = orInput || identity == .orInput
+        for (i, f) in positionalFields.enumerated() {
+            // With input as an alternative, each one needs the next.
+            let next = i + 1 < positionalFields.count ? positionalFields[i + 1].name : nil
+            derived.append(Parameter(
+                f.name, f.kind == .list ? .string : parameterType(f.kind), required: !optional && f.required, rest: f.kind == .list,
+                needs: optional ? next : nil, help: f.help))
+        }
+        let keywordParameters = fields.filter { $0.role == .keyword }.map { f in
             Parameter.optional(f.name, parameterType(f.kind), help: f.help)
         }
         var s = Signature(
-            endpoint.verb, aliases: endpoint.aliases, category: .api, positional: positional, keywords: keywords ?? derived,
-            input: input, output: output, summary: summary ?? endpoint.summary,
+            endpoint.verb, aliases: endpoint.aliases, category: .api, positional: positional ?? derived,
+            keywords: keywords ?? keywordParameters, input: input, output: output, summary: summary ?? endpoint.summary,
             examples: [(endpoint.example, "")] + examples)
         s.endpoints = ([endpoint] + also.map(Catalog.endpoint)).map(\.title)
         return s
     }
 
+    /// CARRIER NUMBER as a verb takes them.
+    static func identityParameters(_ identity: Identity) -> [Parameter] {
+        switch identity {
+        case .none: return []
+        case .required:
+            return [Parameter("carrier", .string, help: Catalog.carrier.help), Parameter("number", .string, help: Catalog.number.help)]
+        case .orInput:
+            return [
+                Parameter("carrier", .string, required: false, help: "the carrier code, e.g. ups; a NUMBER alone is looked up; without either, the trackings come as input"),
+                Parameter("number", .string, required: false, help: Catalog.number.help),
+            ]
+        }
+    }
+
     /// The parameter type of a catalog field. `archived` ("true"/"false"), comma lists and
-    /// PUT's `status` take more forms than the wire's, and are checked when sent.
+    /// PUT's `status` take more forms than the wire's, and are checked by the field's codec
+    /// when sent.
     static func parameterType(_ kind: Field.Kind) -> ParameterType {
         switch kind {
-        case .boolString, .commaList: return .any
+        case .boolString, .commaList, .statusChange: return .any
         case .int: return .int
         case .number: return .number
         case .time: return .time
         case .list, .records: return .list
         case .record: return .record
-        default: return .string
+        case .string, .status, .bool: return .string
         }
+    }
+
+    /// The catalog field a verb's argument sets: among the fields of the verb's endpoints.
+    static func field(_ name: String, _ call: VerbInvocation) -> Field? {
+        let titles = call.interpreter.registry.lookup(call.name)?.signature.endpoints ?? []
+        for e in Catalog.endpoints where titles.contains(e.title) {
+            if let f = e.fields.first(where: { $0.name == name }) { return f }
+        }
+        return nil
+    }
+
+    /// The keyword arguments as API fields, each in its wire form.
+    static func fields(_ call: VerbInvocation, skipping: Set<String> = []) async throws -> Record {
+        var r = Record()
+        for (name, value, span) in call.keywordValues where !skipping.contains(name) {
+            r[name] = try await apiValue(name, value, span, call)
+        }
+        return r
+    }
+
+    /// A value for a field in the wire form its kind has (`archived=true` as "true", a status
+    /// word as 4/7/8, a time as unix seconds, digits for a text as a string), checked by the
+    /// same rules the sandbox answers with: a value the API would refuse is an error here,
+    /// before anything is sent, pointing at the argument.
+    static func apiValue(_ name: String, _ value: Value, _ span: Span, _ call: VerbInvocation) async throws -> Value {
+        guard let field = field(name, call) else { return value }
+        let given = field.kind == .time ? .int(try await call.unixTime(value, span)) : value
+        return try wire(field, given, span)
+    }
+
+    /// A value checked and encoded by a field's codec.
+    static func wire(_ field: Field, _ value: Value, _ span: Span) throws -> Value {
+        switch field.encode(value) {
+        case .success(let v): return v
+        case .failure(let problem):
+            // A status word for a list filter: the guidance that knows PUT's numbers.
+            if field.kind == .status { throw TMSError(.listStatus(span, value)) }
+            throw TMSError(.refusedValue(span, problem, found: value.summary))
+        }
+    }
+
+    /// A tracking's carrier and number checked as the API checks them.
+    static func identity(_ carrier: String, _ number: String, _ span: Span) throws -> (carrier: String, number: String) {
+        let fields = Catalog.endpoint(.get).pathParameters
+        for f in fields {
+            _ = try wire(f, .string(f.name == "carrier_code" ? carrier : number), span)
+        }
+        return (carrier, number)
     }
 
     /// Builds the request of an endpoint: path values, query and body.
@@ -74,64 +156,32 @@ public enum APIVerbs {
         }
     }
 
-    /// The keyword arguments as API fields: strings stay, numbers stay numbers, `archived` is
-    /// sent as "true"/"false", time fields as unix seconds.
-    static func fields(_ call: VerbInvocation, skipping: Set<String> = []) async throws -> Record {
-        var r = Record()
-        for (name, value, span) in call.keywordValues where !skipping.contains(name) {
-            r[name] = try await apiValue(name, value, span, call)
-        }
-        return r
-    }
-
-    static func apiValue(_ name: String, _ value: Value, _ span: Span, _ call: VerbInvocation) async throws -> Value {
-        if name == "archived" {
-            switch value {
-            case .bool(let b): return .string(b ? "true" : "false")
-            case .string(let s) where s == "true" || s == "false": return value
-            default: throw TMSError(.badValue(span, parameter: "archived", expected: "true or false", found: value.summary))
-            }
-        }
-        if name == "status", call.name != "list" {
-            return .int(try statusChange(value, span).rawValue)
-        }
-        if let p = call.interpreter.registry.lookup(call.name)?.signature.keywords.first(where: { $0.name == name }), p.type == .time {
-            return .int(try await call.interpreter.unixTime(value, span))
-        }
-        return value
-    }
-
-    /// What PUT accepts for `status`: 4, 7, 8 or delivered, exception, original.
-    static func statusChange(_ value: Value, _ span: Span) throws -> StatusChange {
-        let word = value.intValue.map(String.init) ?? value.stringValue ?? ""
-        guard let change = StatusChange(word: word) else {
-            throw TMSError(Diagnostic(
-                code: "E0232", message: "status can be set only to 4 (delivered), 7 (exception) or 8 (original), not \(value.summary)",
-                primary: .init(span), help: "the carrier's own statuses come back with status=original"))
-        }
-        return change
-    }
-
-    /// Sends items in chunks of the endpoint's limit and sums the reports: numbers add up,
-    /// lists are joined, so the result has the API's own shape.
+    /// Sends items in chunks of the endpoint's limit and sums the reports, so the result has
+    /// the API's own shape: a bulk tracking endpoint's with `BulkReport` (whose failed items
+    /// the session reports), `remote`'s by adding counts and joining lists.
     static func bulk(_ id: Endpoint.ID, _ items: [Value], _ call: VerbInvocation) async throws -> Value {
         let endpoint = Catalog.endpoint(id)
-        guard case .array(_, let limit) = endpoint.body else { return .null }
+        guard case .array(_, let limit) = endpoint.body else { preconditionFailure("\(endpoint.title) takes no array") }
+        var report = endpoint.report.map(BulkReport.init)
         var total = Record()
+        if let report, items.isEmpty { return report.json }
+        let api = try call.api
         var start = 0
         let began = ContinuousClock.now
         var shown = false
-        defer { if shown { call.interpreter.progress?("") } }
+        defer { if shown { api.progress?("") } }
         repeat {
-            if let progress = call.interpreter.progress, start > 0, ContinuousClock.now - began > .seconds(1) {
+            if let progress = api.progress, start > 0, ContinuousClock.now - began > .seconds(1) {
                 progress("\(call.name): \(start) of \(items.count) sent")
                 shown = true
             }
             try Task.checkCancellation()
             let chunk = Array(items[start..<min(items.count, start + limit)])
             let (request, _) = request(id, body: .list(chunk))
-            let report = try await call.interpreter.send(request, endpoint, call.span)
-            if case .record(let r) = report {
+            let answer = try await call.send(request, endpoint)
+            if let shape = endpoint.report {
+                report?.add(BulkReport(shape, parsing: answer))
+            } else if case .record(let r) = answer {
                 for (k, v) in r.pairs {
                     switch (total[k], v) {
                     case (.int(let a)?, .int(let b)): total[k] = .int(a + b)
@@ -142,37 +192,8 @@ public enum APIVerbs {
             }
             start += limit
         } while start < items.count
-        try call.interpreter.reportFailures(total, items: items, call)
-        return .record(total)
-    }
-}
-
-extension Interpreter {
-    /// Unix seconds for a time argument: unix seconds as they are, an ISO date or date-time
-    /// (UTC), or an age (`7d`, `12h`, `30m`) counted back from the backend's clock (the
-    /// sandbox's virtual one, or the real one).
-    func unixTime(_ value: Value, _ span: Span) async throws -> Int {
-        if let n = value.intValue { return n }
-        let text = value.stringValue ?? ""
-        if let n = Int(text) { return n }
-        if let age = Coercion.duration(text), text.last?.isLetter == true {
-            // `age` is at most 100 years; the clock comes from a server, so subtract checked.
-            let (t, overflow) = try await clockNow(span).subtractingReportingOverflow(Int(age))
-            if !overflow { return t }
-        }
-        if let t = UTC.parse(text) { return t }
-        throw TMSError(.badValue(span, parameter: "the time", expected: Coercion.describe(.time), found: value.summary))
-    }
-
-    /// The backend's clock: the sandbox's, which moves only when asked; the real one elsewhere.
-    func clockNow(_ span: Span) async throws -> Int {
-        guard backendClock != .real else { return realTime() }
-        let answer = try? await transport(span).send(APIRequest(method: "GET", path: Catalog.endpoint(.sandboxClock).path))
-        if let now = answer?.data["unix"]?.intValue, answer?.meta.isSuccess == true {
-            backendClock = .sandbox
-            return now
-        }
-        backendClock = .real
-        return realTime()
+        guard let report else { return .record(total) }
+        try api.reportFailures(report, items: items, call)
+        return report.json
     }
 }

@@ -3,16 +3,16 @@ import TrackingMore
 extension APIVerbs {
     static let userinfo = Verb(signature(.userinfo, output: "record: email, regtime, phone, money, track_number (quota left)")) { call in
         let (request, endpoint) = request(.userinfo)
-        return .value(try await call.interpreter.send(request, endpoint, call.span))
+        return .value(try await call.send(request, endpoint))
     }
 
     static let statusnumber = Verb(signature(.statusnumber, output: "record: a count per status")) { call in
         var query: [(String, String)] = []
         for (name, value, span) in call.keywordValues {
-            query.append((name, String(try await call.interpreter.unixTime(value, span))))
+            query.append((name, String(try await call.unixTime(value, span))))
         }
         let (request, endpoint) = request(.statusnumber, query: query)
-        return .value(try await call.interpreter.send(request, endpoint, call.span))
+        return .value(try await call.send(request, endpoint))
     }
 
     static let carriers = Verb(
@@ -21,7 +21,7 @@ extension APIVerbs {
             output: "stream of carriers", summary: "every carrier TrackingMore knows, with its code")
     ) { call in
         let (request, endpoint) = request(.carriers)
-        let all = try AnswerShape.list(try await call.interpreter.send(request, endpoint, call.span), "data", endpoint, call.span)
+        let all = try AnswerShape.list(try await call.send(request, endpoint), "data", endpoint, call.span)
         guard let search = call.string("search")?.lowercased() else { return .value(.list(all)) }
         let found = all.filter { c in
             [c["code"], c["name"]].contains { $0?.stringValue?.lowercased().contains(search) == true }
@@ -34,17 +34,14 @@ extension APIVerbs {
         return .value(.list(found))
     }
 
-    static let detect = Verb(signature(.detect, positional: [numberParameter], output: "list of candidate carriers, best first")) { call in
-        let (request, endpoint) = request(.detect, body: ["tracking_number": .string(call.string("number") ?? "")])
-        return .value(try await call.interpreter.send(request, endpoint, call.span))
+    static let detect = Verb(signature(.detect, output: "list of candidate carriers, best first")) { call in
+        let (request, endpoint) = request(.detect, body: ["tracking_number": .string(call.string("tracking_number") ?? "")])
+        return .value(try await call.send(request, endpoint))
     }
 
     static let remote = Verb(
         signature(
-            .remote, positional: [Parameter("country", .string, required: false, needs: "postcode", help: "country code or name"),
-                                  Parameter("postcode", .string, required: false, help: "postal code, or city")],
-            keywords: [.optional("company", .string, help: "carrier name, e.g. DHL")],
-            input: "nothing, or records with country, postcode, company", output: "record: submitted, remote, other")
+            .remote, orInput: true, input: "nothing, or records with country, postcode, company", output: "record: submitted, remote, other")
     ) { call in
         var items: [Value] = []
         if let country = call.string("country") {
@@ -63,26 +60,24 @@ extension APIVerbs {
 
     static let costtime = Verb(
         signature(
-            .costtime, positional: [carrierParameter, Parameter("from", .string, help: "origin country, 2 letters"), Parameter("to", .string, help: "destination country, 2 letters")],
-            output: "record: total, delivered, and the share delivered within 0-7 (range1), 7-15 (range3), 16-30 (range4), 31-60 days (range5)")
+            .costtime, output: "record: total, delivered, and the share delivered within 0-7 (range1), 7-15 (range3), 16-30 (range4), 31-60 days (range5)")
     ) { call in
         let item: Value = [
-            "carrier_code": .string(call.string("carrier") ?? ""), "original": .string(call.string("from") ?? ""),
-            "destination": .string(call.string("to") ?? ""),
+            "carrier_code": .string(call.string("carrier_code") ?? ""), "original": .string(call.string("original") ?? ""),
+            "destination": .string(call.string("destination") ?? ""),
         ]
         let (request, endpoint) = request(.costtime, body: [item])
-        let data = try await call.interpreter.send(request, endpoint, call.span)
+        let data = try await call.send(request, endpoint)
         return .value(data.listValue?.first ?? data)
     }
 
     static let aircargo = Verb(
         signature(
-            .aircargo, positional: [Parameter("awb", .string, rest: true, help: "air waybill numbers, e.g. 172-12345675")],
-            keywords: [.optional("lang", .string, help: "language, 2 letters")], output: "a record per air waybill")
+            .aircargo, output: "a record per air waybill")
     ) { call in
-        var body: Record = ["track_number": .list(call.values("awb"))]
+        var body: Record = ["track_number": .list(call.values("track_number"))]
         if let lang = call.string("lang") { body["lang"] = .string(lang) }
         let (request, endpoint) = request(.aircargo, body: .record(body))
-        return .value(try await call.interpreter.send(request, endpoint, call.span))
+        return .value(try await call.send(request, endpoint))
     }
 }

@@ -10,31 +10,14 @@ extension APIVerbs {
         var query: [(String, String)] = []
         var pageSize = Catalog.defaultPageSize
         var firstPage = 1
+        // Every filter is checked and encoded by its catalog field (limit 1...2000, page from 1,
+        // a status word, at most 40 numbers or orders), as the sandbox checks it.
         for (name, value, span) in call.keywordValues {
+            let wire = try await apiValue(name, value, span, call)
             switch name {
-            case "limit":
-                guard let n = value.intValue, (1...Catalog.pageLimit).contains(n) else {
-                    throw TMSError(.badValue(span, parameter: "limit", expected: "a page size from 1 to \(Catalog.pageLimit)", found: value.summary))
-                }
-                pageSize = n
-            case "page":
-                guard let n = value.intValue, n >= 1 else {
-                    throw TMSError(.badValue(span, parameter: "page", expected: "a page number from 1", found: value.summary))
-                }
-                firstPage = n
-            case "status":
-                guard let s = value.stringValue, TrackingStatus(rawValue: s) != nil else {
-                    throw TMSError(.listStatus(span, value))
-                }
-                query.append((name, s))
-            case "numbers", "orders":
-                let values = value.listValue?.map(\.description) ?? value.description.split(separator: ",").map(String.init)
-                guard values.count <= Catalog.filterValuesLimit else {
-                    throw TMSError(.badValue(span, parameter: name, expected: "at most \(Catalog.filterValuesLimit) values", found: "\(values.count)"))
-                }
-                query.append((name, values.joined(separator: ",")))
-            default:
-                query.append((name, (try await apiValue(name, value, span, call)).description))
+            case "limit": pageSize = wire.intValue ?? pageSize
+            case "page": firstPage = wire.intValue ?? firstPage
+            default: query.append((name, wire.description))
             }
         }
         var page = firstPage
@@ -45,7 +28,7 @@ extension APIVerbs {
             while index >= buffer.count {
                 if done { return nil }
                 let (request, endpoint) = request(.list, query: query + [("page", String(page)), ("limit", String(pageSize))])
-                let data = try await call.interpreter.send(request, endpoint, call.span)
+                let data = try await call.send(request, endpoint)
                 buffer = try AnswerShape.list(data["items"], "data.items", endpoint, call.span)
                 index = 0
                 // `total` is a string in real answers: read it leniently.
@@ -54,7 +37,7 @@ extension APIVerbs {
                 let (read, overflow) = page.multipliedReportingOverflow(by: pageSize)
                 done = buffer.count < pageSize || overflow || read >= total || page == Int.max
                 if !done { page += 1 }
-                call.interpreter.remember(.list(buffer))
+                try call.remember(.list(buffer))
             }
             defer { index += 1 }
             return buffer[index]

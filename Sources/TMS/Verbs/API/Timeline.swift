@@ -6,7 +6,7 @@ extension APIVerbs {
     static let timeline = Verb(
         {
             var s = Signature(
-                "timeline", category: .api, positional: [optionalCarrier, optionalNumber],
+                "timeline", category: .api, positional: APIVerbs.identityParameters(.orInput),
                 input: "nothing, or trackings", output: "list of checkpoints: time, status, meaning, event, place, leg",
                 summary: "every checkpoint of a tracking in time order, origin and destination merged, with what each status means",
                 examples: [
@@ -21,8 +21,8 @@ extension APIVerbs {
         var trackings: [Value] = []
         if let (carrier, number) = try await target(call) {
             let (request, endpoint) = request(.get, path: ["carrier_code": carrier, "tracking_number": number])
-            let tracking = try await call.interpreter.send(request, endpoint, call.span)
-            call.interpreter.remember(tracking)
+            let tracking = try await call.send(request, endpoint)
+            try call.remember(tracking)
             trackings = [tracking]
         } else {
             guard call.input != nil else { throw noTarget(call) }

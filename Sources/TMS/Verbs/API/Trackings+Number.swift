@@ -17,7 +17,7 @@ extension APIVerbs {
         switch lookup {
         case .stored:
             let (request, endpoint) = request(.list, query: [("numbers", number), ("page", "1"), ("limit", String(Catalog.defaultPageSize))])
-            let items = try await call.interpreter.send(request, endpoint, call.span)["items"]?.listValue ?? []
+            let items = try await call.send(request, endpoint)["items"]?.listValue ?? []
             let carriers = items.compactMap { t -> String? in
                 guard t["tracking_number"].flatMap(text)?.lowercased() == number.lowercased() else { return nil }
                 return t["carrier_code"].flatMap(text)
@@ -41,7 +41,7 @@ extension APIVerbs {
     static func detected(_ number: String, _ call: VerbInvocation) async throws -> [String] {
         let (request, endpoint) = request(.detect, body: ["tracking_number": .string(number)])
         do {
-            let answer = try await call.interpreter.send(request, endpoint, call.span)
+            let answer = try await call.send(request, endpoint)
             return (answer.listValue ?? []).compactMap { $0["code"].flatMap(text) }
         } catch let e as TMSError where e.api?.meta.code == MetaCode.carrierNotDetected.rawValue {
             return []

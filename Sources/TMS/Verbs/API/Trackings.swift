@@ -1,22 +1,22 @@
 import TrackingMore
 
 extension APIVerbs {
-    static let optionalCarrier = Parameter("carrier", .string, required: false, help: "the carrier code, e.g. ups; a NUMBER alone is looked up; without either, the trackings come as input")
-    static let optionalNumber = Parameter("number", .string, required: false, help: "the tracking number")
-
     /// CARRIER NUMBER given as arguments, or a NUMBER alone whose carrier is found (among the
     /// account's trackings, or by detection for `create` and `realtime`); nil when the verb
-    /// works on its input.
+    /// works on its input. Both are checked by the catalog's rules before any request.
     static func target(_ call: VerbInvocation, _ lookup: NumberLookup = .stored) async throws -> (carrier: String, number: String)? {
         guard let first = call.string("carrier") else { return nil }
         if let number = call.string("number") {
             try checkCarrier(first, call.span(of: "carrier"), call)
+            _ = try wire(Catalog.carrier, .string(first), call.span(of: "carrier"))
+            _ = try wire(Catalog.number, .string(number), call.span(of: "number"))
             return (first, number)
         }
         // Carrier codes hold no digits; a tracking number does.
         guard first.contains(where: \.isNumber) else {
             throw TMSError(.missingArgument(call.span, verb: call.name, parameter: "NUMBER", usage: call.interpreter.registry.lookup(call.name)?.signature.usage ?? ""))
         }
+        _ = try wire(Catalog.number, .string(first), call.span(of: "carrier"))
         return (try await carrier(of: first, lookup, call), first)
     }
 
@@ -40,7 +40,7 @@ extension APIVerbs {
 
     static let create = Verb(
         signature(
-            .create, also: [.batch], positional: [optionalCarrier, optionalNumber], input: "nothing, or records to create in bulk",
+            .create, also: [.batch], identity: .orInput, input: "nothing, or records to create in bulk",
             output: "tracking, or the batch report",
             summary: "create a tracking; with records as input, create them all (in batches of 40)",
             examples: [("open orders.csv | create", "one /trackings/batch call per 40 rows")])
@@ -50,8 +50,8 @@ extension APIVerbs {
             body["tracking_number"] = .string(number)
             body["carrier_code"] = .string(carrier)
             let (request, endpoint) = request(.create, body: .record(Record(uniqueKeys: ["tracking_number", "carrier_code"], values: [.string(number), .string(carrier)]).merging(body)))
-            let tracking = try await call.interpreter.send(request, endpoint, call.span)
-            call.interpreter.remember(tracking)
+            let tracking = try await call.send(request, endpoint)
+            try call.remember(tracking)
             return .value(tracking)
         }
         guard call.input != nil else { throw noTarget(call) }
@@ -76,7 +76,7 @@ extension APIVerbs {
             for (k, v) in extra.pairs { r[k] = v }
             items.append(.record(r))
         }
-        guard !items.isEmpty else { return ["submitted": 0, "added": 0, "trackings": [], "errors": []] }
+        guard !items.isEmpty else { return try await bulk(.batch, [], call) }
         for case .record(let r) in items {
             let missing = ["tracking_number", "carrier_code"].filter { r[$0] == nil }
             if !missing.isEmpty {
@@ -88,7 +88,7 @@ extension APIVerbs {
 
     static let get = Verb(
         signature(
-            .get, positional: [optionalCarrier, optionalNumber],
+            .get, identity: .orInput,
             keywords: [.optional("lang", .string, help: "carrier texts in this language (2 letters), where the carrier has them")],
             input: "nothing, or trackings to read again", output: "tracking",
             examples: [("get 1Z999AA10123456784", "the number alone: found among the account's trackings"),
@@ -101,8 +101,8 @@ extension APIVerbs {
         func read(_ carrier: String, _ number: String) async throws -> Value {
             var (request, endpoint) = request(.get, path: ["carrier_code": carrier, "tracking_number": number])
             if let lang { request.path += "/" + lang }
-            let tracking = try await call.interpreter.send(request, endpoint, call.span)
-            call.interpreter.remember(tracking)
+            let tracking = try await call.send(request, endpoint)
+            try call.remember(tracking)
             return tracking
         }
         if let (carrier, number) = try await target(call) { return .value(try await read(carrier, number)) }
@@ -115,7 +115,7 @@ extension APIVerbs {
 
     static let put = Verb(
         signature(
-            .put, positional: [optionalCarrier, optionalNumber], keywords: editableParameters(phone: true),
+            .put, identity: .orInput,
             input: "trackings, or nothing with CARRIER NUMBER", output: "tracking",
             summary: "send the editable fields changed since the tracking was read (and any given here); put CARRIER NUMBER field=value... changes one tracking without reading it",
             examples: [("put fedex 763069130700 status=4", "mark one tracking delivered"), ("get sto 402934299065 | set title=Boots | put", "read, change, send")])
@@ -128,21 +128,21 @@ extension APIVerbs {
                 throw TMSError(.missingArgument(call.span, verb: "put", parameter: "a change (field=value)", usage: "put \(carrier) \(number) status=4"))
             }
             let (request, endpoint) = request(.put, path: ["carrier_code": carrier, "tracking_number": number], body: .record(body))
-            let answer = try await call.interpreter.send(request, endpoint, call.span)
+            let answer = try await call.send(request, endpoint)
             let tracking = try await trackingAfterPut(answer, sent: Record(), carrier, number, call)
-            call.interpreter.remember(tracking)
+            try call.remember(tracking)
             return .value(tracking)
         }
         guard let input = call.input else { throw noTarget(call) }
         return try await input.mapEach { item in
             let (carrier, number) = try identify(item, call)
             guard case .record(let record) = item else { return item }
-            var body = try await changes(record, carrier, number, call, phone: true)
+            var body = try await changes(record, carrier, number, .put, call)
             for (name, value, span) in given { body[name] = try await apiValue(name, value, span, call) }
             let (request, endpoint) = request(.put, path: ["carrier_code": carrier, "tracking_number": number], body: .record(body))
-            let answer = try await call.interpreter.send(request, endpoint, call.span)
+            let answer = try await call.send(request, endpoint)
             let tracking = try await trackingAfterPut(answer, sent: record, carrier, number, call)
-            call.interpreter.remember(tracking)
+            try call.remember(tracking)
             return tracking
         }
     }
@@ -172,7 +172,7 @@ extension APIVerbs {
                 if tracking["substatus"] != nil { tracking["substatus"] = .null }
             default:
                 let (get, endpoint) = request(.get, path: ["carrier_code": carrier, "tracking_number": number])
-                return try await call.interpreter.send(get, endpoint, call.span)
+                return try await call.send(get, endpoint)
             }
         default:
             // No change was made and none is in force: the carrier's status, as the record had it.
@@ -183,28 +183,27 @@ extension APIVerbs {
 
     static let delete = Verb(
         signature(
-            .delete, also: [.deleteMany], positional: [optionalCarrier, optionalNumber], input: "nothing, or trackings to delete",
+            .delete, also: [.deleteMany], identity: .orInput, input: "nothing, or trackings to delete",
             output: "[] for one; the API's report for many", summary: "delete a tracking; with trackings as input, all of them (40 per call)")
     ) { call in
         if let (carrier, number) = try await target(call) {
             let (request, endpoint) = request(.delete, path: ["carrier_code": carrier, "tracking_number": number])
-            return .value(try await call.interpreter.send(request, endpoint, call.span))
+            return .value(try await call.send(request, endpoint))
         }
         let items = try await identities(call)
         if items.count > confirmAbove, let confirm = call.interpreter.confirm,
-            !confirm("delete \(items.count) trackings at \(call.interpreter.backendURL)?")
+            !confirm("delete \(items.count) trackings at \(try call.api.backend.label)?")
         {
             throw TMSError(Diagnostic(
                 code: "E0289", message: "not confirmed: none of the \(items.count) trackings was deleted", primary: .init(call.span),
                 help: "--yes answers yes; explain shows what would be sent"))
         }
-        return .value(items.isEmpty ? ["submitted": 0, "delete": 0, "trackings": []] : try await bulk(.deleteMany, items, call))
+        return .value(try await bulk(.deleteMany, items, call))
     }
 
     static let updatemore = Verb(
         signature(
-            .updatemore, keywords: editableParameters(phone: false),
-            input: "trackings with the fields to change", output: "the API's report",
+            .updatemore, input: "trackings with the fields to change", output: "the API's report",
             summary: "change many trackings (40 per call): each record's editable fields, and any given here")
     ) { call in
         let given = call.keywordValues
@@ -214,16 +213,16 @@ extension APIVerbs {
             let (carrier, number) = try identify(item, call)
             var r: Record = ["tracking_number": .string(number), "carrier_code": .string(carrier)]
             if case .record(let record) = item {
-                for (k, v) in try await changes(record, carrier, number, call, phone: false).pairs { r[k] = v }
+                for (k, v) in try await changes(record, carrier, number, .updatemore, call).pairs { r[k] = v }
             }
             for (name, value, span) in given { r[name] = try await apiValue(name, value, span, call) }
             items.append(.record(r))
         }
-        return .value(items.isEmpty ? ["submitted": 0] : try await bulk(.updatemore, items, call))
+        return .value(try await bulk(.updatemore, items, call))
     }
 
     static let notupdate = Verb(
-        signature(.notupdate, positional: [optionalCarrier, optionalNumber], input: "nothing, or trackings", output: "the API's report")
+        signature(.notupdate, identity: .orInput, input: "nothing, or trackings", output: "the API's report")
     ) { call in
         let items: [Value]
         if let (carrier, number) = try await target(call) {
@@ -231,32 +230,25 @@ extension APIVerbs {
         } else {
             items = try await identities(call)
         }
-        return .value(items.isEmpty ? ["submitted": 0, "change": 0, "trackings": []] : try await bulk(.notupdate, items, call))
-    }
-
-    /// `put` and `updatemore` take the editable fields; `status` and `archived` in more forms
-    /// than the API's, turned into its own when sent.
-    static func editableParameters(phone: Bool) -> [Parameter] {
-        Catalog.editableFields.filter { phone || $0.name != "customer_phone" }.map { f in
-            Parameter.optional(f.name, f.name == "status" ? .any : parameterType(f.kind), help: f.help)
-        }
+        return .value(try await bulk(.notupdate, items, call))
     }
 
     /// The editable fields of a record that differ from the last answer about that tracking
     /// in this session. A record never read sends its non-null editable fields, but not
     /// `status`, which in a read tracking is the carrier's word (transit), not a change. (A
     /// copy kept from before a later change would send its old values: read it again first.)
-    static func changes(_ record: Record, _ carrier: String, _ number: String, _ call: VerbInvocation, phone: Bool) async throws -> Record {
-        let before = call.interpreter.lastRead[carrier + "|" + number]
+    static func changes(_ record: Record, _ carrier: String, _ number: String, _ id: Endpoint.ID, _ call: VerbInvocation) async throws -> Record {
+        let before = try call.api.lastRead[carrier + "|" + number]
         var body = Record()
-        for f in Catalog.editableFields where phone || f.name != "customer_phone" {
+        // The endpoint's editable fields (updatemore's lack customer_phone).
+        for f in Catalog.endpoint(id).body.fields where f.editable {
             guard let now = record[f.name] else { continue }
             if let before {
                 guard now != (before[f.name] ?? .null) else { continue }
             } else {
                 guard !now.isNull, f.name != "status" else { continue }
             }
-            body[f.name] = try await apiValue(f.name, now, call.span, call)
+            body[f.name] = try wire(f, now, call.span)
         }
         return body
     }
@@ -274,14 +266,14 @@ extension APIVerbs {
     }
 
     static let realtime = Verb(
-        signature(.realtime, positional: [optionalCarrier, optionalNumber], output: "tracking")
+        signature(.realtime, identity: .orInput, output: "tracking")
     ) { call in
         guard let (carrier, number) = try await target(call, .detected) else { throw noTarget(call) }
         var body = try await fields(call)
         body["tracking_number"] = .string(number)
         body["carrier_code"] = .string(carrier)
         let (request, endpoint) = request(.realtime, body: .record(body))
-        let data = try await call.interpreter.send(request, endpoint, call.span)
+        let data = try await call.send(request, endpoint)
         return .value(data["items"]?.listValue?.first ?? data)
     }
 
@@ -296,13 +288,13 @@ extension APIVerbs {
     ) { call in
         func move(_ carrier: String, _ number: String, _ new: String) async throws -> Value {
             let (request, endpoint) = request(.updateCarrier, body: ["tracking_number": .string(number), "carrier_code": .string(carrier), "update_carrier_code": .string(new)])
-            let answer = try await call.interpreter.send(request, endpoint, call.span)
+            let answer = try await call.send(request, endpoint)
             // Under --dry-run or explain the move was not sent (the answer is what would have
             // been): there is nothing to read under the new carrier.
             if answer["update_carrier_code"] != nil { return answer }
             let (read, getEndpoint) = APIVerbs.request(.get, path: ["carrier_code": new, "tracking_number": number])
-            let tracking = try await call.interpreter.send(read, getEndpoint, call.span)
-            call.interpreter.remember(tracking)
+            let tracking = try await call.send(read, getEndpoint)
+            try call.remember(tracking)
             return tracking
         }
         let first = call.string("carrier_or_new") ?? ""

@@ -87,7 +87,7 @@ extension BuiltinVerbs {
         }
         let endpoint = Catalog.endpoint(id)
         let request = APIRequest(method: endpoint.method.rawValue, path: endpoint.path, query: query, body: body?.bytes)
-        return .value(try await call.interpreter.send(request, endpoint, call.span))
+        return .value(try await call.send(request, endpoint))
     }
 }
 
@@ -105,7 +105,7 @@ extension BuiltinVerbs {
             do {
                 try Task.checkCancellation()
                 let request = APIRequest(method: endpoint.method.rawValue, path: endpoint.path, body: JSON.record(body).bytes)
-                let answer = try await call.interpreter.send(request, endpoint, call.span)
+                let answer = try await call.send(request, endpoint)
                 added += answer["added"]?.intValue ?? 0
                 // The account's quota ran out in this part: the rest would be refused (4021).
                 if let left = answer["quota_left"] { return ["added": .int(added), "quota_left": left] }

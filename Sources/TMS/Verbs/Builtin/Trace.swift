@@ -7,10 +7,11 @@ extension BuiltinVerbs {
             summary: "print every API exchange on stderr while on; trace full adds the request (URL, headers, body) and the answer as received",
             examples: [("trace on; list | first; trace off", ""), ("trace full; get sto 402934299065", "the raw exchange an agent learns to read")])
     ) { call in
+        let api = try call.api
         switch call.string("switch") {
-        case "on": (call.interpreter.trace, call.interpreter.traceFull) = (true, false)
-        case "full": (call.interpreter.trace, call.interpreter.traceFull) = (true, true)
-        case "off": (call.interpreter.trace, call.interpreter.traceFull) = (false, false)
+        case "on": (api.trace, api.traceFull) = (true, false)
+        case "full": (api.trace, api.traceFull) = (true, true)
+        case "off": (api.trace, api.traceFull) = (false, false)
         case let other:
             throw TMSError(.badValue(call.span(of: "switch"), parameter: "switch", expected: "on, full or off", found: "'\(other ?? "")'"))
         }

@@ -1,15 +1,15 @@
 import TrackingMore
 
-extension Interpreter {
+extension APISession {
     /// The writes that can change a status, and so send webhooks.
     static let firesWebhooks: Set<Endpoint.ID> = [.put, .updatemore, .updateCarrier, .sandboxAdvance, .sandboxTrigger]
 
     /// Under trace, before a write that can send webhooks from a sandbox or tms serve: the
     /// number of the account's last delivery, so that `traceWebhooks` shows only the new ones.
-    func webhookTraceMark(before endpoint: Endpoint, _ span: Span) async -> Int? {
-        guard trace, Interpreter.firesWebhooks.contains(endpoint.id), backendURL != Catalog.liveBaseURL else { return nil }
+    func webhookTraceMark(before endpoint: Endpoint, _ capabilities: Capabilities) async -> Int? {
+        guard trace, APISession.firesWebhooks.contains(endpoint.id), !backend.isLive else { return nil }
         if let mark = webhookMark { return mark }
-        let mark = await deliveries(after: 0, wait: 0, span).compactMap { $0["id"]?.intValue }.max() ?? 0
+        let mark = await deliveries(after: 0, wait: 0, capabilities).compactMap { $0["id"]?.intValue }.max() ?? 0
         webhookMark = mark
         return mark
     }
@@ -18,8 +18,8 @@ extension Interpreter {
     /// them): URL, event, attempt and the receiver's status; under `trace full` also the
     /// signature, the body and the answer's text. The email that keys the signature is never
     /// part of a delivery.
-    func traceWebhooks(since mark: Int, _ span: Span) async {
-        let attempts = await deliveries(after: mark, wait: 3, span)
+    func traceWebhooks(since mark: Int, _ capabilities: Capabilities) async {
+        let attempts = await deliveries(after: mark, wait: 3, capabilities)
         for d in attempts {
             let answer = d["answer_status"]?.intValue.map(String.init) ?? d["error"]?.stringValue ?? "no answer"
             var line = "trace: webhook #\(d["event"]?.compactText ?? "?") POST \(d["url"]?.stringValue ?? "?") "
@@ -34,18 +34,18 @@ extension Interpreter {
         webhookMark = attempts.compactMap { $0["id"]?.intValue }.max() ?? mark
     }
 
-    private func deliveries(after: Int, wait: Int, _ span: Span) async -> [JSON] {
+    private func deliveries(after: Int, wait: Int, _ capabilities: Capabilities) async -> [JSON] {
         let endpoint = Catalog.endpoint(.sandboxDeliveries)
         let request = APIRequest(method: endpoint.method.rawValue, path: endpoint.path, query: [("after", String(after)), ("wait", String(wait))])
-        guard let envelope = try? await transport(span).send(request), envelope.meta.isSuccess else { return [] }
+        guard let envelope = try? await transport(capabilities).send(request), envelope.meta.isSuccess else { return [] }
         return envelope.data.listValue ?? []
     }
     /// What `explain` adds after writes that can change a status: which registered webhook
     /// URLs a change would be POSTed to, and what the body carries. Nothing is sent, and the
     /// signature's key (the account's email) is not shown.
     func webhookNote(for writes: [Endpoint], through transport: any Transport) async -> String {
-        guard writes.contains(where: { Interpreter.firesWebhooks.contains($0.id) }) else { return "" }
-        if backendURL == Catalog.liveBaseURL {
+        guard writes.contains(where: { APISession.firesWebhooks.contains($0.id) }) else { return "" }
+        if backend.isLive {
             return "webhooks: a status change this makes is POSTed by TrackingMore to the URLs set in your dashboard (tms cannot see them)\n"
         }
         let list = Catalog.endpoint(.sandboxWebhooks)

@@ -1,0 +1,229 @@
+import TrackingMore
+
+/// The API side of a session: which backend, the transport to it (opened on the first
+/// request), what was last read (so `put` sends only what changed), the clock relative times
+/// count back from, the requests made, and the reports of bulk calls. The API verbs own it;
+/// the host makes one and gives it to the interpreter (`interpreter.api`), which knows
+/// nothing of HTTP.
+///
+/// Like an interpreter, a session is used from one task at a time.
+public final class APISession {
+    /// Which clock relative times (`7d`) count back from.
+    public enum Clock: Sendable {
+        /// The real one (the live API).
+        case real
+        /// The sandbox's virtual clock.
+        case sandbox
+        /// Ask the backend once: a `tms serve` answers `GET /sandbox/clock`, others do not.
+        case probe
+    }
+
+    /// Where requests go. `explain` and the prompt show it.
+    public let backend: Backend
+    /// The API key, for `explain` (only ever shown masked) and for the REPL to keep out of
+    /// its history.
+    public let key: String?
+    /// Makes the transport when first needed (opening a sandbox database or an HTTP client
+    /// costs time a one-liner on local data should not pay).
+    let connect: () throws -> any Transport
+    var connected: (any Transport)?
+    /// The sandbox's clock for the built-in sandbox, a probe for another server, the real
+    /// clock for the live API.
+    public var clock: Clock
+    /// The editable fields of trackings as last read, so `put` sends only what changed.
+    var lastRead: [String: Record] = [:]
+    /// API requests made so far (for the budget, and to say what finished when cancelled).
+    public private(set) var requestsMade = 0
+    /// Set when a bulk operation finished with some items failed (exit code 7).
+    public private(set) var hadBulkFailures = false
+    /// Where `failed-TIME.jsonl` files go; the current directory when nil.
+    public var failedItemsDirectory: String?
+
+    /// Writes that `--dry-run` stopped, to be described through `log` (a PUT field by field).
+    /// A guard's callback appends here.
+    public let notSent: ExchangeLog
+    /// Prints every exchange (method, path, meta code, time) through `log` while on.
+    public var trace = false
+    /// With `trace`: each request in full (method, URL, headers with the key masked, body)
+    /// and the answer's envelope as received.
+    public var traceFull = false
+    /// The last webhook delivery trace has shown (APISession+Webhooks.swift).
+    var webhookMark: Int?
+    /// Receives trace lines and notes about waiting (stderr for the command line).
+    public var log: (String) -> Void = { _ in }
+    /// Shows a progress line for bulk work that takes more than a second (a terminal only);
+    /// nil when there is nowhere to show it. An empty string clears it.
+    public var progress: ((String) -> Void)?
+
+    /// A session on `backend`; `connect` makes the transport on the first request. `notSent`
+    /// is the log a `GuardedTransport` in dry-run mode appends the writes it stopped to.
+    public init(backend: Backend, key: String? = nil, notSent: ExchangeLog = ExchangeLog(), connect: @escaping () throws -> any Transport) {
+        self.backend = backend
+        self.notSent = notSent
+        self.key = key
+        self.connect = connect
+        switch backend {
+        case .sandbox: clock = .sandbox
+        case .endpoint: clock = .probe
+        case .live: clock = .real
+        }
+    }
+
+    /// The transport, connected on first use; behind the write guard when the host made the
+    /// interpreter read-only.
+    func transport(_ capabilities: Capabilities) throws -> any Transport {
+        if let connected { return connected }
+        var t = try connect()
+        if capabilities.readOnly { t = GuardedTransport(t, mode: .readOnly) }
+        connected = t
+        return t
+    }
+
+    /// Sends one request and returns its data; an answer whose meta is not a success is a
+    /// `TMSError` pointing at `span`. The deadline and the request budget apply.
+    func send(_ request: APIRequest, _ endpoint: Endpoint, _ span: Span, _ capabilities: Capabilities) async throws -> Value {
+        try Task.checkCancellation()
+        try capabilities.checkDeadline(span)
+        if let budget = capabilities.requestBudget, requestsMade >= budget { throw TMSError(.budgetUsed(span, budget)) }
+        requestsMade += 1
+        let webhookMark = await webhookTraceMark(before: endpoint, capabilities)
+        let envelope: Envelope
+        let started = ContinuousClock.now
+        do {
+            envelope = try await transport(capabilities).send(request)
+        } catch let e as TMSError {
+            throw e
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch TransportError.writeRefused(let what, let reason) {
+            throw TMSError(Diagnostic(code: "E0233", message: "\(what) was not sent: \(reason)", primary: .init(span, "this writes")))
+        } catch {
+            if trace { log("trace: \(request.method) \(request.path) failed: \(error)") }
+            throw TMSError(Diagnostic(code: "E0231", message: "\(endpoint.title) failed: \(error)", primary: .init(span)), exitCode: ExitCode.network)
+        }
+        for case .write(let request, let endpoint) in notSent.drain() {
+            log("dry run: not sent:\n" + describe(request, endpoint).dropLast())
+        }
+        if trace {
+            let ms = (ContinuousClock.now - started).components
+            let elapsed = ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000
+            if traceFull {
+                log(fullTrace(request, envelope, milliseconds: elapsed))
+            } else {
+                log("trace: \(request.method) \(request.path)\(request.queryString) -> meta \(envelope.meta.code) \(envelope.meta.type) (\(elapsed) ms)")
+            }
+            if let webhookMark, envelope.meta.isSuccess { await traceWebhooks(since: webhookMark, capabilities) }
+        }
+        guard envelope.meta.isSuccess else {
+            var error = TMSError.api(envelope.meta, endpoint, request, span)
+            if key == nil, [401, 4001].contains(envelope.meta.code), backend != .sandbox {
+                error.diagnostics[0].help = "no API key was sent: set TRACKINGMORE_API_KEY (or give it with --api-key-stdin, or in a profile)"
+            }
+            throw error
+        }
+        return envelope.data
+    }
+
+    /// Remembers the editable fields of trackings an answer holds (for `put`).
+    func remember(_ value: Value) {
+        switch value {
+        case .list(let items): for i in items { remember(i) }
+        case .record(let r):
+            guard let c = r["carrier_code"]?.stringValue, let n = r["tracking_number"]?.stringValue else { return }
+            if lastRead.count > 10_000 { lastRead.removeAll() }
+            var fields = Record()
+            for f in Catalog.editableFields { fields[f.name] = r[f.name] ?? .null }
+            lastRead[c + "|" + n] = fields
+        default: break
+        }
+    }
+
+    /// After a bulk call: the items the API refused are written to `failed-TIME.jsonl` (to be
+    /// fed back in, when files may be written), a one-line warning says so, and the run ends
+    /// with exit code 7.
+    func reportFailures(_ report: BulkReport, items: [Value], _ call: VerbInvocation) throws {
+        let failed = report.failures
+        guard !failed.isEmpty else { return }
+        hadBulkFailures = true
+        let keys = Set(failed.map { $0.carrier + "|" + $0.number })
+        let inputs = items.filter { keys.contains(($0["carrier_code"]?.description ?? "") + "|" + ($0["tracking_number"]?.description ?? "")) }
+        var note = ""
+        if call.settings.fileAccess {
+            let directory = failedItemsDirectory.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
+            let text = Array(inputs.map { $0.compactText + "\n" }.joined().utf8)
+            // A new file, never another run's: the exclusive write refuses a name taken even
+            // between the look and the write (two runs in one second), and the next is tried.
+            var name = directory + "failed-\(realTime()).jsonl"
+            for n in 2...1000 {
+                do {
+                    try writeFileAtomically(name, text, replace: false, span: call.span)
+                    break
+                } catch let e as TMSError where e.diagnostics.first?.code == Diagnostic.fileExistsCode && n < 1000 {
+                    name = directory + "failed-\(realTime())-\(n).jsonl"
+                }
+            }
+            note = "; they are in \(name), to feed back in with: open \(name) | \(call.name)"
+        }
+        call.warn(Diagnostic(.warning, code: "W0001", message: "\(failed.count) of \(items.count) items failed\(note)", primary: .init(call.span)))
+    }
+
+    /// Unix seconds for a time argument: unix seconds as they are, an ISO date or date-time
+    /// (UTC), or an age (`7d`, `12h`, `30m`) counted back from the backend's clock (the
+    /// sandbox's virtual one, or the real one).
+    func unixTime(_ value: Value, _ span: Span, _ capabilities: Capabilities) async throws -> Int {
+        if let n = value.intValue { return n }
+        let text = value.stringValue ?? ""
+        if let n = Int(text) { return n }
+        if let age = Coercion.duration(text), text.last?.isLetter == true {
+            // `age` is at most 100 years; the clock comes from a server, so subtract checked.
+            let (t, overflow) = try await clockNow(capabilities).subtractingReportingOverflow(Int(age))
+            if !overflow { return t }
+        }
+        if let t = UTC.parse(text) { return t }
+        throw TMSError(.badValue(span, parameter: "the time", expected: Coercion.describe(.time), found: value.summary))
+    }
+
+    /// The backend's clock: the sandbox's, which moves only when asked; the real one elsewhere.
+    func clockNow(_ capabilities: Capabilities) async throws -> Int {
+        guard clock != .real else { return realTime() }
+        let answer = try? await transport(capabilities).send(APIRequest(method: "GET", path: Catalog.endpoint(.sandboxClock).path))
+        if let now = answer?.data["unix"]?.intValue, answer?.meta.isSuccess == true {
+            clock = .sandbox
+            return now
+        }
+        clock = .real
+        return realTime()
+    }
+}
+
+extension VerbInvocation {
+    /// The interpreter's API session, or an error when the host gave it none.
+    var api: APISession {
+        get throws {
+            guard let api = interpreter.api else {
+                throw TMSError(.noBackend(span))
+            }
+            return api
+        }
+    }
+
+    /// Sends a request of `endpoint` through the session, pointing errors at this call.
+    func send(_ request: APIRequest, _ endpoint: Endpoint) async throws -> Value {
+        try await api.send(request, endpoint, span, interpreter.capabilities)
+    }
+
+    /// Unix seconds for a time argument (see `APISession.unixTime`).
+    func unixTime(_ value: Value, _ span: Span) async throws -> Int {
+        try await api.unixTime(value, span, interpreter.capabilities)
+    }
+
+    /// Remembers the trackings of an answer, for `put`.
+    func remember(_ value: Value) throws {
+        try api.remember(value)
+    }
+
+    /// A warning through the interpreter's warning callback.
+    func warn(_ diagnostic: Diagnostic) {
+        interpreter.warning(diagnostic)
+    }
+}

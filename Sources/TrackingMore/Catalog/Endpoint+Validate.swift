@@ -1,0 +1,64 @@
+/// The one set of rules for a request: the sandbox answers a refused request with the first
+/// problem's meta code, and the verbs refuse the same values before sending, as diagnostics.
+extension Endpoint {
+    /// Checks the path values, the query and an object body against the catalog's fields.
+    /// The items of an array body are checked one by one with `validate(item:)`, since the
+    /// API answers for each item. Empty when the request is sound.
+    public func validate(path: [String: String] = [:], query: [String: String] = [:], body: JSON = .null) -> [Field.Problem] {
+        var problems: [Field.Problem] = []
+        for f in pathParameters {
+            problems += f.check(path[f.name].map(JSON.string))
+        }
+        for f in self.query {
+            problems += f.check(query[f.name].flatMap { $0.isEmpty ? nil : .string($0) })
+        }
+        if case .object = self.body, let r = body.recordValue {
+            problems += validate(item: r)
+        }
+        return problems
+    }
+
+    /// Checks one body object (the body, or an item of an array body).
+    public func validate(item: Record) -> [Field.Problem] {
+        var problems: [Field.Problem] = []
+        let fields = body.fields
+        if closedBody {
+            // The tracking's identity may come along (it names the tracking; it is not changed).
+            let known = Set(fields.map(\.name) + [Catalog.number.name, Catalog.carrier.name])
+            for name in item.keys where !known.contains(name) {
+                let editable = fields.filter { $0.role != .identity }.map(\.name).sorted()
+                problems.append(Field.Problem(
+                    field: name, code: .badRequest,
+                    message: "\(name) cannot be changed; the editable fields are \(editable.joined(separator: ", ")).",
+                    expected: "one of " + editable.joined(separator: ", ")))
+            }
+        }
+        for f in fields {
+            problems += f.check(item[f.name])
+        }
+        return problems
+    }
+
+    /// The fields a request of this endpoint sets: path, query and body.
+    public var fields: [Field] { pathParameters + query + body.fields }
+}
+
+extension Field {
+    /// The problems of a value (nil: not given); a required field missing or empty is one.
+    func check(_ value: JSON?) -> [Problem] {
+        guard let value, !value.isNull, value != .string("") else {
+            guard required else { return [] }
+            let message = missingCode == .trackingNumberRequired ? missingCode.message : "\(name) is required."
+            return [problem(missingCode, message)]
+        }
+        if case .failure(let p) = decode(value) { return [p] }
+        return []
+    }
+}
+
+extension Envelope {
+    /// The answer refusing a request for a problem.
+    public init(_ problem: Field.Problem) {
+        self.init(problem.code, message: problem.message)
+    }
+}
