@@ -53,7 +53,7 @@ struct LearnCommand: ParsableCommand {
     /// learner's lines. Returns the exit code.
     func run(command: TMSCommand, console: LessonRunner.Console, terminal: Terminal) async throws -> Int32 {
         let backend = try Configuration(command: command, environment: terminal.environment).backend
-        guard backend != .live else {
+        guard !backend.isLive else {
             throw ValidationError("lessons never use the live API: run tms learn on the lesson sandbox, or --endpoint a classroom's tms serve")
         }
         guard !command.apiKeyStdin else {
@@ -92,7 +92,7 @@ struct LearnCommand: ParsableCommand {
         let made = command
         let runner = LessonRunner(lessons: lessons, progress: progress, workDirectory: work, console: console) {
             let interpreter = Interpreter(settings: runnerSettings)
-            try made.connect(interpreter, terminal: terminal)
+            _ = try made.connect(interpreter, terminal: terminal)
             return interpreter
         }
         if list {
@@ -114,8 +114,7 @@ struct LearnCommand: ParsableCommand {
     static func report(_ lesson: Lesson, _ state: LessonProgress.State, command: TMSCommand, terminal: Terminal, console: LessonRunner.Console) async {
         let interpreter = Interpreter()
         do {
-            try command.connect(interpreter, terminal: terminal)
-            guard let transport = try interpreter.connect?() else { return }
+            let transport = try command.connect(interpreter, terminal: terminal).openTransport()
             let body = JSON.record(Record([("lesson", .string(lesson.id)), ("title", .string(lesson.title)), ("state", .string(state.rawValue))]))
             let answer = try await transport.send(APIRequest(method: "POST", path: "/sandbox/lessons", body: Array(body.compactText.utf8)))
             if !answer.meta.isSuccess {

@@ -57,11 +57,10 @@ import Glibc
         let sandbox = try Sandbox(path: ":memory:")
         let sink = Sink()
         func interpreter() -> Interpreter {
-            var settings = Interpreter.Settings()
-            settings.failedItemsDirectory = tmp
-            let i = Interpreter(settings: settings, output: { sink.text += $0 })
-            i.connect = { InProcessTransport(sandbox: sandbox) }
-            i.backendClock = .sandbox
+            let i = Interpreter(output: { sink.text += $0 })
+            let api = APISession(backend: .sandbox) { InProcessTransport(sandbox: sandbox) }
+            api.failedItemsDirectory = tmp
+            i.api = api
             return i
         }
         try await interpreter().run(setup.joined(separator: "\n"), name: "setup of \(name)", printResults: false)
@@ -75,7 +74,7 @@ import Glibc
         do {
             try await main.bindArguments(try #require(arguments, "\(name): no '# run:' line"), to: checked)
             try await main.run(checked: checked)
-            if main.hadBulkFailures { code = ExitCode.bulkPartial }
+            if main.api?.hadBulkFailures == true { code = ExitCode.bulkPartial }
         } catch let e as TMSError {
             sink.text += DiagnosticRenderer().render(e.diagnostics)
             code = e.exitCode

@@ -201,10 +201,8 @@ public final class LessonRunner {
         let interpreter = try makeInterpreter()
         interpreter.keepsLast = true
         interpreter.output = { [console] in console.write($0) }
-        if let connect = interpreter.connect {
-            let recorder = self.recorder
-            interpreter.connect = { RecordingTransport(base: try connect(), recorder: recorder) }
-        }
+        let recorder = self.recorder
+        interpreter.api = interpreter.api?.wrapping { RecordingTransport(base: $0, recorder: recorder) }
         return interpreter
     }
 

@@ -69,6 +69,23 @@ public final class APISession {
         }
     }
 
+    /// A new session on the same backend and key whose transport is `wrap` around this one's
+    /// (a recorder, a fault injector): what it says about requests starts afresh.
+    public func wrapping(_ wrap: @escaping (any Transport) -> any Transport) -> APISession {
+        let connect = self.connect
+        let session = APISession(backend: backend, key: key, notSent: notSent) { wrap(try connect()) }
+        session.clock = clock
+        session.failedItemsDirectory = failedItemsDirectory
+        (session.trace, session.log, session.progress) = (trace, log, progress)
+        return session
+    }
+
+    /// Opens the transport now, as it is (without the interpreter's guard): for a host that
+    /// sends a request of its own outside any script.
+    public func openTransport() throws -> any Transport {
+        try connect()
+    }
+
     /// The transport, connected on first use; behind the write guard when the host made the
     /// interpreter read-only.
     func transport(_ capabilities: Capabilities) throws -> any Transport {
