@@ -122,6 +122,14 @@ with tempfile.TemporaryDirectory() as work:
         listed = server.send(key, "GET", "/trackings/get?numbers=rr123456785cn,RR123456785CN")["data"]
         check("numbers=rr123456785cn,RR123456785CN lists one tracking", listed["total"] == "1", listed)
 
+        # Numbers and text fields are checked before the store (the catalog's rules).
+        huge = server.send(key, "POST", "/trackings/post", {"tracking_number": "A" * 100000, "carrier_code": "ups"})
+        check("a 100,000-character number answers 4014", huge["meta"]["code"] == 4014, huge["meta"])
+        long_title = server.send(key, "POST", "/trackings/post", {"tracking_number": "1Z999AA10123456784", "carrier_code": "ups",
+                                                                   "title": "t" * 300})
+        check("a 300-character title answers 4012", long_title["meta"]["code"] == 4012, long_title["meta"])
+        check("  and neither reached the store", server.send(key, "GET", "/trackings/get")["data"]["total"] == "2")
+
         # 3. Eight concurrent clients.
         load = new_key(db, "load", "--quota", "1000")
 
