@@ -1,3 +1,4 @@
+import Crypto
 import TrackingMore
 
 extension Sandbox {
@@ -274,7 +275,7 @@ extension Sandbox {
 
     /// A stable 32-hex id, like the API's.
     func trackingID(_ account: String, _ carrier: String, _ number: String, _ time: Int) -> String {
-        SHA256.hex(SHA256.hash(Array("\(account)|\(carrier)|\(number)|\(time)".utf8)).prefix(16))
+        KeyHash.hex(SHA256.hash(data: Array("\(account)|\(carrier)|\(number)|\(time)".utf8)).prefix(16))
     }
 
     func route(_ t: StoredTracking) -> Route {

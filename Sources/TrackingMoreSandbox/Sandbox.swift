@@ -1,3 +1,4 @@
+import Crypto
 import TrackingMore
 
 #if canImport(Glibc)
@@ -260,9 +261,21 @@ struct Call {
     var object: Record { body.recordValue ?? Record() }
 }
 
-/// SHA-256 of a key, in hex: keys are stored only as this.
+/// SHA-256 of a key (swift-crypto's), in hex: keys are stored only as this, and an account is
+/// found by its key's hash (the store's index), so no code compares a key with a stored one.
 enum KeyHash {
     static func of(_ key: String) -> String {
-        SHA256.hex(SHA256.hash(Array(key.utf8)))
+        hex(SHA256.hash(data: Array(key.utf8)))
+    }
+
+    /// Lower-case hex, two digits a byte.
+    static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
