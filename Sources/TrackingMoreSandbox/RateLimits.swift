@@ -16,7 +16,7 @@ public struct RateLimits: Sendable, Equatable {
 
     /// The published limits (reference §D): one request a second per account, `GET
     /// /trackings/get` included; `realtime` three a second; after a 429, two minutes.
-    public static let live = RateLimits(perSecond: [.general: 1, .realtime: 3], wait: .seconds(120))
+    public static let live = RateLimits(perSecond: Endpoint.RateClass.liveRates, wait: .seconds(120))
 }
 
 /// Per account and class of endpoint, a token bucket that fills at the class's rate and holds

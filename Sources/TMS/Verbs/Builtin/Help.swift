@@ -77,10 +77,9 @@ public enum Help {
         for e in Catalog.endpoints where titles.contains(e.title) {
             if case .array(_, let limit) = e.body { out.append("\(e.title): up to \(limit) items a call (tms sends more in chunks)") }
             if e.id == .list { out.append("\(e.title): up to \(Catalog.pageLimit) a page (limit=), \(Catalog.filterValuesLimit) values in numbers= and orders=") }
-            switch e.rateClass {
-            case .realtime: out.append("\(e.title): 3 requests a second on the live API")
-            case .general where e.id == .list: out.append("\(e.title): 1 request a second on the live API")
-            default: break
+            if let rate = e.rateClass.liveRate, e.rateClass == .realtime || e.id == .list {
+                let n = Int(rate)
+                out.append("\(e.title): \(n) request\(n == 1 ? "" : "s") a second on the live API")
             }
         }
         return out
