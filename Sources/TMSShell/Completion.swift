@@ -12,8 +12,6 @@ import Glibc
 struct Completion {
     let repl: REPL
 
-    static let keywords = ["let", "def", "if", "else", "for", "in", "try", "catch", "return", "source", "explain"]
-
     func candidates(_ before: String) -> [String] {
         let stage = String(before.split(separator: "|", omittingEmptySubsequences: false).last ?? "")
         let words = stage.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
@@ -38,7 +36,7 @@ struct Completion {
             return values.filter { $0.hasPrefix(word.dropFirst(7)) }.map { "status=" + $0 }.sortedUnique()
         }
         if typed.count <= 1 && !stage.hasSuffix(" ") || typed.isEmpty {
-            let names = registry.allNames + repl.interpreter.definitionNames + Completion.keywords
+            let names = registry.allNames + repl.interpreter.definitionNames + Parser.statementWords
             return names.filter { $0.hasPrefix(word) }.sortedUnique()
         }
         let verb = typed[0]

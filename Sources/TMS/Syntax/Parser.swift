@@ -11,10 +11,11 @@ public struct Parser {
     public static let maxNesting = 200
     /// The most stages one pipeline may have.
     public static let maxStages = 1000
-    static let keywords: Set<String> = [
-        "let", "def", "if", "else", "for", "in", "try", "catch", "return", "and", "or", "not",
-        "true", "false", "null",
-    ]
+    /// The words that begin a statement or a clause, where a verb could stand: completion
+    /// offers them. `source` and `explain` are statements only at the start of one.
+    public static let statementWords = ["let", "def", "if", "else", "for", "in", "try", "catch", "return", "source", "explain"]
+    /// Reserved: never the name of a variable, parameter or def, nor a command.
+    static let keywords = Set(statementWords).subtracting(["source", "explain"]).union(["and", "or", "not", "true", "false", "null"])
 
     let source: SourceFile
     let tokens: [Token]
