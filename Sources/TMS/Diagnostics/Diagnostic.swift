@@ -83,10 +83,13 @@ extension TMSError {
             code: "API\(meta.code)", message: "\(message.prefix(1).lowercased() + message.dropFirst()) (API \(meta.code))",
             primary: .init(span, "\(request.method) \(request.path)"), notes: ["\(meta.type): \(endpoint.title)"], help: help)
         let exit: Int32
-        switch meta.code {
-        case 401, 4001, 4002: exit = ExitCode.configuration
-        case 500, 502, 503, 504: exit = ExitCode.network
-        default: exit = ExitCode.apiRefused
+        if let code = MetaCode(rawValue: meta.code), code.refusesTheKey {
+            exit = ExitCode.configuration
+        } else if [500, 502, 503, 504].contains(meta.code) {
+            // The server's own failures (HTTP 5xx statuses come through as meta codes).
+            exit = ExitCode.network
+        } else {
+            exit = ExitCode.apiRefused
         }
         var error = TMSError(d, exitCode: exit)
         error.api = (meta, endpoint.title)

@@ -81,6 +81,8 @@ public enum MetaCode: Int, Sendable, CaseIterable {
     }
 
     public var isSuccess: Bool { self == .success || self == .created }
+    /// The key was refused: missing, unknown or deleted (401, 4001, 4002).
+    public var refusesTheKey: Bool { self == .unauthorized || self == .invalidKey || self == .keyDeleted }
 }
 
 /// The `meta` object of every answer.

@@ -133,7 +133,7 @@ public final class APISession {
         }
         guard envelope.meta.isSuccess else {
             var error = TMSError.api(envelope.meta, endpoint, request, span)
-            if key == nil, [401, 4001].contains(envelope.meta.code), backend != .sandbox {
+            if key == nil, [MetaCode.unauthorized, .invalidKey].map(\.rawValue).contains(envelope.meta.code), backend != .sandbox {
                 error.diagnostics[0].help = "no API key was sent: set TRACKINGMORE_API_KEY (or give it with --api-key-stdin, or in a profile)"
             }
             throw error
