@@ -10,7 +10,7 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     blocking {
         for format in [DataFormat.csv, nil] {
-            let value = DataFormat.read(ByteBuffer(bytes), format: format, name: "fuzz", span: nil)
+            guard let value = try? DataFormat.read(ByteWindow(bytes, name: "fuzz"), format: format) else { continue }
             _ = try? await value.collect()
         }
     }

@@ -97,6 +97,9 @@ public struct HTTPTransport: Transport {
                     if attempt > 1, envelope.meta.code == MetaCode.trackingDoesNotExist.rawValue, endpoint?.id == .delete {
                         return Envelope(.success, .list([]), message: "Deleted (the retry found it already gone).")
                     }
+                    // A batch retried after a lost answer: its items that now "exist" were
+                    // created by the attempt whose answer was lost.
+                    if attempt > 1, endpoint?.id == .batch { return HTTPTransport.claimingExisting(envelope) }
                     return envelope
                 case .failure(let error):
                     throw TransportError.network(request: "\(request.method) \(request.path)", reason: reason(error), attempts: attempt)
@@ -110,6 +113,24 @@ public struct HTTPTransport: Transport {
                 try await Task.sleep(for: delay)
             }
         }
+    }
+
+    /// A batch answer with its 4016 items counted as added: `errors` loses them, `trackings`
+    /// gains each (its number and carrier), `added` counts them.
+    static func claimingExisting(_ envelope: Envelope) -> Envelope {
+        guard case .record(var data) = envelope.data, let errors = data["errors"]?.listValue else { return envelope }
+        let exists = MetaCode.trackingExists.rawValue
+        let claimed = errors.filter { $0["code"]?.intValue == exists }
+        guard !claimed.isEmpty else { return envelope }
+        data["errors"] = .list(errors.filter { $0["code"]?.intValue != exists })
+        data["trackings"] = .list((data["trackings"]?.listValue ?? []) + claimed.map { e in
+            .record(Record([("tracking_number", e["tracking_number"] ?? .null), ("carrier_code", e["carrier_code"] ?? .null)]))
+        })
+        data["added"] = .int((data["added"]?.intValue ?? 0) + claimed.count)
+        var answer = envelope
+        answer.data = .record(data)
+        if (data["errors"]?.listValue ?? []).isEmpty, answer.meta.code != 200 { answer.meta = Meta(.created) }
+        return answer
     }
 
     enum Outcome: Sendable {
@@ -144,6 +165,7 @@ public struct HTTPTransport: Transport {
             default: return "\(host): \(e)"
             }
         }
+        if error is HTTPParserError { return "\(host) sent an answer cut short or malformed" }
         if error is ExchangeTimeout { return "\(host) sent no complete answer within \(seconds(.nanoseconds(requestTimeout.nanoseconds)))" }
         if let e = error as? TruncatedAnswer { return "\(host) sent a truncated answer (\(e.received) of \(e.expected) bytes)" }
         return "\(host): \(error)"

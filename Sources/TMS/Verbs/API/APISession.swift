@@ -158,12 +158,17 @@ public final class APISession {
     /// After a bulk call: the items the API refused are written to `failed-TIME.jsonl` (to be
     /// fed back in, when files may be written), a one-line warning says so, and the run ends
     /// with exit code 7.
-    func reportFailures(_ report: BulkReport, items: [Value], _ call: VerbInvocation) throws {
+    ///
+    /// When the bulk stopped partway (`unfinished`: the items whose chunk failed for good and
+    /// those after it), the report still comes, true as far as it goes: those items are not
+    /// known to be done (a lost answer may have done some), so they go into the file too, and
+    /// the warning says how many and why.
+    func reportFailures(_ report: BulkReport, items: [Value], _ call: VerbInvocation, unfinished: [Value] = [], reason: String? = nil) throws {
         let failed = report.failures
-        guard !failed.isEmpty else { return }
+        guard !failed.isEmpty || !unfinished.isEmpty else { return }
         hadBulkFailures = true
         let keys = Set(failed.map { $0.carrier + "|" + $0.number })
-        let inputs = items.filter { keys.contains(($0["carrier_code"]?.description ?? "") + "|" + ($0["tracking_number"]?.description ?? "")) }
+        let inputs = items.filter { keys.contains(($0["carrier_code"]?.description ?? "") + "|" + ($0["tracking_number"]?.description ?? "")) } + unfinished
         var note = ""
         if call.settings.fileAccess {
             let directory = failedItemsDirectory.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
@@ -181,7 +186,8 @@ public final class APISession {
             }
             note = "; they are in \(name), to feed back in with: open \(name) | \(call.name)"
         }
-        call.warn(Diagnostic(.warning, code: "W0001", message: "\(failed.count) of \(items.count) items failed\(note)", primary: .init(call.span)))
+        let stopped = unfinished.isEmpty ? "" : "; \(unfinished.count) more were not done or not confirmed (\(reason ?? "the run stopped"))"
+        call.warn(Diagnostic(.warning, code: "W0001", message: "\(failed.count) of \(items.count) items failed\(stopped)\(note)", primary: .init(call.span)))
     }
 
     /// Unix seconds for a time argument: unix seconds as they are, an ISO date or date-time

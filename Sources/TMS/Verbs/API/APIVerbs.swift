@@ -178,7 +178,16 @@ public enum APIVerbs {
             try Task.checkCancellation()
             let chunk = Array(items[start..<min(items.count, start + limit)])
             let (request, _) = request(id, body: .list(chunk))
-            let answer = try await call.send(request, endpoint)
+            let answer: Value
+            do {
+                answer = try await call.send(request, endpoint)
+            } catch let error as TMSError where error.api == nil || error.exitCode == ExitCode.network {
+                // Stopped partway: report what is known, with the rest in the failed-items file.
+                if let report {
+                    try api.reportFailures(report, items: items, call, unfinished: Array(items[start...]), reason: error.diagnostics.first?.message)
+                }
+                throw error
+            }
             if let shape = endpoint.report {
                 report?.add(BulkReport(shape, parsing: answer))
             } else if case .record(let r) = answer {
