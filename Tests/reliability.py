@@ -657,6 +657,27 @@ class FaultProxy:
         self.listener.close()
 
 
+def canned(answer):
+    """A server on 127.0.0.1 that answers every request with these bytes: (its /v2 URL, close)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def serve():
+        while True:
+            try:
+                c, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                FaultProxy.read_message(c)
+                c.sendall(answer)
+            finally:
+                c.close()
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}/v2", listener.close
+
+
 def faults(work):
     size = 2000 if LONG else 400
     s = Server(work, "faults").start()
@@ -739,46 +760,14 @@ def faults(work):
 
     # 502 and 504 exit 6; an answer whose shape is not the API's is an error.
     for status in (502, 504):
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(8)
-        port = listener.getsockname()[1]
-
-        def answer(status=status, listener=listener):
-            while True:
-                try:
-                    c, _ = listener.accept()
-                except OSError:
-                    return
-                try:
-                    FaultProxy.read_message(c)
-                    c.sendall(f"HTTP/1.1 {status} X\r\nContent-Length: 0\r\n\r\n".encode())
-                finally:
-                    c.close()
-        threading.Thread(target=answer, daemon=True).start()
-        rc, out, err = run(["--endpoint", f"http://127.0.0.1:{port}/v2", "-c", "carriers | count"], env={**ENV, "TRACKINGMORE_API_KEY": "gw_key_0123456789"}, timeout=120)
-        listener.close()
+        url, close = canned(f"HTTP/1.1 {status} X\r\nContent-Length: 0\r\n\r\n".encode())
+        rc, out, err = run(["--endpoint", url, "-c", "carriers | count"], env={**ENV, "TRACKINGMORE_API_KEY": "gw_key_0123456789"}, timeout=120)
+        close()
         check(f"HTTP {status} exits 6", rc == 6, f"rc={rc}\n{err}")
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    port = listener.getsockname()[1]
-
-    def misshapen():
-        while True:
-            try:
-                c, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                FaultProxy.read_message(c)
-                body = b'{"meta":{"code":200,"type":"Success","message":"Success"},"data":{"page":1,"limit":100,"total":"5","items":"oops"}}'
-                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
-            finally:
-                c.close()
-    threading.Thread(target=misshapen, daemon=True).start()
-    rc, out, err = run(["--endpoint", f"http://127.0.0.1:{port}/v2", "-c", "list | count"], env={**ENV, "TRACKINGMORE_API_KEY": "shape_key_0123456789"}, timeout=60)
-    listener.close()
+    body = b'{"meta":{"code":200,"type":"Success","message":"Success"},"data":{"page":1,"limit":100,"total":"5","items":"oops"}}'
+    url, close = canned(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+    rc, out, err = run(["--endpoint", url, "-c", "list | count"], env={**ENV, "TRACKINGMORE_API_KEY": "shape_key_0123456789"}, timeout=60)
+    close()
     check("data.items as a string is an error, not an empty list", rc != 0 and "items" in err and out.strip() != "0", f"rc={rc}\n{err}{out}")
     s.stop()
 
