@@ -16,8 +16,7 @@ public func fuzzLanguage(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     blocking {
         let interpreter = Interpreter(output: { _ in })
         interpreter.capabilities = Capabilities(requestBudget: 20, deadline: ContinuousClock.now + .seconds(2), fileAccess: false)
-        interpreter.backendClock = .sandbox
-        interpreter.connect = { InProcessTransport(sandbox: sandbox) }
+        interpreter.api = APISession(backend: .sandbox) { InProcessTransport(sandbox: sandbox) }
         _ = try? await interpreter.run(SourceFile(name: "<fuzz>", bytes: bytes))
     }
     return 0
