@@ -181,6 +181,10 @@ tm send-keys -t t "learn" Enter
 wait_for "learn 1>" && ok "learn in the shell starts the first lesson" || bad "learn in the shell starts lesson 1" "$(tm capture-pane -p -t t)"
 tm send-keys -t t "list | count" Enter
 wait_for "Hint: get takes the carrier code" && ok "in the shell, a wrong answer is refused with the hint" || bad "shell: hint after a wrong try" "$(tm capture-pane -p -t t -S -40)"
+tm send-keys -t t "sleep 30s" Enter
+sleep 1
+tm send-keys -t t C-c
+wait_for "interrupted" 10 && ok "in a lesson, Ctrl-C cancels the running command and the lesson goes on" || bad "shell: Ctrl-C in a lesson" "$(tm capture-pane -p -t t -S -20)"
 for i in $(seq 1 "$count"); do
     name=$(printf '%s\n' $names | sed -n "${i}p")
     wait_for "learn $i>" 20 || { bad "shell: lesson $i's prompt" "$(tm capture-pane -p -t t -S -40)"; break; }

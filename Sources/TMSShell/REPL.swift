@@ -101,21 +101,8 @@ public final class REPL {
             interpreter.output = output
             show(gathered.text)
         }
-        let box = InterpreterBox(interpreter)
         let requestsBefore = interpreter.api?.requestsMade ?? 0
-        Interrupt.raised.store(false, ordering: .relaxed)
-        let task = Task { try await box.interpreter.run(source) }
-        let watcher = Task {
-            while !Task.isCancelled {
-                if Interrupt.raised.load(ordering: .relaxed) {
-                    task.cancel()
-                    return
-                }
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-        }
-        defer { watcher.cancel() }
-        switch await task.result {
+        switch await Interrupt.run(source, on: interpreter) {
         case .success: break
         case .failure(let error as TMSError): renderError(error)
         case .failure(let error as TMSError) where error.exitCode == ExitCode.interrupted:
@@ -154,6 +141,24 @@ enum Interrupt {
 
     static func install() {
         signal(SIGINT) { _ in Interrupt.raised.store(true, ordering: .relaxed) }
+    }
+
+    /// Runs `source` on `interpreter`; Ctrl-C meanwhile cancels it (a `CancellationError`).
+    static func run(_ source: SourceFile, on interpreter: Interpreter) async -> Result<Value, any Error> {
+        let box = InterpreterBox(interpreter)
+        raised.store(false, ordering: .relaxed)
+        let task = Task { try await box.interpreter.run(source) }
+        let watcher = Task {
+            while !Task.isCancelled {
+                if raised.load(ordering: .relaxed) {
+                    task.cancel()
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        defer { watcher.cancel() }
+        return await task.result
     }
 }
 

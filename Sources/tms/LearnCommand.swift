@@ -99,6 +99,7 @@ struct LearnCommand: ParsableCommand {
             console.write(runner.listing)
             return 0
         }
+        runner.interruptible = terminal.stdinIsTerminal && terminal.stdoutIsTerminal
         if let lesson, lesson > lessons.count {
             throw ValidationError("there are \(lessons.count) lessons; tms learn --list shows them")
         }

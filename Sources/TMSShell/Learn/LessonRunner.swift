@@ -40,6 +40,8 @@ public final class LessonRunner {
     /// Told when a lesson starts and when it is done: a classroom records it in the student's
     /// account.
     public var record: ((Lesson, LessonProgress.State) async -> Void)?
+    /// At a terminal: Ctrl-C cancels the command running, as in the shell, instead of ending tms.
+    public var interruptible = false
     let recorder = ExchangeRecorder()
 
     public init(
@@ -71,6 +73,7 @@ public final class LessonRunner {
     /// Runs the lessons from `start` (from 0) to the end, or until the learner quits.
     /// Returns the exit code: 0, or 1 when a lesson's own files are broken.
     public func run(from start: Int) async -> Int32 {
+        if interruptible { Interrupt.install() }
         let previous = currentDirectory()
         defer { if let previous { _ = chdir(previous) } }
         guard chdir(workDirectory) == 0 else {
@@ -153,13 +156,25 @@ public final class LessonRunner {
             learner.define("last", .null)
             _ = recorder.drain()
             var failed = false
-            do {
-                try await learner.run(source)
-            } catch let e as TMSError {
+            let result: Result<Value, any Error>
+            if interruptible {
+                result = await Interrupt.run(source, on: learner)
+            } else {
+                do { result = .success(try await learner.run(source)) } catch { result = .failure(error) }
+            }
+            switch result {
+            case .success: break
+            case .failure(let e as TMSError):
                 console.write(console.renderError(e))
                 failed = true
-            } catch is ExitRequest {
+            case .failure(is ExitRequest):
                 return .quit
+            case .failure(is CancellationError):
+                console.write("\ninterrupted\n")
+                continue
+            case .failure(let error):
+                console.write("error: \(error)\n")
+                failed = true
             }
             showExchanges()
             let value = learner.variable("last") ?? .null
