@@ -129,6 +129,18 @@ tm send-keys -t t Escape "i" C-d
 check "and Ctrl-D leaves" "EXIT=0"
 rm -f "$WORK/.editrc"
 
+# passes NAME COMMAND...: a check that COMMAND succeeds; lacks TEXT: the pane does not show TEXT.
+passes() {
+    local name=$1
+    shift
+    if "$@"; then
+        PASSED=$((PASSED + 1)); echo "ok    $name"
+    else
+        FAILED=$((FAILED + 1)); echo "FAIL  $name"; tm capture-pane -p -t t | tail -8 | sed 's/^/      | /'
+    fi
+}
+lacks() { ! tm capture-pane -p -t t | grep -q -- "$1"; }
+
 # A support agent's first start (issue 12): the welcome on an empty sandbox, the continuation
 # prompt that says how to abandon the entry, Ctrl-C that counts this entry's requests and
 # starts a new line, sandbox seed stopped with the count added, quit and exit.
@@ -145,31 +157,20 @@ tm send-keys -t t "userinfo | select email; sleep 20s" Enter
 sleep 1
 tm send-keys -t t C-c
 check "Ctrl-C counts only the requests of the interrupted entry" "interrupted after 1 API request of this entry"
-if tm capture-pane -p -t t | grep -q '\^Cerror'; then
-    FAILED=$((FAILED + 1)); echo "FAIL  after Ctrl-C the message starts on a new line"
-else
-    PASSED=$((PASSED + 1)); echo "ok    after Ctrl-C the message starts on a new line"
-fi
+passes "after Ctrl-C the message starts on a new line" lacks '\^Cerror'
 tm send-keys -t t "sandbox seed 10000" Enter
 sleep 1.5
 tm send-keys -t t C-c
 check "Ctrl-C stops sandbox seed 10000 and says how many were added" "trackings added"
 ADDED=$(tm capture-pane -p -t t -S -50 | sed -n 's/.*interrupted: \([0-9]*\) of 10000 trackings added.*/\1/p' | tail -1)
 tm send-keys -t t "clear" Enter "list | count" Enter
-if [ -n "$ADDED" ] && [ "$ADDED" -lt 10000 ] && wait_for "$ADDED" 10; then
-    PASSED=$((PASSED + 1)); echo "ok    the count is true: list | count shows the $ADDED added"
-else
-    FAILED=$((FAILED + 1)); echo "FAIL  the count is true (added: '$ADDED')"; tm capture-pane -p -t t | tail -8 | sed 's/^/      | /'
-fi
+added_are_listed() { [ -n "$ADDED" ] && [ "$ADDED" -lt 10000 ] && wait_for "$ADDED" 10; }
+passes "the count is true: list | count shows the $ADDED added" added_are_listed
 tm send-keys -t t "quit" Enter
 check "quit leaves the shell" "EXIT=0"
 TMS_ARGS="--sandbox $WORK/agent.sqlite" start "$SANDBOX_ENV"
 check "a sandbox with trackings starts without the welcome" "tms[sandbox]>"
-if tm capture-pane -p -t t | grep -q "Welcome to tms"; then
-    FAILED=$((FAILED + 1)); echo "FAIL  no welcome once the sandbox has trackings"
-else
-    PASSED=$((PASSED + 1)); echo "ok    no welcome once the sandbox has trackings"
-fi
+passes "no welcome once the sandbox has trackings" lacks "Welcome to tms"
 tm send-keys -t t "exit" Enter
 check "exit leaves the shell" "EXIT=0"
 
