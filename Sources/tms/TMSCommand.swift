@@ -20,18 +20,18 @@ struct TMSCommand: AsyncParsableCommand {
         commandName: "tms",
         abstract: "A shell and command language for the TrackingMore v2 API.",
         discussion: """
-            tms FILE.tms [ARGS...]   run a script (FILE.tms --help shows its parameters)
-            tms -c 'PIPELINE'        run one line; piped stdin is data ($in): JSON, JSON lines or CSV
+            tms FILE.tms [ARGS...]   run a script (FILE.tms --help: its parameters)
+            tms -c 'PIPELINE'        run one line; piped stdin is data ($in)
             tms < FILE.tms           read a script from stdin
-            tms help [TOPIC]         the map: topics and verbs; help VERB, help errors, help 4017
-            tms learn                lessons on the API, checked as you go
-            tms listen               receive webhooks on 127.0.0.1 (tms listen --help)
             tms                      the interactive shell (at a terminal)
+            tms help [TOPIC]         topics and verbs; help VERB, help errors, help 4017
+            tms learn                lessons on the API, checked as you go
 
-            Subcommands:
-            tms serve [--port N] [--db FILE]     the sandbox over HTTP at /v2 (tms serve --help)
-            tms keys add|list|revoke NAME        API keys of a tms serve database (tms keys --help)
-            tms config explain                   every setting, its value and where it came from
+            Subcommands (each has --help):
+            tms serve [--port N] [--db FILE]   the sandbox over HTTP at /v2
+            tms keys add|list|revoke NAME      API keys of a tms serve database
+            tms config explain                 every setting and where it came from
+            tms listen                         receive webhooks on 127.0.0.1
 
             Exit codes:
               0    success

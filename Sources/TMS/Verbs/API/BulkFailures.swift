@@ -1,0 +1,62 @@
+import TrackingMore
+
+/// The items a bulk call's answer refused, summed by meta code so a person can act on them:
+/// `100 of 100 items failed: 4016 tracking already exists ×100 — nothing to retry`. Only the
+/// items worth sending again (a code the advice marks retryable: rate limit, server trouble,
+/// quota, balance) go to the failed-items file.
+struct BulkFailures {
+    struct Group {
+        let code: Int
+        let message: String
+        var count: Int
+        let retryable: Bool
+    }
+
+    /// By meta code, in the order each first appears.
+    private(set) var groups: [Group] = []
+    /// `carrier|number` of every refused item worth retrying.
+    private(set) var retryable: Set<String> = []
+
+    var count: Int { groups.reduce(0) { $0 + $1.count } }
+    var retryableCount: Int { groups.filter(\.retryable).reduce(0) { $0 + $1.count } }
+
+    /// Reads the refused items of a report: those in `errors`, and those in `trackings` whose
+    /// `code` (or `meta.code`) is not a success.
+    init(errors: [JSON], trackings: [JSON]) {
+        for e in errors { add(e) }
+        for t in trackings {
+            let item = t["meta"] ?? t
+            if let code = item["code"]?.intValue, code != 200, code != 201 { add(item) }
+        }
+    }
+
+    private mutating func add(_ item: JSON) {
+        let code = item["code"]?.intValue ?? 0
+        let known = MetaCode(rawValue: code)
+        let retry = known?.advice.retryable ?? false
+        if retry { retryable.insert(BulkFailures.key(item)) }
+        if let i = groups.firstIndex(where: { $0.code == code }) {
+            groups[i].count += 1
+            return
+        }
+        var message = known?.message ?? item["message"]?.stringValue ?? "refused"
+        if message.hasSuffix(".") { message.removeLast() }
+        groups.append(Group(code: code, message: message.prefix(1).lowercased() + message.dropFirst(), count: 1, retryable: retry))
+    }
+
+    static func key(_ item: JSON) -> String {
+        (item["carrier_code"]?.description ?? "") + "|" + (item["tracking_number"]?.description ?? "")
+    }
+
+    /// The warning's message: how many failed of how many, by code.
+    func message(of submitted: Int) -> String {
+        let codes = groups.map { "\($0.code) \($0.message) ×\($0.count)" }.joined(separator: ", ")
+        let tail = retryableCount == 0 ? " — nothing to retry" : ""
+        return "\(count) of \(submitted) items failed: \(codes)\(tail)"
+    }
+
+    /// What to do about each code, one note per code.
+    var notes: [String] {
+        groups.compactMap { g in MetaCode(rawValue: g.code).map { "\(g.code): \($0.advice.whatToDo)" } }
+    }
+}
