@@ -34,8 +34,13 @@ extension APIVerbs {
     /// Deleting more trackings than this off the built-in sandbox asks first, at a terminal.
     static let confirmAbove = 10
 
+    /// No CARRIER NUMBER and no input: the help shows both forms with what was typed
+    /// (`put status=4` → `put CARRIER NUMBER status=4`, or `get CARRIER NUMBER | put status=4`).
     static func noTarget(_ call: VerbInvocation) -> TMSError {
-        TMSError(.missingArgument(call.span, verb: call.name, parameter: "CARRIER NUMBER, or trackings as input", usage: call.interpreter.registry.lookup(call.name)?.signature.usage ?? ""))
+        let given = call.keywordValues.map { " \($0.name)=\($0.value.stringValue ?? $0.value.compactText)" }.joined()
+        var d = Diagnostic.missingArgument(call.span, verb: call.name, parameter: "CARRIER NUMBER, or trackings as input", usage: "")
+        d.help = "give the tracking: \(call.name) CARRIER NUMBER\(given) (or a NUMBER alone), or pipe trackings in: get CARRIER NUMBER | \(call.name)\(given)"
+        return TMSError(d)
     }
 
     static let create = Verb(
