@@ -286,10 +286,10 @@ extension APIVerbs {
         signature(
             .updateCarrier, also: [.get],
             positional: [Parameter("carrier_or_new", .string, help: "the new carrier (with trackings as input), or the current one"),
-                         Parameter("number", .string, required: false, needs: "new_carrier", help: "the tracking number"),
+                         Parameter("number", .string, required: false, help: "the tracking number (or, after a NUMBER alone, the new carrier)"),
                          Parameter("new_carrier", .string, required: false, help: "the new carrier code")],
             keywords: [], input: "nothing, or trackings", output: "tracking with the new carrier",
-            summary: "move a tracking to another carrier: recarrier NEW with trackings as input, or recarrier CARRIER NUMBER NEW")
+            summary: "move a tracking to another carrier: recarrier NEW with trackings as input, or recarrier CARRIER NUMBER NEW (or NUMBER NEW)")
     ) { call in
         func move(_ carrier: String, _ number: String, _ new: String) async throws -> Value {
             let (request, endpoint) = request(.updateCarrier, body: ["tracking_number": .string(number), "carrier_code": .string(carrier), "update_carrier_code": .string(new)])
@@ -303,11 +303,13 @@ extension APIVerbs {
             return tracking
         }
         let first = call.string("carrier_or_new") ?? ""
-        if let number = call.string("number") {
-            guard let new = call.string("new_carrier") else {
-                throw TMSError(.missingArgument(call.span, verb: call.name, parameter: "NEW_CARRIER", usage: "recarrier CARRIER NUMBER NEW_CARRIER"))
+        if let second = call.string("number") {
+            if let new = call.string("new_carrier") { return .value(try await move(first, second, new)) }
+            // recarrier NUMBER NEW: a number (it has digits) and a carrier code (it has none).
+            if first.contains(where: \.isNumber), !second.contains(where: \.isNumber) {
+                return .value(try await move(try await carrier(of: first, .stored, call), first, second))
             }
-            return .value(try await move(first, number, new))
+            throw TMSError(.missingArgument(call.span, verb: call.name, parameter: "NEW_CARRIER", usage: "recarrier CARRIER NUMBER NEW_CARRIER"))
         }
         guard let input = call.input else { throw noTarget(call) }
         return try await input.mapEach { item in
