@@ -410,7 +410,7 @@ expect "tms help 4017 explains the code" 0 "$(printf '%s\n' "4017 Bad Request: T
     "  why:              the account does not track this number with this carrier" \
     "  what to do:       it has not been created for this key: create it first with create CARRIER NUMBER" \
     "  for the customer: their parcel is not tracked yet (or under another carrier: list numbers=NUMBER shows it)" \
-    "  retry:            no: sending it again gives the same answer")"
+    "  retry:            once fixed (see what to do): bulk failures with this code go to the failed-items file")"
 run "$NULL" help error 4021
 [[ "$RC" = 0 && "$OUT" == "4021 Bad Request: The remaining quota is used up."* ]] && pass "tms help error 4021" || fail "tms help error 4021" "$(describe)"
 run "$NULL" help topics
@@ -449,6 +449,36 @@ run "$NULL" --endpoint "$(sed 's/^listening on //' "$WORK/agent-serve.out")/v2" 
 expect_err "--endpoint with no key: the 4001 hint says to set TRACKINGMORE_API_KEY" 4 "help: no API key was sent: set TRACKINGMORE_API_KEY"
 kill "$AGENT_SERVE" 2>/dev/null
 wait "$AGENT_SERVE" 2>/dev/null
+# Bulk failures summed by meta code; a failed-items file only for items worth retrying, only
+# when there are some, its path printed; nothing left behind by --sandbox :memory:.
+mkdir -p "$WORK/bulk"
+RUN_DIR="$WORK/bulk" run "$NULL" --sandbox "$WORK/bulk.sqlite" -c 'sandbox seed 100 | select added; list | select carrier_code tracking_number | create | select added'
+if [ "$RC" = 7 ] && [[ "$ERR" == *"100 of 100 items failed: 4016 tracking already exists ×100 — nothing to retry"* ]] && [ -z "$(ls "$WORK/bulk")" ]; then
+    pass "100 creates refused with 4016: summed by code, nothing to retry, no file"
+else
+    fail "100 creates refused with 4016: summed by code, nothing to retry, no file" "$(describe; ls "$WORK/bulk")"
+fi
+RUN_DIR="$WORK/bulk" run "$NULL" --sandbox "$WORK/bulk.sqlite" -c '[{carrier_code: ups, tracking_number: "1Z999AA10123456784"}, {carrier_code: nope, tracking_number: "1Z999AA10123456785"}, {carrier_code: sto, tracking_number: "402934299065"}] | create | select added; list | first | select carrier_code tracking_number | create | select added'
+FAILED_FILE="$(ls "$WORK/bulk" | head -n 1)"
+if [ "$RC" = 7 ] && [[ "$ERR" == *"1 of 3 items failed: 4015 carrier code is invalid ×1"* && "$ERR" == *"the 1 worth retrying is in $FAILED_FILE: open $FAILED_FILE | create"* ]] \
+    && [ "$(ls "$WORK/bulk" | wc -l)" = 1 ] && [ "$(cat "$WORK/bulk/$FAILED_FILE")" = '{"carrier_code":"nope","tracking_number":"1Z999AA10123456785"}' ]; then
+    pass "the failed-items file holds only the item worth retrying, and its path is printed"
+else
+    fail "the failed-items file holds only the item worth retrying, and its path is printed" "$(describe; ls "$WORK/bulk")"
+fi
+rm -f "$WORK/bulk"/*
+RUN_DIR="$WORK/bulk" run "$NULL" --sandbox :memory: -c '[{carrier_code: nope, tracking_number: "1Z999AA10123456785"}] | create | select added'
+if [ "$RC" = 7 ] && [ -z "$(ls "$WORK/bulk")" ] && [[ "$ERR" == *"no failed-items file was written (--failed-items DIR asks for one)"* ]]; then
+    pass "--sandbox :memory: leaves no failed-items file behind"
+else
+    fail "--sandbox :memory: leaves no failed-items file behind" "$(describe; ls "$WORK/bulk")"
+fi
+RUN_DIR="$WORK/bulk" run "$NULL" --sandbox :memory: --failed-items "$WORK/bulk" -c '[{carrier_code: nope, tracking_number: "1Z999AA10123456785"}] | create | select added'
+if [ "$RC" = 7 ] && [ "$(ls "$WORK/bulk" | wc -l)" = 1 ] && [[ "$ERR" == *"is in $WORK/bulk/failed-"* ]]; then
+    pass "--sandbox :memory: --failed-items DIR writes it there"
+else
+    fail "--sandbox :memory: --failed-items DIR writes it there" "$(describe; ls "$WORK/bulk")"
+fi
 LONG_TITLE="$(printf 'word%.0s ' $(seq 60))"
 run "$NULL" --sandbox :memory: -c "[{title: \"$LONG_TITLE\", n: 1}] | table"
 if [ "$RC" = 0 ] && [[ "$OUT" == *"$LONG_TITLE"* ]] && [[ "$OUT" != *"…"* ]]; then

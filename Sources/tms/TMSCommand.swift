@@ -88,6 +88,9 @@ struct TMSCommand: AsyncParsableCommand {
     @Flag(name: .customLong("trace-full"), help: ArgumentHelp(visibility: .hidden))
     var traceFull = false
 
+    @Option(help: ArgumentHelp("Where a bulk call's failed items worth retrying are written (failed-TIME.jsonl; default the current directory, and none for --sandbox :memory: unless this is given).", valueName: "dir"))
+    var failedItems: String?
+
     @Flag(help: "Answer yes to confirmations (deleting more than 10 trackings off the built-in sandbox, at a terminal).")
     var yes = false
 
@@ -121,7 +124,7 @@ struct TMSCommand: AsyncParsableCommand {
     }
 
     /// Options that take a value as the next argument.
-    static let valuedOptions: Set<String> = ["-c", "--output", "--sandbox", "--endpoint", "--rate", "--api-key", "--profile"]
+    static let valuedOptions: Set<String> = ["-c", "--output", "--sandbox", "--endpoint", "--rate", "--api-key", "--profile", "--failed-items"]
 
     /// Splits the command line into tms's options and the script with its arguments: the
     /// first word that is not an option (or `--`) starts the script's part.
@@ -253,6 +256,9 @@ struct TMSCommand: AsyncParsableCommand {
                     mode: guardMode, described: describe)
             }
         }
+        session.failedItemsDirectory = failedItems
+        // A sandbox in memory leaves nothing behind unless a folder for failed items is given.
+        session.writesFailedItems = failedItems != nil || !(config.backend == .sandbox && sandbox == ":memory:")
         session.log = log
         if terminal.stderrIsTerminal {
             session.progress = { line in writeAll(2, "\r\u{1B}[K" + line) }

@@ -38,6 +38,9 @@ public final class APISession {
     public private(set) var hadBulkFailures = false
     /// Where `failed-TIME.jsonl` files go; the current directory when nil.
     public var failedItemsDirectory: String?
+    /// Whether a bulk call's failures worth retrying are written to a file (not for a
+    /// sandbox in memory, unless asked with --failed-items).
+    public var writesFailedItems = true
 
     /// Writes that `--dry-run` stopped, to be described through `log` (a PUT field by field).
     /// A guard's callback appends here.
@@ -76,6 +79,7 @@ public final class APISession {
         let session = APISession(backend: backend, key: key, notSent: notSent) { wrap(try connect()) }
         session.clock = clock
         session.failedItemsDirectory = failedItemsDirectory
+        session.writesFailedItems = writesFailedItems
         (session.trace, session.log, session.progress) = (trace, log, progress)
         return session
     }
@@ -155,22 +159,22 @@ public final class APISession {
         }
     }
 
-    /// After a bulk call: the items the API refused are written to `failed-TIME.jsonl` (to be
-    /// fed back in, when files may be written), a one-line warning says so, and the run ends
-    /// with exit code 7.
+    /// After a bulk call: a warning sums the refused items by meta code, with what to do about
+    /// each; those worth sending again (later, or once fixed) are written to
+    /// `failed-TIME.jsonl` to be fed back in, when there are some and files may be written
+    /// (`writesFailedItems`), and the path is printed. The run ends with exit code 7.
     ///
     /// When the bulk stopped partway (`unfinished`: the items whose chunk failed for good and
     /// those after it), the report still comes, true as far as it goes: those items are not
     /// known to be done (a lost answer may have done some), so they go into the file too, and
     /// the warning says how many and why.
     func reportFailures(_ report: BulkReport, items: [Value], _ call: VerbInvocation, unfinished: [Value] = [], reason: String? = nil) throws {
-        let failed = report.failures
-        guard !failed.isEmpty || !unfinished.isEmpty else { return }
+        let failures = BulkFailures(errors: report.errors, trackings: report.trackings, verb: call.name)
+        guard failures.count > 0 || !unfinished.isEmpty else { return }
         hadBulkFailures = true
-        let keys = Set(failed.map { $0.carrier + "|" + $0.number })
-        let inputs = items.filter { keys.contains(($0["carrier_code"]?.description ?? "") + "|" + ($0["tracking_number"]?.description ?? "")) } + unfinished
-        var note = ""
-        if call.settings.fileAccess {
+        let inputs = items.filter { failures.worthRetrying.contains(BulkFailures.key($0)) } + unfinished
+        var help: String?
+        if !inputs.isEmpty, writesFailedItems, call.settings.fileAccess {
             let directory = failedItemsDirectory.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? ""
             let text = Array(inputs.map { $0.compactText + "\n" }.joined().utf8)
             // A new file, never another run's: the exclusive write refuses a name taken even
@@ -184,10 +188,15 @@ public final class APISession {
                     name = directory + "failed-\(realTime())-\(n).jsonl"
                 }
             }
-            note = "; they are in \(name), to feed back in with: open \(name) | \(call.name)"
+            help = "the \(inputs.count) worth retrying \(inputs.count == 1 ? "is" : "are") in \(name): open \(name) | \(call.name)"
+        } else if !inputs.isEmpty {
+            help = "\(inputs.count) worth retrying: no failed-items file was written (--failed-items DIR asks for one)"
         }
-        let stopped = unfinished.isEmpty ? "" : "; \(unfinished.count) more were not done or not confirmed (\(reason ?? "the run stopped"))"
-        call.warn(Diagnostic(.warning, code: "W0001", message: "\(failed.count) of \(items.count) items failed\(stopped)\(note)", primary: .init(call.span)))
+        var message = failures.count > 0 ? failures.message(of: items.count) : "0 of \(items.count) items failed"
+        if !unfinished.isEmpty { message += "; \(unfinished.count) more were not done or not confirmed (\(reason ?? "the run stopped"))" }
+        call.warn(Diagnostic(
+            .warning, code: "W0001", message: message, primary: .init(call.span),
+            notes: failures.notes, help: help))
     }
 
     /// Unix seconds for a time argument: unix seconds as they are, an ISO date or date-time

@@ -2,27 +2,30 @@ import TrackingMore
 
 /// The items a bulk call's answer refused, summed by meta code so a person can act on them:
 /// `100 of 100 items failed: 4016 tracking already exists ×100 — nothing to retry`. Only the
-/// items worth sending again (a code the advice marks retryable: rate limit, server trouble,
-/// quota, balance) go to the failed-items file.
+/// items worth sending again, later or once fixed, go to the failed-items file: not a create
+/// refused because the tracking exists (4016), nor a delete refused because it does not (4017).
 struct BulkFailures {
     struct Group {
         let code: Int
         let message: String
         var count: Int
-        let retryable: Bool
+        /// Whether sending these items again (later, or fixed) can succeed.
+        let worthRetrying: Bool
     }
 
     /// By meta code, in the order each first appears.
     private(set) var groups: [Group] = []
     /// `carrier|number` of every refused item worth retrying.
-    private(set) var retryable: Set<String> = []
+    private(set) var worthRetrying: Set<String> = []
+    let verb: String
 
     var count: Int { groups.reduce(0) { $0 + $1.count } }
-    var retryableCount: Int { groups.filter(\.retryable).reduce(0) { $0 + $1.count } }
+    var worthRetryingCount: Int { groups.filter(\.worthRetrying).reduce(0) { $0 + $1.count } }
 
     /// Reads the refused items of a report: those in `errors`, and those in `trackings` whose
     /// `code` (or `meta.code`) is not a success.
-    init(errors: [JSON], trackings: [JSON]) {
+    init(errors: [JSON], trackings: [JSON], verb: String) {
+        self.verb = verb
         for e in errors { add(e) }
         for t in trackings {
             let item = t["meta"] ?? t
@@ -33,15 +36,16 @@ struct BulkFailures {
     private mutating func add(_ item: JSON) {
         let code = item["code"]?.intValue ?? 0
         let known = MetaCode(rawValue: code)
-        let retry = known?.advice.retryable ?? false
-        if retry { retryable.insert(BulkFailures.key(item)) }
+        let gone = verb == "delete" && (code == MetaCode.trackingDoesNotExist.rawValue || code == MetaCode.notAddedYet.rawValue)
+        let retry = !gone && known?.advice.retry != .never
+        if retry { worthRetrying.insert(BulkFailures.key(item)) }
         if let i = groups.firstIndex(where: { $0.code == code }) {
             groups[i].count += 1
             return
         }
         var message = known?.message ?? item["message"]?.stringValue ?? "refused"
         if message.hasSuffix(".") { message.removeLast() }
-        groups.append(Group(code: code, message: message.prefix(1).lowercased() + message.dropFirst(), count: 1, retryable: retry))
+        groups.append(Group(code: code, message: message.prefix(1).lowercased() + message.dropFirst(), count: 1, worthRetrying: retry))
     }
 
     static func key(_ item: JSON) -> String {
@@ -51,7 +55,7 @@ struct BulkFailures {
     /// The warning's message: how many failed of how many, by code.
     func message(of submitted: Int) -> String {
         let codes = groups.map { "\($0.code) \($0.message) ×\($0.count)" }.joined(separator: ", ")
-        let tail = retryableCount == 0 ? " — nothing to retry" : ""
+        let tail = worthRetryingCount == 0 ? " — nothing to retry" : ""
         return "\(count) of \(submitted) items failed: \(codes)\(tail)"
     }
 
