@@ -158,14 +158,8 @@ sleep 1
 tm send-keys -t t C-c
 check "Ctrl-C counts only the requests of the interrupted entry" "interrupted after 1 API request of this entry"
 passes "after Ctrl-C the message starts on a new line" lacks '\^Cerror'
-tm send-keys -t t "sandbox seed 10000" Enter
-sleep 1.5
-tm send-keys -t t C-c
-check "Ctrl-C stops sandbox seed 10000 and says how many were added" "trackings added"
-ADDED=$(tm capture-pane -p -t t -S -50 | sed -n 's/.*interrupted: \([0-9]*\) of 10000 trackings added.*/\1/p' | tail -1)
-tm send-keys -t t "clear" Enter "list | count" Enter
-added_are_listed() { [ -n "$ADDED" ] && [ "$ADDED" -lt 10000 ] && wait_for "$ADDED" 10; }
-passes "the count is true: list | count shows the $ADDED added" added_are_listed
+tm send-keys -t t "sandbox seed 20 | select added" Enter
+check "sandbox seed fills it" "added | 20"
 tm send-keys -t t "quit" Enter
 check "quit leaves the shell" "EXIT=0"
 TMS_ARGS="--sandbox $WORK/agent.sqlite" start "$SANDBOX_ENV"
@@ -176,7 +170,7 @@ check "exit leaves the shell" "EXIT=0"
 
 # Deleting more than 10 trackings off the built-in sandbox asks first at a terminal (here a
 # tms serve through --endpoint); --yes skips the question.
-KEY=$(timeout 20 "$TMS" keys add agent --db "$WORK/serve.sqlite" </dev/null | tail -n 1)
+KEY=$(timeout 20 "$TMS" keys add agent --quota 20000 --db "$WORK/serve.sqlite" </dev/null | tail -n 1)
 "$TMS" serve --port 0 --db "$WORK/serve.sqlite" </dev/null >"$WORK/serve.out" 2>/dev/null &
 SERVE_PID=$!
 for _ in $(seq 1 100); do grep -q "listening on" "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
@@ -195,7 +189,16 @@ tm send-keys -t t "list | delete | select delete" Enter
 check "asked again" "delete 15 trackings at $URL? [y/N]"
 tm send-keys -t t "y" Enter
 check "yes: they are deleted" "delete | 15"
-tm send-keys -t t "exit" Enter
+# Ctrl-C stops a long seed between its parts of 500 and says how many were added.
+tm send-keys -t t "clear" Enter "sandbox seed 10000" Enter
+sleep 1.5
+tm send-keys -t t C-c
+check "Ctrl-C stops sandbox seed 10000 and says how many were added" "trackings added"
+ADDED=$(tm capture-pane -p -t t -S -50 | sed -n 's/.*interrupted: \([0-9]*\) of 10000 trackings added.*/\1/p' | tail -1)
+tm send-keys -t t "clear" Enter "list | count" Enter
+added_are_listed() { [ -n "$ADDED" ] && [ "$ADDED" -lt 10000 ] && wait_for "$ADDED" 10; }
+passes "the count is true: list | count shows the $ADDED added" added_are_listed
+tm send-keys -t t "sandbox reset" Enter "exit" Enter
 check "leaves" "EXIT=0"
 tm send-keys -t t "clear; $TMS --endpoint $URL -c 'sandbox seed 12 | select added'; $TMS --endpoint $URL --yes -c 'list | delete | select delete'; echo DONE=\$?" Enter
 check "--yes: -c at a terminal deletes without asking" "delete | 12"
