@@ -348,9 +348,11 @@ private enum Isolated {
         let pid = fork()
         if pid < 0 { return ["fork() failed"] }
         if pid == 0 {
+            // First, before anything that could wait on a lock another thread held at the fork
+            // (the child would hang, and the test run with it): the time limit.
+            alarm(timeLimit)
             close(fds[0])
             quiet()
-            alarm(timeLimit)
             limitMemory()
             let failures = onLargeStack(body)
             let bytes = Array(failures.joined(separator: "\n").utf8)
