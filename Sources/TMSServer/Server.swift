@@ -68,7 +68,8 @@ public struct SandboxServer: Sendable {
         /// Connections open at once; more wait in the listen queue until one closes, so file
         /// descriptors stay well below the usual limit of 1024.
         public var maxConnections = 512
-        /// One header line, all header lines, and how many of them.
+        /// One header line (the request line too), all header lines, and how many of them; a
+        /// request over them is answered 431 with the envelope (`UnreadableRequestHandler`).
         public var maxHeaderFieldSize = 8 * 1024
         public var maxHeaderListSize = 32 * 1024
         public var maxHeaderFieldCount = 100
@@ -76,7 +77,7 @@ public struct SandboxServer: Sendable {
         public init() {}
 
         var http1: HTTP1Channel.Configuration {
-            var c = HTTP1Channel.Configuration(idleTimeout: idleTimeout)
+            var c = HTTP1Channel.Configuration(additionalChannelHandlers: [UnreadableRequestHandler(limits: self)], idleTimeout: idleTimeout)
             c.httpDecoder = .init(maxHeaderFieldSize: maxHeaderFieldSize, maxHeaderListSize: maxHeaderListSize, maxHeaderFieldCount: maxHeaderFieldCount)
             return c
         }
