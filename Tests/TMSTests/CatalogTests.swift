@@ -48,6 +48,16 @@ import TrackingMore
         }
     }
 
+    /// A table of trackings shows the catalog's columns: fields of the tracking, in order.
+    @Test func trackingColumnsAreTheCatalogs() {
+        let fields = Catalog.trackingFields.map(\.name)
+        #expect(Renderer.trackingColumns == ["carrier_code", "tracking_number", "status", "title", "updated_at"])
+        #expect(Renderer.trackingColumns.allSatisfy(fields.contains))
+        let tracking = Record(Catalog.trackingObject.sent.map { ($0.name, JSON.string("x")) })
+        let header = Renderer(width: 200).table([tracking]).split(separator: "\n").first.map(String.init) ?? ""
+        #expect(header.split(separator: "|").map { String($0).trimmingBlanks() } == Renderer.trackingColumns)
+    }
+
     /// updatemore has no customer_phone, and put and updatemore take exactly the editable
     /// fields: said once, in the catalog.
     @Test func editableFieldsComeFromTheCatalog() throws {

@@ -35,6 +35,31 @@ import TrackingMore
         #expect(read.data["original_country"] == "China")
     }
 
+    /// The answers' fields are the catalog's, in its order: one list for the sandbox, the
+    /// OpenAPI document, `fields` and the table's columns.
+    @Test func trackingFieldsAreTheCatalogs() async throws {
+        let created = await create("china-post", "RR123456785CN", [("order_id", "A-1001")])
+        #expect(created.data.recordValue?.keys == Catalog.createdTracking.properties.map(\.name))
+        #expect(await send("POST", "/sandbox/advance", ["seconds": .int(30 * 86400)]).meta.code == 200)
+        let read = try #require(await send("GET", "/trackings/china-post/RR123456785CN").data.recordValue)
+        #expect(read.keys == Catalog.trackingObject.sent.map(\.name))
+        #expect(read["order_id"] == "A-1001")
+        let origin = try #require(read["origin_info"]?.recordValue)
+        #expect(origin.keys == Catalog.infoObject.sent.map(\.name))
+        let checkpoints = try #require(origin["trackinfo"]?.listValue)
+        #expect(!checkpoints.isEmpty)
+        let names = Set(Catalog.checkpointObject.properties.map(\.name))
+        for c in checkpoints {
+            let keys = try #require(c.recordValue?.keys)
+            #expect(Set(keys).isSubset(of: names))
+            #expect(Catalog.checkpointObject.sent.allSatisfy { keys.contains($0.name) })
+        }
+        let put = await send("PUT", "/trackings/china-post/RR123456785CN", ["title": "Boots"])
+        #expect(put.data.recordValue?.keys == Catalog.putAnswer.properties.map(\.name))
+        let batch = await send("POST", "/trackings/batch", [["carrier_code": "ups", "tracking_number": "1Z999AA10123456784"]])
+        #expect(batch.data["trackings"]?.listValue?.first?.recordValue?.keys == Catalog.batchTracking.properties.map(\.name))
+    }
+
     @Test func refusesBadCreates() async {
         #expect(await create("china-post", "RR123456785CN").meta.code == 200)
         #expect(await create("china-post", "RR123456785CN").meta.code == 4016)

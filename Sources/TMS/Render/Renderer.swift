@@ -20,8 +20,8 @@ public struct Renderer: Sendable {
     /// The most columns a table shows; the others are named in its last line.
     static let maxColumns = 100
 
-    /// The columns a tracking table shows by default.
-    public static let trackingColumns = ["carrier_code", "tracking_number", "status", "title", "updated_at"]
+    /// The columns a tracking table shows by default: the catalog's (`Catalog.trackingObject`).
+    public static let trackingColumns = Catalog.trackingObject.columns
 
     /// The text of a value, ending with a newline (empty for null).
     public func render(_ value: Value) -> String {

@@ -43,7 +43,7 @@ enum FieldList: String, CaseIterable {
         }
     }
 
-    var fields: [Field] {
+    var fields: [Shape.Property] {
         switch self {
         case .tracking: return Catalog.trackingFields
         case .checkpoint: return Catalog.checkpointFields
