@@ -136,10 +136,7 @@ extension Sandbox {
         default:
             // A UPU S10 number with a valid check digit and the operator's country.
             let body = digits(8)
-            let weights = [8, 6, 4, 2, 3, 5, 9, 7]
-            let sum = zip(body.utf8, weights).reduce(0) { $0 + Int($1.0 - UInt8(ascii: "0")) * $1.1 }
-            var check = 11 - sum % 11
-            if check == 10 { check = 0 } else if check == 11 { check = 5 }
+            let check = Carriers.s10CheckDigit(serial: body.utf8.map { Int($0 - UInt8(ascii: "0")) })
             let prefix = carrier.code == "china-ems" ? "E" : "R"
             let letters = Array("ABCDEFGHJKLMNPRSTUVWXYZ")
             return prefix + String(letters[Int(rng.next() % UInt64(letters.count))]) + body + String(check) + carrier.country

@@ -256,13 +256,16 @@ extension Carriers {
 
     private static let s10Weights = [8, 6, 4, 2, 3, 5, 9, 7]
 
-    /// The UPU S10 check digit of the 8-digit serial: weights 8 6 4 2 3 5 9 7,
-    /// 11 − (sum mod 11), with 10 → 0 and 11 → 5.
+    /// The UPU S10 check digit of the 8-digit serial (the number's characters 3 to 10).
     static func s10CheckDigit(_ n: NormalizedNumber) -> Int {
-        var sum = 0
-        for (offset, weight) in s10Weights.enumerated() {
-            sum += n.digitValue(2 + offset) * weight
-        }
+        s10CheckDigit(serial: (2..<10).map(n.digitValue))
+    }
+
+    /// The UPU S10 check digit of 8 serial digits: weights 8 6 4 2 3 5 9 7,
+    /// 11 − (sum mod 11), with 10 → 0 and 11 → 5. The one place it is computed: detection
+    /// checks numbers with it and the seed makes them with it.
+    static func s10CheckDigit(serial: [Int]) -> Int {
+        let sum = zip(serial, s10Weights).reduce(0) { $0 + $1.0 * $1.1 }
         switch 11 - sum % 11 {
         case 10: return 0
         case 11: return 5
