@@ -313,15 +313,8 @@ public struct JSONReader {
         guard position + 4 <= bytes.count else { throw error("short \\u escape") }
         var v: UInt32 = 0
         for _ in 0..<4 {
-            let c = bytes[position]
-            let d: UInt32
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - UInt8(ascii: "A") + 10)
-            default: throw error("invalid hex digit in \\u escape")
-            }
-            v = v * 16 + d
+            guard let d = Hex.value(bytes[position]) else { throw error("invalid hex digit in \\u escape") }
+            v = v * 16 + UInt32(d)
             position += 1
         }
         return v

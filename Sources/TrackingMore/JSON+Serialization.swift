@@ -63,10 +63,8 @@ extension JSON {
             case 0x0D: out.append(contentsOf: "\\r".utf8)
             case 0x09: out.append(contentsOf: "\\t".utf8)
             case ..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
                 out.append(contentsOf: "\\u00".utf8)
-                out.append(hex[Int(u >> 4)])
-                out.append(hex[Int(u & 0xF)])
+                Hex.append(CollectionOfOne(u), to: &out)
             default: out.append(u)
             }
         }
@@ -143,8 +141,7 @@ extension JSON {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                out += "\\u00" + Hex.encode(CollectionOfOne(UInt8(c.value)))
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -35,8 +35,8 @@ extension Parser {
                     j += 1
                     var value: UInt32 = 0
                     var digits = 0
-                    while j < end, let d = hexValue(bytes[j]), digits < 8 {
-                        value = value &* 16 &+ d
+                    while j < end, let d = Hex.value(bytes[j]), digits < 8 {
+                        value = value &* 16 &+ UInt32(d)
                         digits += 1
                         j += 1
                     }
@@ -92,15 +92,6 @@ extension Parser {
         if parts.isEmpty { return Expression(kind: .literal(.string("")), span: whole) }
         if parts.count == 1, case .text(let s) = parts[0] { return Expression(kind: .literal(.string(s)), span: whole) }
         return Expression(kind: .string(parts), span: whole)
-    }
-
-    func hexValue(_ b: UInt8) -> UInt32? {
-        switch b {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(b - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(b - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(b - UInt8(ascii: "A") + 10)
-        default: return nil
-        }
     }
 
     func variableExpression(from start: Int, to end: Int) -> Expression {

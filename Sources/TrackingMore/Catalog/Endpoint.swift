@@ -124,8 +124,7 @@ public func percentEncoded(_ s: String) -> String {
             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
             out.unicodeScalars.append(Unicode.Scalar(b))
         default:
-            let hex = String(b, radix: 16, uppercase: true)
-            out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            out += "%" + Hex.encode(CollectionOfOne(b), uppercase: true)
         }
     }
     return out
@@ -137,7 +136,7 @@ public func percentDecoded(_ s: String) -> String {
     let u = Array(s.utf8)
     var i = 0
     while i < u.count {
-        if u[i] == UInt8(ascii: "%"), i + 2 < u.count, let h = hexDigit(u[i + 1]), let l = hexDigit(u[i + 2]) {
+        if u[i] == UInt8(ascii: "%"), i + 2 < u.count, let h = Hex.value(u[i + 1]), let l = Hex.value(u[i + 2]) {
             bytes.append(h << 4 | l)
             i += 3
         } else {
@@ -146,15 +145,6 @@ public func percentDecoded(_ s: String) -> String {
         }
     }
     return String(decoding: bytes, as: UTF8.self)
-}
-
-private func hexDigit(_ b: UInt8) -> UInt8? {
-    switch b {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): return b - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): return b - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): return b - UInt8(ascii: "A") + 10
-    default: return nil
-    }
 }
 
 extension String {
