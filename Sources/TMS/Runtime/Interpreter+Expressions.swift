@@ -25,14 +25,14 @@ extension Interpreter {
             return .string(s)
         case .variable(let name, let path):
             let base = try variable(name, e.span, frame)
-            return try access(base, path, e.span, skip: 0)
+            return try access(base, path, e.span)
         case .itField(let path):
             guard let it = frame.it else {
                 throw TMSError(.typeMismatch(e.span, "'\(e.span.text)' names a field, but there is no current item"))
             }
-            return try access(it, path, e.span, skip: 0)
+            return try access(it, path, e.span)
         case .field(let base, let path):
-            return try access(try await evaluate(base, frame), path, e.span, skip: 0)
+            return try access(try await evaluate(base, frame), path, e.span)
         case .list(let items):
             var values: [Value] = []
             values.reserveCapacity(items.count)
@@ -81,29 +81,13 @@ extension Interpreter {
         throw TMSError(.unknownVariable(span, name, candidates: frame.scope.allNames + ["in", "env"]))
     }
 
-    /// Follows a field path: names pick record fields (or that field of each record of a
-    /// list), numbers pick list items.
-    func access(_ base: Value, _ path: [PathSegment], _ span: Span, skip: Int) throws -> Value {
-        var v = base
-        for segment in path {
-            switch (segment, v) {
-            case (.name(let n), .record(let r)):
-                guard let f = r[n] else { throw TMSError(.noField(span, n, candidates: r.keys)) }
-                v = f
-            case (.index(let i), .list(let l)):
-                guard i < l.count else { throw TMSError(.indexOutOfRange(span, i, count: l.count)) }
-                v = l[i]
-            case (.index(let i), .record(let r)):
-                // A record field may be named by digits.
-                guard let f = r[String(i)] else { throw TMSError(.noField(span, String(i), candidates: r.keys)) }
-                v = f
-            case (.name(let n), .list(let l)):
-                v = .list(try l.map { try access($0, [.name(n)], span, skip: 0) })
-            default:
-                throw TMSError(.typeMismatch(span, "cannot take '\(segment)' of \(v.summary)"))
-            }
+    /// Follows a field path (`Value.at`), with the path's span in its error.
+    func access(_ base: Value, _ path: [PathSegment], _ span: Span) throws -> Value {
+        do {
+            return try base.at(path)
+        } catch {
+            throw error.error(at: span)
         }
-        return v
     }
 
     func binary(_ op: BinaryOperator, _ l: Expression, _ r: Expression, _ span: Span, _ frame: Frame) async throws -> Value {

@@ -22,24 +22,9 @@ public enum BuiltinVerbs {
         PathSegment.parse(Substring(v.stringValue ?? v.description))
     }
 
-    /// The value at a path, or nil when any step is missing.
+    /// The value at a path, as `$it.PATH` would give it, or nil where that is an error.
     static func lookup(_ v: Value, _ path: [PathSegment]) -> Value? {
-        var current = v
-        for segment in path {
-            switch (segment, current) {
-            case (.name(let n), .record(let r)):
-                guard let f = r[n] else { return nil }
-                current = f
-            case (.index(let i), .list(let l)):
-                guard i < l.count else { return nil }
-                current = l[i]
-            case (.index(let i), .record(let r)):
-                guard let f = r[String(i)] else { return nil }
-                current = f
-            default: return nil
-            }
-        }
-        return current
+        try? v.at(path)
     }
 
     /// The value with the part at `path` replaced, or removed when `value` is nil. Records on
