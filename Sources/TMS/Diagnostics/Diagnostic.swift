@@ -74,6 +74,29 @@ public struct TMSError: Error, Sendable {
 }
 
 extension TMSError {
+    /// The error as a record, from its first diagnostic: what `catch e` binds and what
+    /// `--output json` writes to stderr. `code` is the diagnostic's code, or the API's meta code
+    /// as a number with its `type` and the `endpoint`; `file`, `line`, `column` and `help` are
+    /// there when the error has them; `exit_code` is the code it exits with uncaught.
+    public var record: Record {
+        let d = diagnostics.first
+        var r = Record()
+        r["code"] = api.map { .int($0.meta.code) } ?? .string(d?.code ?? "")
+        r["message"] = .string(d?.message ?? "")
+        if let api {
+            r["type"] = .string(api.meta.type)
+            r["endpoint"] = .string(api.endpoint)
+        }
+        if let d, let (line, column) = d.lineColumn {
+            r["file"] = .string(d.primary?.span.file.name ?? "")
+            r["line"] = .int(line)
+            r["column"] = .int(column)
+        }
+        if let help = d?.help { r["help"] = .string(help) }
+        r["exit_code"] = .int(Int(exitCode))
+        return r
+    }
+
     /// An API answer whose meta code is an error: the code, type and message, the endpoint,
     /// and the exit code SHELL.md gives it (4 for keys, 6 for the server's own failures, 5 else).
     static func api(_ meta: Meta, _ endpoint: Endpoint, _ request: APIRequest, _ span: Span) -> TMSError {

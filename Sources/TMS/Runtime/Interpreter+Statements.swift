@@ -50,7 +50,7 @@ extension Interpreter {
             } catch let error as TMSError {
                 var inner = frame
                 inner.scope = Scope(parent: frame.scope)
-                if let errorName { inner.scope.bind(errorName, errorRecord(error)) }
+                if let errorName { inner.scope.bind(errorName, .record(error.record)) }
                 return try await runStatements(handler.statements, &inner)
             }
         case .source(let pathExpression):
@@ -119,27 +119,6 @@ extension Interpreter {
         var frame = Frame(scope: scope, it: it, input: .value(it))
         frame.pipeInput = false
         return try await runBlock(block, frame)?.collect() ?? .null
-    }
-
-    /// The record `catch e` binds: `code`, `message`, and where it happened.
-    func errorRecord(_ error: TMSError) -> Value {
-        let d = error.diagnostics.first
-        var r = Record()
-        r["code"] = .string(d?.code ?? "")
-        r["message"] = .string(d?.message ?? "")
-        if let (line, column) = d?.lineColumn {
-            r["file"] = .string(d?.primary?.span.file.name ?? "")
-            r["line"] = .int(line)
-            r["column"] = .int(column)
-        }
-        r["exit_code"] = .int(Int(error.exitCode))
-        if let api = error.api {
-            r["code"] = .int(api.meta.code)
-            r["type"] = .string(api.meta.type)
-            r["endpoint"] = .string(api.endpoint)
-        }
-        if let help = d?.help { r["help"] = .string(help) }
-        return .record(r)
     }
 
     // MARK: - Pipelines
