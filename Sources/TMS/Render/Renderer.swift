@@ -144,13 +144,15 @@ public struct Renderer: Sendable {
         return out
     }
 
+    /// The ANSI colour of a status word, by the catalog's `TrackingStatus.outcome`: done
+    /// green, moving cyan, a problem red, waiting yellow; nil for a word that is not a status.
     static func statusColor(_ status: String) -> String? {
-        switch status {
-        case "delivered": return "32"
-        case "transit", "pickup": return "36"
-        case "exception", "undelivered": return "31"
-        case "expired", "notfound", "pending": return "33"
-        default: return nil
+        switch TrackingStatus(rawValue: status)?.outcome {
+        case .done: return "32"
+        case .moving: return "36"
+        case .problem: return "31"
+        case .waiting: return "33"
+        case nil: return nil
         }
     }
 

@@ -14,6 +14,21 @@ public enum TrackingStatus: String, Sendable, CaseIterable {
         case .expired: return "no delivery for a long time: 30 days for express, 60 for postal"
         }
     }
+
+    /// What the status asks of the person reading it, for painting it (the table's `status`
+    /// column): nothing more to do, on its way, a problem, or waiting for news.
+    public enum Outcome: Sendable, CaseIterable {
+        case done, moving, problem, waiting
+    }
+
+    public var outcome: Outcome {
+        switch self {
+        case .delivered: return .done
+        case .transit, .pickup: return .moving
+        case .exception, .undelivered: return .problem
+        case .expired, .notfound, .pending: return .waiting
+        }
+    }
 }
 
 /// The `status` values PUT and updatemore accept, and what each does.
