@@ -149,96 +149,65 @@ extension Sandbox {
     // MARK: Many trackings
 
     func batch(_ call: Call) throws -> Envelope {
-        var added: [JSON] = []
-        var errors: [JSON] = []
-        for item in call.objects {
-            do {
-                added.append(.record(shortForm(try insert(item, call), batch: true)))
-            } catch let refusal as Refusal {
-                errors.append(itemError(item, refusal))
-            }
-        }
-        let report: JSON = [
-            "submitted": .int(call.objects.count), "added": .int(added.count), "trackings": .list(added), "errors": .list(errors),
-        ]
-        return Envelope(added.isEmpty ? .success : Choices.batchCode, report)
+        let report = try bulk(call) { item in .record(shortForm(try insert(item, call), batch: true)) }
+        return Envelope(report.done == 0 ? .success : Choices.batchCode, report.json)
     }
 
     func updatemore(_ call: Call) throws -> Envelope {
-        var updated: [JSON] = []
-        var errors: [JSON] = []
-        for item in call.objects {
-            do {
-                let (carrier, number) = try call.identify(item)
-                guard let t = try call.store.tracking(call.account, carrier: carrier, number: number) else {
-                    throw Refusal(Choices.missingTrackingCode)
-                }
-                let changed = try applyEdits(item, to: t, call)
-                try call.store.update(call.account, [changed])
-                updated.append(.record(shortForm(changed, batch: true)))
-            } catch let refusal as Refusal {
-                errors.append(itemError(item, refusal))
+        let report = try bulk(call) { item in
+            let (carrier, number) = try call.identify(item)
+            guard let t = try call.store.tracking(call.account, carrier: carrier, number: number) else {
+                throw Refusal(Choices.missingTrackingCode)
             }
+            let changed = try applyEdits(item, to: t, call)
+            try call.store.update(call.account, [changed])
+            return .record(shortForm(changed, batch: true))
         }
-        return Envelope(.success, [
-            "submitted": .int(call.objects.count), "updated": .int(updated.count), "trackings": .list(updated), "errors": .list(errors),
-        ])
+        return Envelope(.success, report.json)
     }
 
     func deleteMany(_ call: Call) throws -> Envelope {
-        var results: [JSON] = []
-        var deleted = 0
-        for item in call.objects {
-            var meta: Record = ["tracking_number": item["tracking_number"] ?? .null, "carrier_code": item["carrier_code"] ?? .null]
-            do {
-                let (carrier, number) = try call.identify(item)
-                guard try call.store.delete(call.account, carrier: carrier, number: number) else { throw Refusal(Choices.missingTrackingCode) }
-                deleted += 1
-                meta["code"] = 200
-                meta["type"] = "Success"
-                meta["message"] = "Success"
-            } catch let refusal as Refusal {
-                meta["code"] = .int(refusal.envelope.meta.code)
-                meta["type"] = .string(refusal.envelope.meta.type)
-                meta["message"] = .string(refusal.envelope.meta.message)
-            }
-            results.append(["meta": .record(meta)])
+        let report = try bulk(call) { item in
+            let (carrier, number) = try call.identify(item)
+            guard try call.store.delete(call.account, carrier: carrier, number: number) else { throw Refusal(Choices.missingTrackingCode) }
+            return nil
         }
-        return Envelope(.success, ["submitted": .int(call.objects.count), "delete": .int(deleted), "trackings": .list(results)])
+        return Envelope(.success, report.json)
     }
 
     func notupdate(_ call: Call) throws -> Envelope {
-        var results: [JSON] = []
-        var changed = 0
-        for item in call.objects {
-            var result: Record = ["tracking_number": item["tracking_number"] ?? .null, "carrier_code": item["carrier_code"] ?? .null]
-            do {
-                let (carrier, number) = try call.identify(item)
-                guard var t = try call.store.tracking(call.account, carrier: carrier, number: number) else {
-                    throw Refusal(Choices.missingTrackingCode)
-                }
-                if t.tracked {
-                    t.tracked = false
-                    t.frozenAt = call.now
-                    try call.store.update(call.account, [t])
-                }
-                changed += 1
-                result["code"] = 200
-                result["message"] = "Success"
-            } catch let refusal as Refusal {
-                result["code"] = .int(refusal.envelope.meta.code)
-                result["message"] = .string(refusal.envelope.meta.message)
+        let report = try bulk(call) { item in
+            let (carrier, number) = try call.identify(item)
+            guard var t = try call.store.tracking(call.account, carrier: carrier, number: number) else {
+                throw Refusal(Choices.missingTrackingCode)
             }
-            results.append(.record(result))
+            if t.tracked {
+                t.tracked = false
+                t.frozenAt = call.now
+                try call.store.update(call.account, [t])
+            }
+            return nil
         }
-        return Envelope(.success, ["submitted": .int(call.objects.count), "change": .int(changed), "trackings": .list(results)])
+        return Envelope(.success, report.json)
     }
 
-    func itemError(_ item: Record, _ refusal: Refusal) -> JSON {
-        [
-            "tracking_number": item["tracking_number"] ?? .null, "carrier_code": item["carrier_code"] ?? .null,
-            "code": .int(refusal.envelope.meta.code), "message": .string(refusal.envelope.meta.message),
-        ]
+    /// A bulk endpoint's answer, in the shape the catalog gives it (`Endpoint.report`): `each`
+    /// does one item of the body and returns what the report lists for it (the tracking, for
+    /// the endpoints that list refused items apart), and an item it refuses is listed with
+    /// the refusal's code and message.
+    func bulk(_ call: Call, _ each: (Record) throws -> JSON?) throws -> BulkReport {
+        guard let shape = call.endpoint.report else {
+            throw Refusal(.serverError, "\(call.endpoint.title) has no report shape in the catalog")
+        }
+        var report = BulkReport(shape)
+        for item in call.objects {
+            do {
+                report.succeeded(item, answer: try each(item))
+            } catch let refusal as Refusal {
+                report.refused(item, refusal.envelope.meta)
+            }
+        }
+        return report
     }
 
     func list(_ call: Call) throws -> Envelope {
