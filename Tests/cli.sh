@@ -213,6 +213,8 @@ expect_err "--output xml exits 2 naming the formats" 2 "jsonl"
 
 run "$NULL" --output json -c '1 + x'
 expect_err "--output json also writes an uncaught error to stderr as JSON" 1 '{"error":{"code":"E0201"'
+run "$NULL" --sandbox :memory: --output json -c 'get sto 402934299065'
+expect_err "--output json writes an API error as catch sees it: the meta code, type and endpoint" 5 '{"error":{"code":4017,"message":"tracking does not exist (API 4017)","type":"Bad Request","endpoint":"GET /trackings/{carrier_code}/{tracking_number}","file":"<command line>","line":1,"column":1,'
 
 # --- Flags
 run "$NULL" --version
@@ -395,6 +397,21 @@ expect_err "open /dev/zero is an error, not a crash" 1 "/dev/zero is not valid C
 
 run "$NULL" -c '[{a: 1}] | save no-such-dir/t.json'
 expect_err "save into a missing directory exits 1 naming the path" 1 "no-such-dir/t.json"
+
+# --- Files by the XDG rules (docs/backends.md, "Files"): a variable that is not an absolute path is ignored
+mkdir -p "$WORK/home"
+HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/xdg-config" XDG_DATA_HOME="relative/data" run "$NULL" -c 'sandbox seed 1 | count'
+if [ "$RC" = 0 ] && [ -f "$WORK/home/.local/share/tms/sandbox.sqlite" ] && [ ! -e "$WORK/cwd/relative" ]; then
+    pass "a relative XDG_DATA_HOME is ignored: the sandbox goes to ~/.local/share/tms"
+else
+    fail "a relative XDG_DATA_HOME is ignored: the sandbox goes to ~/.local/share/tms" "$(describe)"
+fi
+HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/xdg-config" run "$NULL" config explain
+if [ "$RC" = 0 ] && [[ "$OUT" == *"$WORK/xdg-config/tms/config.toml"* ]]; then
+    pass "config explain names the config file under XDG_CONFIG_HOME"
+else
+    fail "config explain names the config file under XDG_CONFIG_HOME" "$(describe)"
+fi
 
 # --- A support agent's first hours (issue 12): forms, help as a map, trace full, output
 run "$NULL" --help

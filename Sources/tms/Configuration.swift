@@ -23,18 +23,12 @@ struct Configuration {
     var settings: [Setting] = []
     let path: String
 
-    /// The config file's path: `$XDG_CONFIG_HOME/tms/config.toml` (else `~/.config/tms/`).
-    static func path(_ env: [String: String]) -> String {
-        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? ".") + "/.config")
-        return base + "/tms/config.toml"
-    }
-
     /// Reads the config file (if there is one) and the environment, then the flags on top.
     ///
     /// - Throws: `TMSError` with exit code 4 for a file that is not TOML, an unknown profile or
     ///   setting, or a key in a file others can read.
     init(command: TMSCommand, environment env: [String: String]) throws {
-        path = Configuration.path(env)
+        path = Paths(environment: env).configFile
         var fileProfile = Record()
         let wanted = command.profile ?? env["TMS_PROFILE"]
         if access(path, F_OK) == 0 {

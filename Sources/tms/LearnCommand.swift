@@ -60,16 +60,16 @@ struct LearnCommand: ParsableCommand {
             throw ValidationError("tms learn reads your answers from stdin: give a classroom key in TRACKINGMORE_API_KEY or a profile")
         }
         let env = terminal.environment
-        guard let folder = dir ?? Lesson.installedDirectory(environment: env) else {
+        let paths = terminal.paths
+        guard let folder = dir ?? paths.lessons else {
             throw ValidationError("cannot find the lessons that come with tms; give a folder with --dir or TMS_LESSONS")
         }
         let lessons: [Lesson]
         do { lessons = try Lesson.all(in: folder) } catch let e as LessonError { throw ValidationError(e.description) }
-        let stateBase = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? ".") + "/.local/state")
-        try DataPaths.makeDirectories(stateBase + "/tms/learn")
+        try Paths.made(paths.state + "/learn")
         let set = folder.split(separator: "/").last.map(String.init) ?? "lessons"
         let name = learner ?? env["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "learner"
-        let progressPath = stateBase + "/tms/learn/\(name)-\(set).json"
+        let progressPath = paths.lessonProgress(learner: name, lessons: set)
         if reset {
             // The file is removed unread, so a damaged one can be reset too.
             do { try LessonProgress.forget(progressPath) } catch let e as LessonError { throw ValidationError(e.description) }
@@ -83,9 +83,8 @@ struct LearnCommand: ParsableCommand {
         // says; against a server (a classroom) they use the student's account there.
         var command = command
         let classroom = backend != .sandbox
-        if !classroom { command.sandbox = try DataPaths.database(nil, default: "lessons-\(name).sqlite") }
-        let work = try DataPaths.database(nil, default: "lesson-files-\(name)")
-        try DataPaths.makeDirectories(work)
+        if !classroom { command.sandbox = try paths.database(nil, default: "lessons-\(name).sqlite") }
+        let work = try Paths.made(try paths.database(nil, default: "lesson-files-\(name)"))
         let settings = Interpreter.Settings()
         var runnerSettings = settings
         runnerSettings.width = terminal.width

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TMSServer
+import TMS
 import TrackingMore
 import TrackingMoreSandbox
 
@@ -47,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         webhooks.extraHosts = (webhookHosts ?? "").split(separator: ",").map { String($0).trimmingBlanks().lowercased() }.filter { !$0.isEmpty }
         if let b = webhookRetryBase { webhooks.retryBase = .milliseconds(Int(b * 1000)) }
         let sandbox = try Sandbox(
-            path: try DataPaths.database(db, default: "serve.sqlite"), limits: limits == "live" ? .live : nil, webhooks: webhooks)
+            path: try Paths.current.database(db, default: "serve.sqlite"), limits: limits == "live" ? .live : nil, webhooks: webhooks)
         sandbox.webhooks.observe { delivery in writeAll(2, delivery.line + "\n") }
         let server = SandboxServer(sandbox: sandbox, host: host, port: port, bodyLimit: bodyLimit) { line in
             writeAll(2, line + "\n")
@@ -70,7 +71,7 @@ struct KeysCommand: ParsableCommand {
         var db: String?
 
         func sandbox() throws -> Sandbox {
-            try Sandbox(path: try DataPaths.database(db, default: "serve.sqlite"))
+            try Sandbox(path: try Paths.current.database(db, default: "serve.sqlite"))
         }
     }
 
@@ -148,24 +149,20 @@ extension KeysCommand {
     }
 }
 
-/// Where tms keeps its data: `$XDG_DATA_HOME/tms`, else `~/.local/share/tms`.
-enum DataPaths {
-    static func database(_ given: String?, default name: String) throws -> String {
+extension Paths {
+    /// The process's paths (from its environment).
+    static var current: Paths { Paths(environment: Terminal().environment) }
+
+    /// A database given with a flag, else `name` in the data folder (made when missing).
+    func database(_ given: String?, default name: String) throws -> String {
         if let given { return given }
-        let env = Terminal().environment
-        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? ".") + "/.local/share")
-        let dir = base + "/tms"
-        try makeDirectories(dir)
-        return dir + "/" + name
+        try Paths.made(data)
+        return dataFile(name)
     }
 
-    static func makeDirectories(_ path: String) throws {
-        var current = path.hasPrefix("/") ? "" : "."
-        for part in path.split(separator: "/") {
-            current += "/" + part
-            if mkdir(current, 0o700) != 0 && errno != EEXIST {
-                throw ValidationError("cannot create \(current): \(String(cString: strerror(errno)))")
-            }
-        }
+    /// `makeDirectories`, its failure a usage error.
+    @discardableResult
+    static func made(_ path: String) throws -> String {
+        do { return try makeDirectories(path) } catch { throw ValidationError(error.description) }
     }
 }

@@ -24,6 +24,9 @@ struct Terminal {
         environment = env
     }
 
+    /// Where tms keeps its files (XDG), from this environment.
+    var paths: Paths { Paths(environment: environment) }
+
     /// Columns for tables: the terminal's width, else `COLUMNS`, else 120. Output that is not
     /// a terminal (a file, a pipe) is never cut to a width.
     var width: Int {

@@ -164,8 +164,8 @@ struct TMSCommand: AsyncParsableCommand {
         let report = { (error: TMSError) in
             out.flush()
             writeAll(2, DiagnosticRenderer(color: errorColor).render(error.diagnostics))
-            if settings.outputFormat == .json, let d = error.diagnostics.first {
-                writeAll(2, errorJSON(d, exitCode: error.exitCode).compactText + "\n")
+            if settings.outputFormat == .json, !error.diagnostics.isEmpty {
+                writeAll(2, JSON.record(Record([("error", .record(error.record))])).compactText + "\n")
             }
         }
 
@@ -224,8 +224,9 @@ struct TMSCommand: AsyncParsableCommand {
         case .sandbox:
             let path = sandbox
             let settings = WebhookSettings(environment: terminal.environment)
+            let paths = terminal.paths
             session = APISession(backend: .sandbox, notSent: notSent) {
-                let sandbox = try Sandbox(path: try DataPaths.database(path, default: "sandbox.sqlite"), webhooks: settings)
+                let sandbox = try Sandbox(path: try paths.database(path, default: "sandbox.sqlite"), webhooks: settings)
                 opened.value = sandbox
                 return GuardedTransport(InProcessTransport(sandbox: sandbox), mode: guardMode, described: describe)
             }
@@ -280,7 +281,7 @@ struct TMSCommand: AsyncParsableCommand {
             // From argv's own bytes: Swift's String would have mended invalid UTF-8 silently,
             // and the parser refuses it with its diagnostic instead.
             let source = SourceFile(name: "<command line>", bytes: TMSCommand.rawArgument(after: "-c") ?? Array(command.utf8))
-            try await run(interpreter, source, arguments: [], input: input)
+            try await interpreter.run(script: source, arguments: [], input: input)
             return 0
         }
         if let first = arguments.first {
@@ -303,14 +304,14 @@ struct TMSCommand: AsyncParsableCommand {
                 throw TMSError(e.diagnostics, exitCode: ExitCode.usage)
             }
             let source = SourceFile(name: first, bytes: bytes)
-            try await run(interpreter, source, arguments: Array(arguments.dropFirst()), input: nil)
+            try await interpreter.run(script: source, arguments: Array(arguments.dropFirst()), input: nil)
             return 0
         }
         if terminal.stdinIsTerminal && terminal.stdoutIsTerminal {
             return try await shell(interpreter, session, terminal: terminal)
         }
         let source = SourceFile(name: "<stdin>", bytes: try readAll(0))
-        try await run(interpreter, source, arguments: [], input: nil)
+        try await interpreter.run(script: source, arguments: [], input: nil)
         return 0
     }
 
@@ -323,15 +324,14 @@ struct TMSCommand: AsyncParsableCommand {
         let isLive = session.backend.isLive
         // The prompt names the backend; live ones name the profile their history goes with.
         let prompt = "tms[" + (isLive ? "live:\(profileName)" : session.backend.label) + "]> "
-        let stateBase = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? ".") + "/.local/state")
-        var historyPath: String? = stateBase + "/tms/history-" + profileName
-        do { try DataPaths.makeDirectories(stateBase + "/tms") } catch { historyPath = nil }
+        let paths = terminal.paths
+        let historyPath: String? = (try? Paths.makeDirectories(paths.state)).map { _ in paths.history(profile: profileName) }
         let errorColor = terminal.stderrIsTerminal && !noColor && env["NO_COLOR"] == nil
         let render: (TMSError) -> Void = { error in
             writeAll(2, DiagnosticRenderer(color: errorColor).render(error.diagnostics))
         }
         if !skipStartupFile {
-            let startup = Configuration.path(env).replacingAll("config.toml", with: "init.tms")
+            let startup = paths.startupFile
             if access(startup, R_OK) == 0 {
                 do { try await interpreter.run(file: startup) } catch let e as TMSError { render(e) }
             }
@@ -362,32 +362,6 @@ struct TMSCommand: AsyncParsableCommand {
                 """)
         }
         return await repl.run()
-    }
-
-    func run(_ interpreter: Interpreter, _ source: SourceFile, arguments: [String], input: PipelineValue?) async throws {
-        let (script, diagnostics) = interpreter.check(source)
-        if arguments.contains("--help") || arguments.contains("-h") {
-            if diagnostics.isEmpty || script.params != nil {
-                interpreter.output(Interpreter.scriptHelp(script))
-                return
-            }
-        }
-        if !diagnostics.isEmpty { throw TMSError(diagnostics, exitCode: ExitCode.usage) }
-        try await interpreter.bindArguments(arguments, to: script)
-        try await interpreter.run(checked: script, input: input)
-    }
-
-    func errorJSON(_ d: Diagnostic, exitCode: Int32) -> JSON {
-        var r = Record([("code", .string(d.code)), ("message", .string(d.message))])
-        if let span = d.primary?.span {
-            let (line, column) = span.file.location(of: span.start)
-            r["file"] = .string(span.file.name)
-            r["line"] = .int(line)
-            r["column"] = .int(column)
-        }
-        if let help = d.help { r["help"] = .string(help) }
-        r["exit_code"] = .int(Int(exitCode))
-        return .record(Record([("error", .record(r))]))
     }
 }
 

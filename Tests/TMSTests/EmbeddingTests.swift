@@ -133,6 +133,10 @@ import TrackingMoreSandbox
         #expect(out.value == "42\n")
         #expect(await code { try await self.interpreter(try Sandbox(path: ":memory:"), Output()).run(file: path, arguments: ["--n", "x"]) } == "E0216")
         #expect(await code { try await self.interpreter(try Sandbox(path: ":memory:"), Output()).run(file: "/nonexistent.tms") } == "E0209")
+        // --help prints the usage, as `tms FILE --help` does, and runs nothing.
+        let help = Output()
+        try await interpreter(try Sandbox(path: ":memory:"), help).run(file: path, arguments: ["--help"])
+        #expect(help.value == "usage: tms \(path) [--n INT]\n\nparameters:\n  --n int = 1  how many\n")
     }
 
     @Test func resultsDecodeIntoSwiftTypes() async throws {

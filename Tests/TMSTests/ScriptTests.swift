@@ -92,10 +92,7 @@ func runSource(_ source: SourceFile, arguments: [String] = [], settings: Interpr
     var diagnostics: [Diagnostic] = []
     var code: Int32 = 0
     do {
-        let (script, errors) = interpreter.check(source)
-        if !errors.isEmpty { throw TMSError(errors, exitCode: ExitCode.usage) }
-        try await interpreter.bindArguments(arguments, to: script)
-        try await interpreter.run(checked: script)
+        try await interpreter.run(script: source, arguments: arguments)
         if interpreter.api?.hadBulkFailures == true { code = ExitCode.bulkPartial }
     } catch let e as TMSError {
         diagnostics = e.diagnostics

@@ -72,8 +72,7 @@ import Glibc
         #expect(errors.isEmpty, "\(name): \(errors.map(\.message))")
         var code: Int32 = 0
         do {
-            try await main.bindArguments(try #require(arguments, "\(name): no '# run:' line"), to: checked)
-            try await main.run(checked: checked)
+            try await main.run(script: source, arguments: try #require(arguments, "\(name): no '# run:' line"))
             if main.api?.hadBulkFailures == true { code = ExitCode.bulkPartial }
         } catch let e as TMSError {
             sink.text += DiagnosticRenderer().render(e.diagnostics)

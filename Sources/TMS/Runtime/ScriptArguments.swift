@@ -113,8 +113,8 @@ extension Interpreter {
         return out
     }
 
-    /// Runs a script file with its arguments, as `tms FILE ARGS...` does: checked whole first,
-    /// then its `param` block bound. Relative paths in it resolve against its folder.
+    /// Runs a script file with its arguments, as `tms FILE ARGS...` does (`run(script:)`).
+    /// Relative paths in it resolve against its folder.
     @discardableResult
     public func run(file path: String, arguments: [String] = [], printResults: Bool = true) async throws -> Value {
         let bytes: [UInt8]
@@ -123,10 +123,26 @@ extension Interpreter {
         } catch let e as TMSError {
             throw TMSError(e.diagnostics, exitCode: ExitCode.usage)
         }
-        let (script, diagnostics) = check(SourceFile(name: path, bytes: bytes))
+        return try await run(script: SourceFile(name: path, bytes: bytes), arguments: arguments, printResults: printResults)
+    }
+
+    /// Runs a script with its arguments: the one way `tms FILE ARGS...`, `tms -c`, stdin,
+    /// `run(file:)` and the tests run one. It is checked whole first (its diagnostics throw,
+    /// exit code 2); `--help` or `-h` among the arguments prints its usage instead of running it,
+    /// when it has a `param` block or checked clean; then the `param` block is bound and it runs
+    /// with `input` as `$in`.
+    @discardableResult
+    public func run(
+        script source: SourceFile, arguments: [String] = [], input: PipelineValue? = nil, printResults: Bool = true
+    ) async throws -> Value {
+        let (script, diagnostics) = check(source)
+        if arguments.contains("--help") || arguments.contains("-h"), diagnostics.isEmpty || script.params != nil {
+            output(Interpreter.scriptHelp(script))
+            return .null
+        }
         if !diagnostics.isEmpty { throw TMSError(diagnostics, exitCode: ExitCode.usage) }
         try await bindArguments(arguments, to: script)
-        return try await run(checked: script, printResults: printResults)
+        return try await run(checked: script, input: input, printResults: printResults)
     }
 
     /// Runs a script that `check` accepted; see `run(_:)`.

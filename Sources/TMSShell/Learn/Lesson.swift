@@ -82,26 +82,6 @@ public struct Lesson: Sendable {
         guard !names.isEmpty else { throw LessonError("no lessons in \(directory): a lesson is a folder holding lesson.md") }
         return try names.sorted().map { try Lesson(folder: directory + "/" + $0) }
     }
-
-    /// Where the lessons that come with tms are: `$TMS_LESSONS`, else `../share/tms/lessons`
-    /// beside the executable (`make install`), else a `lessons` folder in a directory above
-    /// it (a build in the repository: `.build/debug/tms`).
-    public static func installedDirectory(environment: [String: String]) -> String? {
-        if let dir = environment["TMS_LESSONS"], !dir.isEmpty { return dir }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
-        let exe = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var dir = String(exe[..<(exe.lastIndex(of: "/") ?? exe.startIndex)])
-        let share = dir + "/../share/tms/lessons"
-        if access(share, F_OK) == 0 { return share }
-        while !dir.isEmpty {
-            if access(dir + "/lessons", F_OK) == 0, access(dir + "/Package.swift", F_OK) == 0 { return dir + "/lessons" }
-            guard let slash = dir.lastIndex(of: "/") else { break }
-            dir = String(dir[..<slash])
-        }
-        return nil
-    }
 }
 
 /// A lesson folder that cannot be used, or a progress file that cannot be written.
