@@ -164,7 +164,7 @@ with tempfile.TemporaryDirectory() as work:
         os.makedirs(os.path.join(cfg, "tms"))
         cfg_file = os.path.join(cfg, "tms", "config.toml")
         with open(cfg_file, "w") as f:
-            f.write('[profile.default]\nbackend = "sandbox"\n\n[profile.acme]\nbackend = "live"\napi_key_env = "ACME_KEY"\nrate = 2\nread_only = true\n\n'
+            f.write('[profile.default]\nbackend = "sandbox"\n\n[profile.acme]\nbackend = "live"\napi_key_env = "ACME_KEY"\nrate = 2\nin_flight = 2\nread_only = true\n\n'
                     f'[profile.class]\nbackend = "{url}"\napi_key = "{keys_seen[-1]}"\n')
         os.chmod(cfg_file, 0o644)
         env = {**os.environ, "XDG_CONFIG_HOME": cfg, "ACME_KEY": "acme-secret-1234", "NO_COLOR": "1"}
@@ -177,6 +177,12 @@ with tempfile.TemporaryDirectory() as work:
         check("config explain names each setting's source",
               rc == 0 and "live (https://api.trackingmore.com/v2)    (profile acme in" in out and "rate         2.0 requests/s" in out, out + err)
         check("config explain masks the key", "••••1234" in out and "acme-secret-1234" not in out, out)
+        check("config explain says how many bulk requests go in flight, and where that came from",
+              "in_flight    2 requests    (profile acme in" in out, out)
+        rc, out, err = tms(["--profile", "acme", "--in-flight", "8", "config", "explain"])
+        check("--in-flight wins over the profile", "in_flight    8 requests    (--in-flight)" in out, out + err)
+        rc, out, err = tms(["--in-flight", "0", "-c", "1"])
+        check("--in-flight 0 is refused with the range (exit 2)", rc == 2 and "from 1 to 32" in err, err)
         rc, out, err = tms(["--profile", "class", "-c", "userinfo"])
         check("a config file with a key that others can read is refused (exit 4)", rc == 4 and "chmod 600" in err, err)
         os.chmod(cfg_file, 0o600)

@@ -20,6 +20,8 @@ struct Configuration {
     var apiKey: String?
     var rate: Double?
     var readOnly = false
+    /// How many requests a bulk call keeps in flight.
+    var inFlight = APISession.defaultInFlight
     var settings: [Setting] = []
     let path: String
 
@@ -48,8 +50,8 @@ struct Configuration {
         if command.profile != nil { settings.append(Setting(name: "profile", value: profile ?? "", source: "--profile")) }
         else if let profile { settings.append(Setting(name: "profile", value: profile, source: env["TMS_PROFILE"] != nil ? "TMS_PROFILE" : "default profile in \(path)")) }
 
-        for key in fileProfile.keys where !["backend", "api_key", "api_key_env", "rate", "read_only"].contains(key) {
-            throw Configuration.error("unknown setting '\(key)' in \(source)", help: "the settings are backend, api_key_env, api_key, rate, read_only")
+        for key in fileProfile.keys where !["backend", "api_key", "api_key_env", "rate", "in_flight", "read_only"].contains(key) {
+            throw Configuration.error("unknown setting '\(key)' in \(source)", help: "the settings are backend, api_key_env, api_key, rate, in_flight, read_only")
         }
 
         // Backend: flag, then profile, then the built-in sandbox.
@@ -103,6 +105,15 @@ struct Configuration {
         if rate == nil {
             settings.append(Setting(name: "rate", value: backend.isLive ? "1 request/s (3/s realtime)" : "unlimited", source: "default"))
         }
+        var inFlightSource = "default"
+        if let v = fileProfile["in_flight"] {
+            guard case .int(let n) = v, APISession.inFlightRange.contains(n) else {
+                throw Configuration.error("in_flight in \(source) must be a whole number from 1 to 32, not \(v.compactText)")
+            }
+            (inFlight, inFlightSource) = (n, source)
+        }
+        if let n = command.inFlight { (inFlight, inFlightSource) = (n, "--in-flight") }
+        settings.append(Setting(name: "in_flight", value: "\(inFlight) requests", source: inFlightSource))
         if case .bool(let ro)? = fileProfile["read_only"] { readOnly = ro }
         settings.append(Setting(name: "read_only", value: String(command.readOnly || readOnly), source: command.readOnly ? "--read-only" : fileProfile["read_only"] != nil ? source : "default"))
         readOnly = command.readOnly || readOnly

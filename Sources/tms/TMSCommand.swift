@@ -76,6 +76,9 @@ struct TMSCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Requests per second (the live API allows 1; the sandbox and tms serve are unlimited unless this is given).", valueName: "n"))
     var rate: Double?
 
+    @Option(name: .customLong("in-flight"), help: ArgumentHelp("How many requests a bulk create, delete, updatemore or notupdate keeps in flight at once (1 to 32; default 4). The rate limit still paces them.", valueName: "n"))
+    var inFlight: Int?
+
     @Flag(help: "Send no write: print each write request instead (reads still run).")
     var dryRun = false
 
@@ -107,6 +110,7 @@ struct TMSCommand: AsyncParsableCommand {
         if live && endpoint != nil { throw ValidationError("--live and --endpoint each choose the backend: give one") }
         if (live || endpoint != nil) && sandbox != nil { throw ValidationError("--sandbox chooses the built-in sandbox: not with --live or --endpoint") }
         if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive number of requests per second") }
+        if let inFlight, !APISession.inFlightRange.contains(inFlight) { throw ValidationError("--in-flight must be a whole number from 1 to 32") }
         if dryRun && readOnly { throw ValidationError("--dry-run and --read-only: give one") }
     }
 
@@ -124,7 +128,7 @@ struct TMSCommand: AsyncParsableCommand {
     }
 
     /// Options that take a value as the next argument.
-    static let valuedOptions: Set<String> = ["-c", "--output", "--sandbox", "--endpoint", "--rate", "--api-key", "--profile", "--failed-items"]
+    static let valuedOptions: Set<String> = ["-c", "--output", "--sandbox", "--endpoint", "--rate", "--in-flight", "--api-key", "--profile", "--failed-items"]
 
     /// Splits the command line into tms's options and the script with its arguments: the
     /// first word that is not an option (or `--`) starts the script's part.
@@ -261,6 +265,7 @@ struct TMSCommand: AsyncParsableCommand {
         // A sandbox in memory leaves nothing behind unless a folder for failed items is given.
         session.writesFailedItems = failedItems != nil || !(config.backend == .sandbox && sandbox == ":memory:")
         session.log = log
+        session.inFlight = config.inFlight
         if terminal.stderrIsTerminal {
             session.progress = { line in writeAll(2, "\r\u{1B}[K" + line) }
         }

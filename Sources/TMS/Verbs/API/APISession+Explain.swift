@@ -11,7 +11,10 @@ extension APISession {
         let log = ExchangeLog()
         let describing = GuardedTransport(real, mode: .dryRun) { request, endpoint in log.append(.write(request, endpoint)) }
         connected = ReadRecorder(inner: describing) { request in log.append(.read(request)) }
-        defer { connected = real }
+        // One request at a time, so the writes are described in the order they would go.
+        let window = inFlight
+        inFlight = 1
+        defer { (connected, inFlight) = (real, window) }
         try await body()
         var out = ""
         if !log.entries.isEmpty { out += "(\(backend.description))\n" }
@@ -95,6 +98,15 @@ public final class ExchangeLog: Sendable {
     private let list = Mutex<[Entry]>([])
     var entries: [Entry] { list.withLock { $0 } }
     public func append(_ entry: Entry) { list.withLock { $0.append(entry) } }
+
+    /// The write of `request` that was not sent, taken out of the log: with bulk requests in
+    /// flight each answer takes its own, so they are described in the requests' order.
+    func take(_ request: APIRequest) -> [Entry] {
+        list.withLock { entries in
+            guard let i = entries.firstIndex(where: { if case .write(let r, _) = $0 { r == request } else { false } }) else { return [] }
+            return [entries.remove(at: i)]
+        }
+    }
 
     /// The entries so far, leaving the log empty.
     func drain() -> [Entry] {

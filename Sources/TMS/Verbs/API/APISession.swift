@@ -57,6 +57,17 @@ public final class APISession {
     /// Shows a progress line for bulk work that takes more than a second (a terminal only);
     /// nil when there is nowhere to show it. An empty string clears it.
     public var progress: ((String) -> Void)?
+    /// How many requests a bulk call (`create`/`batch`, `delete`, `updatemore`, `notupdate`,
+    /// `remote` on a stream) keeps in flight at once: its window. A backend's rate limit still
+    /// paces them (on the live API, the transport's token bucket decides when each goes).
+    /// Kept within `inFlightRange`.
+    public var inFlight = APISession.defaultInFlight {
+        didSet { inFlight = min(max(inFlight, APISession.inFlightRange.lowerBound), APISession.inFlightRange.upperBound) }
+    }
+    /// The window when none is set: `--in-flight`, a profile's `in_flight`.
+    public static let defaultInFlight = 4
+    /// The windows a user may ask for.
+    public static let inFlightRange = 1...32
 
     /// A session on `backend`; `connect` makes the transport on the first request. `notSent`
     /// is the log a `GuardedTransport` in dry-run mode appends the writes it stopped to.
@@ -80,7 +91,7 @@ public final class APISession {
         session.clock = clock
         session.failedItemsDirectory = failedItemsDirectory
         session.writesFailedItems = writesFailedItems
-        (session.trace, session.log, session.progress) = (trace, log, progress)
+        (session.trace, session.log, session.progress, session.inFlight) = (trace, log, progress, inFlight)
         return session
     }
 
@@ -103,35 +114,60 @@ public final class APISession {
     /// Sends one request and returns its data; an answer whose meta is not a success is a
     /// `TMSError` pointing at `span`. The deadline and the request budget apply.
     func send(_ request: APIRequest, _ endpoint: Endpoint, _ span: Span, _ capabilities: Capabilities) async throws -> Value {
-        try Task.checkCancellation()
-        try capabilities.checkDeadline(span)
-        if let budget = capabilities.requestBudget, requestsMade >= budget { throw TMSError(.budgetUsed(span, budget)) }
-        requestsMade += 1
+        try begin(span, capabilities)
         let webhookMark = await webhookTraceMark(before: endpoint, capabilities)
         let envelope: Envelope
         let started = ContinuousClock.now
         do {
             envelope = try await transport(capabilities).send(request)
-        } catch let e as TMSError {
-            throw e
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch TransportError.writeRefused(let what, let reason) {
-            throw TMSError(Diagnostic(code: "E0233", message: "\(what) was not sent: \(reason)", primary: .init(span, "this writes")))
         } catch {
-            if trace { log("trace: \(request.method) \(request.path) failed: \(error)") }
-            throw TMSError(Diagnostic(code: "E0231", message: "\(endpoint.title) failed: \(error)", primary: .init(span)), exitCode: ExitCode.network)
+            throw failure(error, request, endpoint, span)
         }
-        for case .write(let request, let endpoint) in notSent.drain() {
+        return try await finish(
+            envelope, request, endpoint, span, elapsed: ContinuousClock.now - started, webhookMark: webhookMark, capabilities,
+            notSent: notSent.drain())
+    }
+
+    /// Before each request: stops when cancelled, past the deadline or out of budget, and
+    /// counts the request.
+    func begin(_ span: Span, _ capabilities: Capabilities) throws {
+        try Task.checkCancellation()
+        try capabilities.checkDeadline(span)
+        if let budget = capabilities.requestBudget, requestsMade >= budget { throw TMSError(.budgetUsed(span, budget)) }
+        requestsMade += 1
+    }
+
+    /// A request that got no answer, as the error a user reads: the transport's refusal of a
+    /// write (E0233), or a failure to reach the backend (E0231, exit 6).
+    func failure(_ error: any Error, _ request: APIRequest, _ endpoint: Endpoint, _ span: Span) -> any Error {
+        switch error {
+        case let e as TMSError:
+            return e
+        case is CancellationError:
+            return CancellationError()
+        case TransportError.writeRefused(let what, let reason):
+            return TMSError(Diagnostic(code: "E0233", message: "\(what) was not sent: \(reason)", primary: .init(span, "this writes")))
+        default:
+            if trace { log("trace: \(request.method) \(request.path) failed: \(error)") }
+            return TMSError(Diagnostic(code: "E0231", message: "\(endpoint.title) failed: \(error)", primary: .init(span)), exitCode: ExitCode.network)
+        }
+    }
+
+    /// After an answer: the writes a dry run stopped (`notSent`) are described, the trace
+    /// shows the exchange, and the answer's data is returned, or its meta as an error.
+    func finish(
+        _ envelope: Envelope, _ request: APIRequest, _ endpoint: Endpoint, _ span: Span, elapsed: Duration, webhookMark: Int?,
+        _ capabilities: Capabilities, notSent described: [ExchangeLog.Entry]
+    ) async throws -> Value {
+        for case .write(let request, let endpoint) in described {
             log("dry run: not sent:\n" + describe(request, endpoint).dropLast())
         }
         if trace {
-            let ms = (ContinuousClock.now - started).components
-            let elapsed = ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000
+            let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
             if traceFull {
-                log(fullTrace(request, envelope, milliseconds: elapsed))
+                log(fullTrace(request, envelope, milliseconds: milliseconds))
             } else {
-                log("trace: \(request.method) \(request.path)\(request.queryString) -> meta \(envelope.meta.code) \(envelope.meta.type) (\(elapsed) ms)")
+                log("trace: \(request.method) \(request.path)\(request.queryString) -> meta \(envelope.meta.code) \(envelope.meta.type) (\(milliseconds) ms)")
             }
             if let webhookMark, envelope.meta.isSuccess { await traceWebhooks(since: webhookMark, capabilities) }
         }

@@ -156,38 +156,33 @@ public enum APIVerbs {
         }
     }
 
-    /// Sends items in chunks of the endpoint's limit and sums the reports, so the result has
-    /// the API's own shape: a bulk tracking endpoint's with `BulkReport` (whose failed items
-    /// the session reports), `remote`'s by adding counts and joining lists.
+    /// Sends items in chunks of the endpoint's limit, several chunks in flight at once (the
+    /// session's `inFlight`), and sums the reports in the chunks' order, so the result has the
+    /// API's own shape: a bulk tracking endpoint's with `BulkReport` (whose failed items the
+    /// session reports), `remote`'s by adding counts and joining lists.
+    ///
+    /// When a chunk fails for good (or the run is stopped), no new chunk starts; the report
+    /// still comes, true as far as it goes: the chunks answered are summed, and the items of
+    /// the others are not known to be done, so they go to the failed-items file.
     static func bulk(_ id: Endpoint.ID, _ items: [Value], _ call: VerbInvocation) async throws -> Value {
         let endpoint = Catalog.endpoint(id)
         guard case .array(_, let limit) = endpoint.body else { preconditionFailure("\(endpoint.title) takes no array") }
         var report = endpoint.report.map(BulkReport.init)
-        var total = Record()
         if let report, items.isEmpty { return report.json }
         let api = try call.api
-        var start = 0
+        let chunks = stride(from: 0, to: items.count, by: limit).map { items[$0..<min(items.count, $0 + limit)] }
         let began = ContinuousClock.now
         var shown = false
         defer { if shown { api.progress?("") } }
-        repeat {
-            if let progress = api.progress, start > 0, ContinuousClock.now - began > .seconds(1) {
-                progress("\(call.name): \(start) of \(items.count) sent")
-                shown = true
-            }
-            try Task.checkCancellation()
-            let chunk = Array(items[start..<min(items.count, start + limit)])
-            let (request, _) = request(id, body: .list(chunk))
-            let answer: Value
-            do {
-                answer = try await call.send(request, endpoint)
-            } catch let error as TMSError where error.api == nil || error.exitCode == ExitCode.network {
-                // Stopped partway: report what is known, with the rest in the failed-items file.
-                if let report {
-                    try api.reportFailures(report, items: items, call, unfinished: Array(items[start...]), reason: error.diagnostics.first?.message)
-                }
-                throw error
-            }
+        let outcome = await api.sendInFlight(
+            chunks.map { request(id, body: .list(Array($0))).0 }, endpoint, call.span, call.interpreter.capabilities
+        ) { answered in
+            guard let progress = api.progress, answered < chunks.count, ContinuousClock.now - began > .seconds(1) else { return }
+            progress("\(call.name): \(min(items.count, answered * limit)) of \(items.count) done")
+            shown = true
+        }
+        var total = Record()
+        for case let answer? in outcome.answers {
             if let shape = endpoint.report {
                 report?.add(BulkReport(shape, parsing: answer))
             } else if case .record(let r) = answer {
@@ -199,8 +194,19 @@ public enum APIVerbs {
                     }
                 }
             }
-            start += limit
-        } while start < items.count
+        }
+        if let (_, error) = outcome.failure {
+            // Stopped partway: what is known is reported, the rest goes to the failed-items
+            // file. A refusal of the whole call (a bad key) before any chunk was answered is
+            // only its error, as for a single request.
+            let tms = error as? TMSError
+            let refusedOutright = tms.map { $0.api != nil && $0.exitCode != ExitCode.network } ?? false
+            if let report, !refusedOutright || outcome.answers.contains(where: { $0 != nil }) {
+                let unfinished = zip(chunks, outcome.answers).filter { $0.1 == nil }.flatMap { Array($0.0) }
+                try api.reportFailures(report, items: items, call, unfinished: unfinished, reason: tms?.diagnostics.first?.message ?? "interrupted")
+            }
+            throw error
+        }
         guard let report else { return .record(total) }
         try api.reportFailures(report, items: items, call)
         return report.json

@@ -1,0 +1,98 @@
+import TrackingMore
+
+extension APISession {
+    /// What became of the requests of a bulk call sent with several in flight.
+    struct InFlightOutcome {
+        /// Each request's data, in the requests' order; nil for one that got no answer it
+        /// could use, or was never sent.
+        var answers: [Value?]
+        /// The first request (in order) that failed, and why; nil when all were answered.
+        var failure: (index: Int, error: any Error)?
+    }
+
+    /// Sends `requests` with up to `inFlight` of them on the way at once (a task group with a
+    /// window), and returns their answers in the requests' order. Each goes through the same
+    /// steps as `send`: the deadline, the budget and cancellation are checked, and the request
+    /// is counted, before it starts; the answers are traced, dry-run writes described and meta
+    /// errors found in order, whatever order they came back in. Retries stay the transport's,
+    /// one request at a time, so what may not be repeated (sandbox controls) never is.
+    ///
+    /// The first failure (a request that failed for good, a refused meta, the deadline, the
+    /// budget, Ctrl-C) stops new requests; those already on the way are waited for, so that
+    /// what they did is known. `progress` is told how many of `items` are done, after the
+    /// first second.
+    func sendInFlight(
+        _ requests: [APIRequest], _ endpoint: Endpoint, _ span: Span, _ capabilities: Capabilities,
+        progress: ((_ answered: Int) -> Void)? = nil
+    ) async -> InFlightOutcome {
+        var outcome = InFlightOutcome(answers: Array(repeating: nil, count: requests.count))
+        let transport: any Transport
+        do {
+            transport = try self.transport(capabilities)
+        } catch {
+            outcome.failure = (0, failure(error, requests.first ?? APIRequest(method: "", path: ""), endpoint, span))
+            return outcome
+        }
+        _ = await webhookTraceMark(before: endpoint, capabilities)
+        let window = inFlight
+        typealias Arrival = (index: Int, result: Result<Envelope, any Error>, elapsed: Duration)
+        await withTaskGroup(of: Arrival.self) { group in
+            var next = 0
+            var running = 0
+            var stopped = false
+            // Answers that came back before an earlier one, held until it is read.
+            var early: [Int: Arrival] = [:]
+            var read = 0
+            func stop(_ index: Int, _ error: any Error) {
+                stopped = true
+                if outcome.failure.map({ index < $0.index }) ?? true { outcome.failure = (index, error) }
+            }
+            while true {
+                while !stopped, running < window, next < requests.count {
+                    do {
+                        try begin(span, capabilities)
+                    } catch {
+                        stop(next, error)
+                        break
+                    }
+                    let (index, request) = (next, requests[next])
+                    group.addTask {
+                        let started = ContinuousClock.now
+                        do {
+                            return (index, .success(try await transport.send(request)), ContinuousClock.now - started)
+                        } catch {
+                            return (index, .failure(error), ContinuousClock.now - started)
+                        }
+                    }
+                    next += 1
+                    running += 1
+                }
+                guard let arrival = await group.next() else { break }
+                running -= 1
+                // A request that failed for good stops new ones at once, even while an earlier
+                // one is still on the way; its error is taken in order, below.
+                if case .failure = arrival.result { stopped = true }
+                early[arrival.index] = arrival
+                while let (index, result, elapsed) = early.removeValue(forKey: read) {
+                    read += 1
+                    let request = requests[index]
+                    switch result {
+                    case .success(let envelope):
+                        do {
+                            let mark = await webhookTraceMark(before: endpoint, capabilities)
+                            outcome.answers[index] = try await finish(
+                                envelope, request, endpoint, span, elapsed: elapsed, webhookMark: mark, capabilities,
+                                notSent: notSent.take(request))
+                        } catch {
+                            stop(index, error)
+                        }
+                    case .failure(let error):
+                        stop(index, failure(error, request, endpoint, span))
+                    }
+                    progress?(read)
+                }
+            }
+        }
+        return outcome
+    }
+}
