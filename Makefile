@@ -4,7 +4,7 @@ SWIFT ?= swift
 APT_PACKAGES = libedit-dev jq time curl tmux openssl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup build test run bench install clean fuzz reliability
+.PHONY: setup build test run bench install clean fuzz reliability openapi
 
 # Installs the Debian packages the build, tests and benchmarks need; apt-get runs only
 # when one is missing, and its package lists are refreshed once first.
@@ -18,6 +18,9 @@ setup:
 	fi
 	@# The PyPI v2 client Tests/fidelity.py runs against tms serve, kept out of the system's Python.
 	@[ -d .build/python/trackingmore ] || python3 -m pip install -q --disable-pip-version-check --target .build/python trackingmore==0.2
+	@# The OpenAPI validator Tests/openapi.py uses (with PyYAML and jsonschema), when the machine lacks it.
+	@python3 -c "import openapi_spec_validator, yaml, jsonschema, referencing" 2>/dev/null || [ -d .build/python/openapi_spec_validator ] \
+	  || python3 -m pip install -q --disable-pip-version-check --target .build/python openapi-spec-validator==0.9.0 PyYAML
 
 build: setup
 	$(SWIFT) build
@@ -33,6 +36,12 @@ test: build
 	python3 Tests/fidelity.py .build/debug/tms
 	Tests/repl.sh .build/debug/tms
 	Tests/learn.sh .build/debug/tms
+
+# docs/openapi.yaml is generated from the API catalog: this rewrites it (Tests/openapi.py fails
+# when the committed file differs from what `tms openapi` prints).
+openapi:
+	$(SWIFT) build --product tms
+	.build/debug/tms openapi > docs/openapi.yaml.new && mv docs/openapi.yaml.new docs/openapi.yaml
 
 # libFuzzer targets (Fuzz/): a second, instrumented build in .build-fuzz, then N seconds each.
 SECONDS ?= 60

@@ -32,6 +32,7 @@ struct TMSCommand: AsyncParsableCommand {
             tms keys add|list|revoke NAME      API keys of a tms serve database
             tms config explain                 every setting and where it came from
             tms listen                         receive webhooks on 127.0.0.1
+            tms openapi [--json]               the OpenAPI document of tms serve
 
             Exit codes:
               0    success

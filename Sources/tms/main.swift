@@ -74,6 +74,12 @@ case "listen":
     } catch {
         fail(ListenCommand.self, error)
     }
+case "openapi":
+    do {
+        try OpenAPICommand.parse(Array(script.dropFirst())).run()
+    } catch {
+        fail(OpenAPICommand.self, error)
+    }
 case "keys":
     do {
         var keys = try KeysCommand.parseAsRoot(Array(script.dropFirst()))
