@@ -552,8 +552,30 @@ if command -v script >/dev/null 2>&1; then
     else
         fail "NO_COLOR: a table on a terminal has no escape codes" "$(printf '%s' "$TTY" | cat -v)"
     fi
+    # A bulk call that takes over a second shows its progress on a terminal's stderr, never
+    # when stderr is a file. --rate 4 paces its 10 calls (400 items) over about 2.5 s.
+    "$TMS" serve --port 0 --db "$WORK/progress.sqlite" </dev/null >"$WORK/progress-serve.out" 2>/dev/null &
+    PROGRESS_SERVE=$!
+    for _ in $(seq 1 100); do grep -q "listening on" "$WORK/progress-serve.out" 2>/dev/null && break; sleep 0.1; done
+    PROGRESS_URL="$(sed 's/^listening on //' "$WORK/progress-serve.out")/v2"
+    PROGRESS_KEY="$("$TMS" keys add progress --db "$WORK/progress.sqlite" </dev/null | tail -n 1)"
+    { echo "carrier_code,tracking_number"; for n in $(seq 1 800); do printf 'usps,9400%014d\n' "$n"; done; } >"$WORK/cwd/progress.csv"
+    on_tty "TRACKINGMORE_API_KEY=$PROGRESS_KEY '$TMS' --endpoint $PROGRESS_URL --rate 4 -c 'open progress.csv | first 400 | create | select added'"
+    if [[ "$TTY" == *"$ESC[Kcreate: "*" of 400 done"* ]] && [[ "$TTY" == *"added | 400"* ]]; then
+        pass "a bulk call over a second shows its progress on a terminal"
+    else
+        fail "a bulk call over a second shows its progress on a terminal" "$(printf '%s' "$TTY" | cat -v)"
+    fi
+    TRACKINGMORE_API_KEY=$PROGRESS_KEY run "$NULL" --endpoint "$PROGRESS_URL" --rate 4 -c 'open progress.csv | last 400 | create | select added'
+    if [ "$RC" = 0 ] && [ "$OUT" = "added | 400" ] && [[ "$ERR" != *"done"* ]] && [[ "$ERR" != *"$ESC"* ]]; then
+        pass "no progress line when stderr is not a terminal"
+    else
+        fail "no progress line when stderr is not a terminal" "$(describe | cat -v)"
+    fi
+    kill "$PROGRESS_SERVE" 2>/dev/null
+    wait "$PROGRESS_SERVE" 2>/dev/null
 else
-    echo "skip  terminal colour checks: script(1) is not installed"
+    echo "skip  terminal colour and progress checks: script(1) is not installed"
 fi
 
 # --- Inputs that once hung or crashed tms: each must end, with exit 2

@@ -132,6 +132,35 @@ import TrackingMoreSandbox
         #expect(shape(reports[1]) == shape(reports[3]))
     }
 
+    @Test(arguments: ["batch", "updatemore title=Boots", "notupdate", "delete"])
+    func everyBulkVerbOverlapsAndKeepsTheOrder(_ verb: String) async throws {
+        let sandbox = try Sandbox(path: ":memory:")
+        _ = try await interpreter(sandbox, window: 4) { $0 }.run("$in | create", input: Self.items(400), printResults: false)
+        let overlap = Overlap()
+        let i = interpreter(sandbox, window: 4) { SlowTransport(inner: $0, overlap: overlap) }
+        let report = try await i.run("$in | \(verb)", input: Self.items(400), printResults: false)
+        #expect(overlap.sent == 10 && overlap.most > 1 && overlap.most <= 4, "\(verb): \(overlap.most) at most")
+        #expect(report["submitted"]?.intValue == 400, "\(verb)")
+        // Each item's result in the items' order (refused ones too: batch finds them all existing).
+        let results = (report["trackings"]?.listValue ?? []) + (report["errors"]?.listValue ?? [])
+        #expect(results.compactMap { Self.text(($0["meta"] ?? $0)["tracking_number"]) } == (1...400).map(Self.number), "\(verb)")
+    }
+
+    @Test func progressIsShownAfterASecondAndClearedAtTheEnd() async throws {
+        let sandbox = try Sandbox(path: ":memory:")
+        let lines = Lines()
+        let i = interpreter(sandbox, window: 2) { SlowTransport(inner: $0, overlap: Overlap(), pause: { _ in .milliseconds(120) }) }
+        i.api?.progress = { lines.append($0) }
+        _ = try await i.run("$in | create", input: Self.items(1000), printResults: false)
+        let shown = lines.all
+        #expect(shown.count >= 2 && shown.last == "", "\(shown)")
+        let counts = shown.dropLast().compactMap { line -> Int? in
+            guard line.hasPrefix("create: "), line.hasSuffix(" of 1000 done") else { return nil }
+            return Int(line.dropFirst(8).prefix { $0 != " " })
+        }
+        #expect(counts.count == shown.count - 1 && counts == counts.sorted() && counts.allSatisfy { $0 > 0 && $0 < 1000 }, "\(shown)")
+    }
+
     @Test(arguments: [1, 4])
     func aChunkLostForGoodStopsNewOnesAndTheReportAndFileAreExact(window: Int) async throws {
         let sandbox = try Sandbox(path: ":memory:")
