@@ -25,6 +25,11 @@ public struct BulkReport: Sendable, Equatable {
             self.doneKey = doneKey
             self.items = items
         }
+
+        /// The fields of one item's result, in order (`type` only in a `meta` of its own).
+        public var resultFields: [String] {
+            ["tracking_number", "carrier_code", "code"] + (items == .metaEach ? ["type"] : []) + ["message"]
+        }
     }
 
     public let shape: Shape
@@ -87,12 +92,15 @@ public struct BulkReport: Sendable, Equatable {
     }
 
     private func result(_ item: Record, _ meta: Meta) -> JSON {
-        var r: Record = [
-            "tracking_number": item["tracking_number"] ?? .null, "carrier_code": item["carrier_code"] ?? .null,
-            "code": .int(meta.code),
-        ]
-        if shape.items == .metaEach { r["type"] = .string(meta.type) }
-        r["message"] = .string(meta.message)
+        let names = shape.resultFields
+        let r = Record(uniqueKeys: names, values: names.map { name in
+            switch name {
+            case "code": return .int(meta.code)
+            case "type": return .string(meta.type)
+            case "message": return .string(meta.message)
+            default: return item[name] ?? .null
+            }
+        })
         return shape.items == .metaEach ? ["meta": .record(r)] : .record(r)
     }
 

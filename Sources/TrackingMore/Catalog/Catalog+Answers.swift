@@ -50,12 +50,12 @@ extension BulkReport.Shape {
         switch items {
         case .errorsApart:
             properties.append(.init("trackings", .list(done), "the items done"))
-            properties.append(.init("errors", .list(itemResult("ItemError", meta: false, failed: true)), "the items refused, each with its code"))
+            properties.append(.init("errors", .list(itemResult("ItemError", failed: true)), "the items refused, each with its code"))
         case .codeEach:
-            properties.append(.init("trackings", .list(itemResult(name + "Item", meta: false, failed: false)), "one per item, in order"))
+            properties.append(.init("trackings", .list(itemResult(name + "Item", failed: false)), "one per item, in order"))
         case .metaEach:
             let meta = Shape.Object(name + "Item", "One item's result, in a `meta` of its own.", [
-                .init("meta", .object(itemResult(name + "Meta", meta: true, failed: false)), "the item's result"),
+                .init("meta", .object(itemResult(name + "Meta", failed: false)), "the item's result"),
             ])
             properties.append(.init("trackings", .list(meta), "one per item, in order"))
         }
@@ -63,14 +63,15 @@ extension BulkReport.Shape {
     }
 
     /// One item's result: its number and carrier as sent, and the code it would have had alone.
-    private func itemResult(_ name: String, meta: Bool, failed: Bool) -> Shape.Object {
-        var properties: [Shape.Property] = [
-            .init("tracking_number", .any, "the item's tracking_number, as it was sent (null when it had none)"),
-            .init("carrier_code", .any, "the item's carrier_code, as it was sent (null when it had none)"),
-            .init("code", .integer(nil), failed ? "the code the item would have had alone" : "200 when done, else the error's code"),
-        ]
-        if meta { properties.append(.init("type", .string, "the code's type")) }
-        properties.append(.init("message", .string, "the code's message"))
+    private func itemResult(_ name: String, failed: Bool) -> Shape.Object {
+        let properties = resultFields.map { field -> Shape.Property in
+            switch field {
+            case "code": return .init(field, .integer(nil), failed ? "the code the item would have had alone" : "200 when done, else the error's code")
+            case "type": return .init(field, .string, "the code's type")
+            case "message": return .init(field, .string, "the code's message")
+            default: return .init(field, .any, "the item's \(field), as it was sent (null when it had none)")
+            }
+        }
         return Shape.Object(name, failed ? "An item a bulk call refused, with the meta code it would have had alone." : "One item's result.", properties)
     }
 }
