@@ -458,6 +458,8 @@ run "$NULL" --sandbox :memory: -c 'sandbox seed 900 | select added; list | count
 expect "sandbox seed over 500 goes in parts and adds them all" 0 "$(printf 'added | 900\n900')"
 run "$NULL" --sandbox :memory: -c 'sandbox seed 1200 | select added quota_left; list | count'
 expect "sandbox seed past the quota (1000) stops there and says so" 0 "$(printf 'added      | 1000\nquota_left | 0\n1000')"
+run "$NULL" --sandbox :memory: -c '[] | remote | select submitted'
+expect "remote of no records still asks, and answers its empty report" 0 "submitted | 0"
 # --endpoint with no key: the 4001 hint says to set TRACKINGMORE_API_KEY.
 "$TMS" serve --port 0 --db "$WORK/agent-serve.sqlite" </dev/null >"$WORK/agent-serve.out" 2>/dev/null &
 AGENT_SERVE=$!

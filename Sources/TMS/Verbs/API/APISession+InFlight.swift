@@ -19,8 +19,8 @@ extension APISession {
     ///
     /// The first failure (a request that failed for good, a refused meta, the deadline, the
     /// budget, Ctrl-C) stops new requests; those already on the way are waited for, so that
-    /// what they did is known. `progress` is told how many of `items` are done, after the
-    /// first second.
+    /// what they did is known. `progress` is told how many requests have been read, each time
+    /// one is.
     func sendInFlight(
         _ requests: [APIRequest], _ endpoint: Endpoint, _ span: Span, _ capabilities: Capabilities,
         progress: ((_ answered: Int) -> Void)? = nil

@@ -170,7 +170,8 @@ public enum APIVerbs {
         var report = endpoint.report.map(BulkReport.init)
         if let report, items.isEmpty { return report.json }
         let api = try call.api
-        let chunks = stride(from: 0, to: items.count, by: limit).map { items[$0..<min(items.count, $0 + limit)] }
+        // No items: one call all the same (`remote` answers its empty report).
+        let chunks = items.isEmpty ? [items[...]] : stride(from: 0, to: items.count, by: limit).map { items[$0..<min(items.count, $0 + limit)] }
         let began = ContinuousClock.now
         var shown = false
         defer { if shown { api.progress?("") } }
