@@ -292,6 +292,16 @@ with tempfile.TemporaryDirectory() as work:
         check("--limits live: tms --rate 1 paces five calls under the limit (no 429)",
               p.returncode == 0 and p.stdout.decode().split() == ["1"] * 5 and "429" not in p.stderr.decode() and took >= 3.5,
               f"exit {p.returncode}, {took:.1f} s\n{p.stdout.decode()}{p.stderr.decode()}")
+        # A bulk call with 4 requests in flight still goes at the rate: 4 calls of 40, none refused.
+        rows = "carrier_code,tracking_number\n" + "".join(f"usps,9400{n:014d}\n" for n in range(1, 161))
+        started = time.time()
+        p = subprocess.run([TMS, "--endpoint", limited.url, "--rate", "1", "--in-flight", "4", "-c", "$in | create | each { $it.added }"],
+                           input=rows.encode(), capture_output=True, timeout=120,
+                           env={**os.environ, "NO_COLOR": "1", "TRACKINGMORE_API_KEY": new_key(db, "window")})
+        took = time.time() - started
+        check("--limits live: a bulk of 4 calls with 4 in flight keeps to tms --rate 1 (no 429)",
+              p.returncode == 0 and p.stdout.decode().split() == ["160"] and "429" not in p.stderr.decode() and took >= 2.5,
+              f"exit {p.returncode}, {took:.1f} s\n{p.stdout.decode()}{p.stderr.decode()}")
     finally:
         limited.stop()
     rc, out, err = tms("serve", "--limits", "fast", "--db", db)
