@@ -26,14 +26,14 @@ import TrackingMore
     /// positional, or CARRIER NUMBER), with the catalog's help.
     @Test func everyFieldIsAnArgumentOfItsVerb() {
         // Hand-written on purpose: recarrier's three forms, the page fields list pages by itself.
-        let handWritten: Set<String> = ["recarrier", "get"]
+        let handWritten: Set<String> = ["recarrier"]
         for e in Catalog.endpoints where !e.sandboxOnly && e.id != .listByBody {
             guard let verb = APIVerbs.all.first(where: { $0.signature.endpoints.first == e.title }),
                 !handWritten.contains(verb.signature.name)
             else { continue }
             let s = verb.signature
             let names = Set((s.positional + s.keywords).map(\.name))
-            for f in e.query + e.body.fields {
+            for f in e.query + e.body.fields + [e.pathSuffix].compactMap({ $0 }) {
                 if f.role == .identity {
                     // Bulk endpoints take the identity from their input records.
                     if case .array = e.body { continue }
@@ -46,6 +46,21 @@ import TrackingMore
                 }
             }
         }
+    }
+
+    /// The language of a read is the catalog's path suffix: the verb's path and the router's
+    /// reading of it come from the one field.
+    @Test func theLanguageSuffixIsOneField() throws {
+        let get = Catalog.endpoint(.get)
+        #expect(get.pathSuffix?.name == "lang")
+        #expect(get.path(["carrier_code": "sto", "tracking_number": "402934299065", "lang": "de"]) == "/trackings/sto/402934299065/de")
+        #expect(get.path(["carrier_code": "sto", "tracking_number": "402934299065"]) == "/trackings/sto/402934299065")
+        let (endpoint, values) = try #require(Catalog.route("GET", "/trackings/sto/402934299065/de"))
+        #expect(endpoint.id == .get)
+        #expect(values == ["carrier_code": "sto", "tracking_number": "402934299065", "lang": "de"])
+        #expect(Catalog.route("GET", "/trackings/sto/402934299065/d1") == nil, "only two letters are a language")
+        #expect(Catalog.route("PUT", "/trackings/sto/402934299065/de") == nil, "only the read takes one")
+        #expect(Catalog.endpoints.filter { $0.pathSuffix != nil }.map(\.id) == [.get])
     }
 
     /// A table of trackings shows the catalog's columns: fields of the tracking, in order.

@@ -22,6 +22,9 @@ public enum Catalog {
 
     // MARK: Fields shared by several endpoints
 
+    /// The language of a read: `GET /trackings/{carrier_code}/{tracking_number}/{lang}`.
+    public static let language = Field(
+        "lang", .string, pattern: .language, "carrier texts in this language (2 letters), where the carrier has them")
     public static let number = Field(
         "tracking_number", .string, required: true, maxLength: numberLimit, pattern: .trackingNumber, role: .identity,
         missingCode: .trackingNumberRequired, invalidCode: .trackingNumberInvalid, "the tracking number")
@@ -251,6 +254,9 @@ public enum Catalog {
             example: "tms learn"),
     ] + webhookControls
 
+    /// The last path segments endpoints also take (`Endpoint.pathSuffix`): get's language.
+    static let pathSuffixes: [Endpoint.ID: Field] = [.get: language]
+
     private static let byID: [Endpoint.ID: Endpoint] = Dictionary(uniqueKeysWithValues: endpoints.map { ($0.id, $0) })
 
     public static func endpoint(_ id: Endpoint.ID) -> Endpoint {
@@ -263,14 +269,6 @@ public enum Catalog {
     public static func route(_ method: String, _ path: String) -> (Endpoint, [String: String])? {
         for e in endpoints where e.method.rawValue == method {
             if let values = e.match(path) { return (e, values) }
-        }
-        // GET /trackings/{carrier_code}/{tracking_number}/{lang}: the same read, in a language.
-        if method == "GET", let slash = path.lastIndex(of: "/"), path[path.index(after: slash)...].count == 2 {
-            let get = endpoint(.get)
-            if var values = get.match(String(path[..<slash])) {
-                values["lang"] = String(path[path.index(after: slash)...])
-                return (get, values)
-            }
         }
         return nil
     }

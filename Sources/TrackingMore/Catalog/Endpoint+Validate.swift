@@ -6,7 +6,7 @@ extension Endpoint {
     /// API answers for each item. Empty when the request is sound.
     public func validate(path: [String: String] = [:], query: [String: String] = [:], body: JSON = .null) -> [Field.Problem] {
         var problems: [Field.Problem] = []
-        for f in pathParameters {
+        for f in pathParameters + [pathSuffix].compactMap({ $0 }) {
             problems += f.check(path[f.name].map(JSON.string))
         }
         for f in self.query {

@@ -74,6 +74,11 @@ public struct Endpoint: Sendable {
     public let example: String
     /// For the bulk endpoints: how their report is written.
     public var report: BulkReport.Shape? = nil
+    /// A last path segment the endpoint also takes, after its template: the language of
+    /// `GET /trackings/{carrier_code}/{tracking_number}/{lang}` (`Catalog.pathSuffixes`).
+    /// `path(_:)` adds it when its value is given and `match(_:)` reads it, so the verb and
+    /// the sandbox's router agree.
+    public var pathSuffix: Field? { Catalog.pathSuffixes[id] }
     /// The body takes only its catalog fields: anything else is refused with 4012 (PUT and
     /// updatemore, whose fields are the editable ones).
     public var closedBody = false
@@ -94,15 +99,24 @@ public struct Endpoint: Sendable {
         for p in pathParameters {
             out = out.replacingAll("{\(p.name)}", with: percentEncoded(values[p.name] ?? ""))
         }
+        if let pathSuffix, let value = values[pathSuffix.name], !value.isEmpty {
+            out += "/" + percentEncoded(value)
+        }
         return out
     }
 
     /// The path parameters of a concrete path, or nil when it is not this endpoint's.
     public func match(_ concrete: String) -> [String: String]? {
         let template = path.split(separator: "/", omittingEmptySubsequences: false)
-        let parts = concrete.split(separator: "/", omittingEmptySubsequences: false)
-        guard template.count == parts.count else { return nil }
+        var parts = concrete.split(separator: "/", omittingEmptySubsequences: false)
         var values: [String: String] = [:]
+        if let pathSuffix, parts.count == template.count + 1, let last = parts.popLast() {
+            // Only a value the suffix takes: anything else is another path.
+            let value = percentDecoded(String(last))
+            guard case .success = pathSuffix.decode(.string(value)) else { return nil }
+            values[pathSuffix.name] = value
+        }
+        guard template.count == parts.count else { return nil }
         for (t, p) in zip(template, parts) {
             if t.hasPrefix("{") && t.hasSuffix("}") {
                 guard !p.isEmpty else { return nil }

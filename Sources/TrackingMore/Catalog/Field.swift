@@ -37,6 +37,8 @@ public struct Field: Sendable {
         /// Letters, digits, `-` and `_`, at least 5 (the official client's
         /// `^[0-9a-z-_]{5,}$`, case-insensitive).
         case trackingNumber = "^[0-9A-Za-z_-]{5,}$"
+        /// A language code: two letters (`en`, `de`).
+        case language = "^[A-Za-z]{2}$"
 
         func matches(_ s: String) -> Bool {
             switch self {
@@ -45,6 +47,8 @@ public struct Field: Sendable {
                     (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
                         || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
                 }
+            case .language:
+                return s.utf8.count == 2 && s.utf8.allSatisfy { b in (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
             }
         }
 
@@ -52,6 +56,7 @@ public struct Field: Sendable {
         func words(maxLength: Int?) -> String {
             switch self {
             case .trackingNumber: return "5 to \(maxLength.map(String.init) ?? "any number of") letters, digits, - or _"
+            case .language: return "two letters, e.g. en"
             }
         }
     }

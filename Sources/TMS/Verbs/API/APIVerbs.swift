@@ -40,7 +40,8 @@ public enum APIVerbs {
                 f.name, f.kind == .list ? .string : parameterType(f.kind), required: !optional && f.required, rest: f.kind == .list,
                 needs: optional ? next : nil, help: f.help))
         }
-        let keywordParameters = fields.filter { $0.role == .keyword }.map { f in
+        // A path suffix (get's `lang`) is a keyword too.
+        let keywordParameters = (fields + [endpoint.pathSuffix].compactMap { $0 }).filter { $0.role == .keyword }.map { f in
             Parameter.optional(f.name, parameterType(f.kind), help: f.help)
         }
         var s = Signature(

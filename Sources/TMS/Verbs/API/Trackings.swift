@@ -94,18 +94,20 @@ extension APIVerbs {
     static let get = Verb(
         signature(
             .get, identity: .orInput,
-            keywords: [.optional("lang", .string, help: "carrier texts in this language (2 letters), where the carrier has them")],
             input: "nothing, or trackings to read again", output: "tracking",
             examples: [("get 1Z999AA10123456784", "the number alone: found among the account's trackings"),
                        ("timeline sto 402934299065", "the parcel's story: every checkpoint, oldest first")])
     ) { call in
-        let lang = call.string("lang")
-        if let lang, lang.count != 2 || !lang.allSatisfy(\.isLetter) {
-            throw TMSError(.badValue(call.span(of: "lang"), parameter: "lang", expected: "two letters, e.g. en", found: "'\(lang)'"))
+        // The language is the catalog's path suffix: the endpoint puts it in the path.
+        let language = Catalog.language
+        let lang = call.string(language.name)
+        if let lang, case .failure = language.decode(.string(lang)) {
+            throw TMSError(.badValue(call.span(of: language.name), parameter: language.name, expected: language.expected, found: "'\(lang)'"))
         }
         func read(_ carrier: String, _ number: String) async throws -> Value {
-            var (request, endpoint) = request(.get, path: ["carrier_code": carrier, "tracking_number": number])
-            if let lang { request.path += "/" + lang }
+            var path = ["carrier_code": carrier, "tracking_number": number]
+            path[language.name] = lang
+            let (request, endpoint) = request(.get, path: path)
             let tracking = try await call.send(request, endpoint)
             try call.remember(tracking)
             return tracking
