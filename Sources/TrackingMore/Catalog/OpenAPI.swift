@@ -143,7 +143,7 @@ public enum OpenAPI {
     static func parameter(_ f: Field, in place: String) -> JSON {
         .record(Record([
             ("name", .string(f.name)), ("in", .string(place)), ("required", .bool(place == "path" || f.required)),
-            ("description", .string(f.help)), ("schema", schema(f, inQuery: true)),
+            ("description", .string(f.help)), ("schema", schema(f, inQuery: true, described: false)),
         ]))
     }
 
@@ -176,7 +176,7 @@ public enum OpenAPI {
     }
 
     /// The schema of a request's field: its kind and limits.
-    static func schema(_ f: Field, inQuery: Bool) -> JSON {
+    static func schema(_ f: Field, inQuery: Bool, described: Bool = true) -> JSON {
         var r: [(String, JSON)] = []
         switch f.kind {
         case .string:
@@ -220,7 +220,7 @@ public enum OpenAPI {
         } else if f.editable, let e = r.firstIndex(where: { $0.0 == "enum" }), case .list(let values) = r[e].1 {
             r[e].1 = .list(values + [.null])
         }
-        r.append(("description", .string(f.help)))
+        if described { r.append(("description", .string(f.help))) }
         return .record(Record(r))
     }
 
