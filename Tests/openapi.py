@@ -149,8 +149,8 @@ def static_checks(doc, schemas):
 
     ops = operations(doc)
     api = [k for k in ops if not k[1].startswith("/sandbox/")]
-    check(f"19 API operations (18 endpoints and the POST form of the list) and {len(ops) - len(api)} sandbox controls",
-          len(api) == 19 and len(ops) - len(api) >= 11, sorted(ops))
+    check(f"20 API operations (18 endpoints, the POST form of the list, get with its language) and {len(ops) - len(api)} sandbox controls",
+          len(api) == 20 and len(ops) - len(api) >= 11, sorted(ops))
 
     ids = [op.get("operationId") for op in ops.values()]
     check("every operation has a unique operationId", all(ids) and len(set(ids)) == len(ids), ids)
@@ -400,6 +400,9 @@ def live_checks(live, server):
     c("get: GET /trackings/china-post/RR123456785CN", "GET", "/trackings/china-post/RR123456785CN",
       then=lambda d: None if d["status"] != "pending" and d["origin_info"]["trackinfo"] else "no progress after 10 days")
     c("get: GET /trackings/ups/1Z999AA10123456784", "GET", "/trackings/ups/1Z999AA10123456784")
+    c("getWithLang: GET /trackings/ups/1Z999AA10123456784/en (the read in a language)", "GET", "/trackings/ups/1Z999AA10123456784/en",
+      then=lambda d: None if d["tracking_number"] == "1Z999AA10123456784" else f"another tracking: {d.get('tracking_number')}")
+    c("getWithLang: a language of three letters is no path (404)", "GET", "/trackings/ups/1Z999AA10123456784/eng", expect=404)
     c("get: a tracking never created is 4017", "GET", "/trackings/ups/NOPE1234567", expect=4017)
     c("get: an unknown carrier is 4015", "GET", "/trackings/no-such/RR123456785CN", expect=4015)
     c("get: an invalid number is 4014", "GET", "/trackings/ups/ab", expect=4014)

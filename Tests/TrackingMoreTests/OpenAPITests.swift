@@ -13,7 +13,11 @@ import Testing
     @Test func everyEndpointIsAnOperationWithItsFields() throws {
         var operations = 0
         for case .record(let item) in document["paths"]?.recordValue?.values ?? [] { operations += item.count }
-        #expect(operations == Catalog.endpoints.count)
+        // And get's form with the language as its last segment.
+        #expect(operations == Catalog.endpoints.count + Catalog.endpoints.filter { $0.pathSuffix != nil }.count)
+        let withLanguage = document["paths"]?["/trackings/{carrier_code}/{tracking_number}/{lang}"]?["get"]
+        #expect(withLanguage?["operationId"] == "getWithLang")
+        #expect(withLanguage?["parameters"]?.listValue?.compactMap { $0["name"]?.stringValue } == ["carrier_code", "tracking_number", "lang"])
         for e in Catalog.endpoints {
             let op = try #require(operation(e), "\(e.title) is not in the document")
             #expect(op["operationId"] == .string(e.id.rawValue))

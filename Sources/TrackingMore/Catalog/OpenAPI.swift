@@ -7,12 +7,18 @@ public enum OpenAPI {
     public static var document: JSON {
         var schemas = Schemas()
         var paths: [(String, [(String, JSON)])] = []
-        for e in Catalog.endpoints {
-            let operation = self.operation(e, &schemas)
-            if let i = paths.firstIndex(where: { $0.0 == e.path }) {
-                paths[i].1.append((e.method.rawValue.lowercased(), operation))
+        func add(_ path: String, _ method: Endpoint.Method, _ operation: JSON) {
+            if let i = paths.firstIndex(where: { $0.0 == path }) {
+                paths[i].1.append((method.rawValue.lowercased(), operation))
             } else {
-                paths.append((e.path, [(e.method.rawValue.lowercased(), operation)]))
+                paths.append((path, [(method.rawValue.lowercased(), operation)]))
+            }
+        }
+        for e in Catalog.endpoints {
+            add(e.path, e.method, operation(e, &schemas))
+            // The same operation with its last path segment (get's language).
+            if let suffix = e.pathSuffix {
+                add(e.path + "/{\(suffix.name)}", e.method, operation(e, &schemas, suffix: suffix))
             }
         }
         let errorCodes = MetaCode.allCases.filter { $0 != .success && $0 != .created }
@@ -94,15 +100,18 @@ public enum OpenAPI {
 
     // MARK: Operations
 
-    static func operation(_ e: Endpoint, _ schemas: inout Schemas) -> JSON {
+    /// The endpoint's operation; with `suffix`, the one whose path ends in that field's segment.
+    static func operation(_ e: Endpoint, _ schemas: inout Schemas, suffix: Field? = nil) -> JSON {
         let answer = e.answer
+        let id = suffix.map { e.id.rawValue + "With" + $0.name.prefix(1).uppercased() + $0.name.dropFirst() } ?? e.id.rawValue
         var op: [(String, JSON)] = [
-            ("operationId", .string(e.id.rawValue)),
+            ("operationId", .string(id)),
             ("tags", [.string(answer.tag.rawValue)]),
-            ("summary", .string(e.summary)),
+            ("summary", .string(e.summary + (suffix.map { " (with /{\($0.name)})" } ?? ""))),
             ("description", .string(description(e, answer))),
         ]
-        let parameters = e.pathParameters.map { parameter($0, in: "path") } + e.query.map { parameter($0, in: "query") }
+        let parameters = (e.pathParameters + (suffix.map { [$0] } ?? [])).map { parameter($0, in: "path") }
+            + e.query.map { parameter($0, in: "query") }
         if !parameters.isEmpty { op.append(("parameters", .list(parameters))) }
         if let body = requestBody(e) {
             op.append(("requestBody", .record(Record([
