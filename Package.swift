@@ -39,6 +39,8 @@ let package = Package(
         ),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "TMSShell", dependencies: ["TMS", "CEditLine"]),
+        // tms's crash report (a signal handler, so C): see docs/reliability.md.
+        .target(name: "CCrashReport"),
         .target(
             name: "TMSServer",
             dependencies: [
@@ -59,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "tms",
             dependencies: [
-                "TMS", "TMSListen", "TMSServer", "TMSShell", "TrackingMoreSandbox",
+                "TMS", "TMSListen", "TMSServer", "TMSShell", "TrackingMoreSandbox", "CCrashReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]

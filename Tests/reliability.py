@@ -70,8 +70,9 @@ def crashed(rc, err):
 class Server:
     """A tms serve on a free port of 127.0.0.1, with its own database."""
 
-    def __init__(self, work, name="serve", extra=()):
+    def __init__(self, work, name="serve", extra=(), env=None):
         self.work, self.db = work, os.path.join(work, name + ".sqlite")
+        self.env = env or ENV
         self.log = os.path.join(work, name + ".log")
         self.extra = list(extra)
         self.proc = None
@@ -82,7 +83,7 @@ class Server:
 
     def start(self, port=0):
         self.proc = subprocess.Popen([TMS, "serve", "--port", str(port), "--db", self.db] + self.extra, stdout=subprocess.PIPE,
-                                     stderr=open(self.log, "a"), stdin=subprocess.DEVNULL, env=ENV)
+                                     stderr=open(self.log, "a"), stdin=subprocess.DEVNULL, env=self.env)
         line = self.proc.stdout.readline().decode().strip()
         m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
         self.port = int(m.group(1)) if m else 0
@@ -196,6 +197,137 @@ def limits(work):
 ODD_KEYS = ["tms_crlf_key_0123456789abcdef\r", "short9", "has space 0123456789", "tab\tkey_0123456789", "ünïcode_key_0123456789"]
 
 
+def windows(key):
+    """The runs of 8 characters of a key (the whole key when shorter): none may show."""
+    key = key.strip(" \t\r")
+    n = min(8, len(key))
+    return {key[i:i + n] for i in range(len(key) - n + 1)}
+
+
+def shows(text, key):
+    return any(w in text for w in windows(key))
+
+
+class Terminal:
+    """tms's REPL on a pseudo-terminal: types entries, waits for each prompt, keeps everything shown."""
+
+    def __init__(self, args, env):
+        import fcntl, pty, struct, termios
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        self.proc = subprocess.Popen([TMS, "--no-pager"] + args, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+        os.close(slave)
+        self.shown = b""
+        self.prompts = 0
+
+    def read_until(self, predicate, timeout=30):
+        import select
+        deadline = time.time() + timeout
+        while not predicate() and time.time() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:
+                    return predicate()
+                if not chunk:
+                    return predicate()
+                self.shown += chunk
+        return predicate()
+
+    def prompt(self, timeout=30):
+        """Waits for the next prompt; the text shown since the last one."""
+        start = len(self.shown)
+        ok = self.read_until(lambda: self.shown.count(b"]> ") > self.prompts, timeout)
+        self.prompts = self.shown.count(b"]> ")
+        return ok, self.shown[start:].decode(errors="replace")
+
+    def type(self, keys):
+        os.write(self.master, keys)
+
+    def close(self):
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+        return self.proc.returncode
+
+
+def typed(text):
+    """Keys that type `text` literally: a tab is quoted (Ctrl-V) so that it is not completion."""
+    return text.replace("\t", "\x16\t").encode()
+
+
+def unvis(text):
+    """A history file's text as typed: libedit saves entries strvis-encoded (a space is \\040, a tab \\^I, a byte
+    over 0x7F \\M-x)."""
+    b, out, i = text.encode(), bytearray(), 0
+    cstyle = {ord("n"): 10, ord("t"): 9, ord("r"): 13, ord("s"): 32, ord("\\"): 92, ord("0"): 0}
+    while i < len(b):
+        if b[i] != 0x5C or i + 1 >= len(b):
+            out.append(b[i])
+            i += 1
+        elif re.match(rb"[0-7]{3}", b[i + 1:i + 4]):
+            out.append(int(b[i + 1:i + 4], 8) & 0xFF)
+            i += 4
+        elif b[i + 1:i + 3] == b"M-" and i + 3 < len(b):
+            out.append(b[i + 3] | 0x80)
+            i += 4
+        elif b[i + 1:i + 3] == b"M^" and i + 3 < len(b):
+            out.append((0x7F if b[i + 3] == ord("?") else b[i + 3] & 0x1F) | 0x80)
+            i += 4
+        elif b[i + 1] == ord("^") and i + 2 < len(b):
+            out.append(0x7F if b[i + 2] == ord("?") else b[i + 2] & 0x1F)
+            i += 3
+        elif b[i + 1] in cstyle:
+            out.append(cstyle[b[i + 1]])
+            i += 2
+        else:
+            out.append(b[i])
+            i += 1
+    return out.decode("utf-8", errors="replace")
+
+
+def repl_history(work, name, args, key, extra_env, entries):
+    """Runs the REPL with `key` in the environment, types `entries`, quits; (exit code, history text, shown per entry)."""
+    home = os.path.join(work, "home-" + name)
+    os.makedirs(home)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "XDG_STATE_HOME": os.path.join(home, "state"),
+           "XDG_CONFIG_HOME": os.path.join(home, "config"), "XDG_DATA_HOME": os.path.join(home, "data"), "TERM": "xterm-256color",
+           "LANG": "C.UTF-8", "NO_COLOR": "1", "SWIFT_BACKTRACE": "enable=no", "TRACKINGMORE_API_KEY": key, **extra_env}
+    t = Terminal(args, env)
+    shown = []
+    ok, _ = t.prompt()
+    for entry in entries:
+        t.type(typed(entry) + b"\r")
+        ok, text = t.prompt()
+        shown.append(text if ok else "(no prompt came back)\n" + text)
+    t.type(b"quit\r")
+    rc = t.close()
+    path = os.path.join(home, "state", "tms", "history-default")
+    saved = open(path, encoding="utf-8", errors="replace").read() if os.path.exists(path) else ""
+    # Both as saved and as typed, so that an encoded key is found too.
+    return rc, saved + "\n" + unvis(saved), shown
+
+
+def crash_report(args, env, stdin, delay=1.5, sig=signal.SIGSEGV):
+    """Starts tms with `stdin`, sends it `sig` after `delay` seconds; (exit code, everything it printed)."""
+    with tempfile.TemporaryFile() as f:
+        f.write(stdin.encode())
+        f.seek(0)
+        p = subprocess.Popen([TMS] + args, stdin=f, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    time.sleep(delay)
+    p.send_signal(sig)
+    try:
+        out, _ = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, _ = p.communicate()
+    return p.returncode, out.decode(errors="replace")
+
+
 def secrets(work):
     s = Server(work, "secrets").start()
     good = s.key("secrets")
@@ -236,6 +368,75 @@ def secrets(work):
         s.stop()
     logs = open(s.log).read()
     check("the serve log holds no key", good not in logs and all(k.strip() not in logs for k in ODD_KEYS) and "key=••••" in logs, logs[-500:])
+    secrets_history_and_crashes(work)
+
+
+def secrets_history_and_crashes(work):
+    s = Server(work, "secrets2").start()
+    good = s.key("secrets2")
+    try:
+        # $env shows the key masked, in a one-liner as at the prompt.
+        for key in ODD_KEYS + [good]:
+            rc, out, err = run(["-c", "$env.TRACKINGMORE_API_KEY; $env | json"], env={**ENV, "TRACKINGMORE_API_KEY": key})
+            check(f"$env shows key {repr(key)[:24]} masked", rc == 0 and not shows(out + err, key) and "••••" in out, out + err)
+        # The REPL's history: the key typed whole, with a typo, or half of it, is never saved; other entries are.
+        typo = good[:10] + ("x" if good[10] != "x" else "y") + good[11:]
+        entries = [f'let k = "{good}"', f'echo "{typo}"', f'echo "{good[:len(good) // 2]}"', "$env.TRACKINGMORE_API_KEY", "list | count"]
+        rc, history, shown = repl_history(work, "good", ["--endpoint", s.url], good, {}, entries)
+        check("REPL (tms serve key): the history keeps the other entries", rc == 0 and "list | count" in history and "TRACKINGMORE_API_KEY" in history,
+              f"rc={rc}\n{history}\n" + "".join(shown)[-600:])
+        check("REPL (tms serve key): no entry holding the key, a typo of it or half of it is saved", not shows(history, good), history)
+        check("REPL (tms serve key): $env.TRACKINGMORE_API_KEY at the prompt shows it masked",
+              not shows(shown[3], good) and "••••" + good[-4:] in shown[3], shown[3])
+        for key in ODD_KEYS:
+            # The built-in sandbox needs no key and refuses none: the key in the environment is still a secret.
+            visible = key.strip(" \t\r")
+            rc, history, shown = repl_history(work, "odd-" + str(ODD_KEYS.index(key)), ["--sandbox", ":memory:"], key, {},
+                                              [f'echo "{visible}"', "$env.TRACKINGMORE_API_KEY", "[1, 2] | count"])
+            label = repr(key)[:24]
+            check(f"REPL (key {label}): the history keeps the other entries and none holding the key",
+                  rc == 0 and "[1, 2] | count" in history and not shows(history, key), f"rc={rc}\n{history}")
+            check(f"REPL (key {label}): $env shows it masked", not shows(shown[1], key) and "••••" in shown[1], shown[1])
+        # Crash output: what tms prints when it dies of a signal names the signal and where, never a key or memory.
+        crash_env = {k: v for k, v in ENV.items() if k != "SWIFT_BACKTRACE"}
+        cases = [
+            ("a one-liner in a request loop (SIGSEGV)", ["--endpoint", s.url, "-c", "sleep 1; [1, 2, 3] | each { $it * 2 } | count; list | count; sleep 30"], good, signal.SIGSEGV),
+            ("a one-liner (SIGILL, a failed runtime check)", ["--endpoint", s.url, "-c", "list | count; sleep 30"], good, signal.SIGILL),
+            ("a one-liner (SIGABRT)", ["--endpoint", s.url, "--api-key-stdin", "-c", "list | count; sleep 30"], good, signal.SIGABRT),
+        ] + [(f"the sandbox with key {repr(k)[:20]} (SIGSEGV)", ["--sandbox", ":memory:", "-c", "sandbox seed 3; sleep 30"], k, signal.SIGSEGV)
+             for k in ODD_KEYS]
+        for name, args, key, sig in cases:
+            rc, out = crash_report(args, {**crash_env, "TRACKINGMORE_API_KEY": key}, stdin=key + "\n" if "--api-key-stdin" in args else "", sig=sig)
+            check(f"crash output of {name}: tms's report, the signal kept, no key, no memory",
+                  rc == -sig and "tms crashed" in out and "Registers" not in out and not shows(out, key), f"rc={rc}\n{out[-600:]}")
+        # The REPL, after the key was typed, and tms serve after requests with keys.
+        home = os.path.join(work, "home-crash")
+        os.makedirs(home)
+        t = Terminal(["--endpoint", s.url], {**crash_env, "HOME": home, "XDG_STATE_HOME": home, "TERM": "xterm-256color", "LANG": "C.UTF-8",
+                                             "TRACKINGMORE_API_KEY": good})
+        t.prompt()
+        t.type(f'let k = "{good}"\r'.encode())
+        t.prompt()
+        t.type(b"list | count\r")
+        t.prompt()
+        start = len(t.shown)
+        t.proc.send_signal(signal.SIGSEGV)
+        t.read_until(lambda: b"tms crashed" in t.shown and t.proc.poll() is not None, 15)
+        after = t.shown[start:].decode(errors="replace")
+        rc = t.close()
+        check("crash output of the REPL after the key was typed: no key", rc == -signal.SIGSEGV and "tms crashed" in after and not shows(after, good),
+              f"rc={rc}\n{after[-600:]}")
+    finally:
+        s.stop()
+    s = Server(work, "secrets3", env=crash_env).start()
+    key = s.key("secrets3")
+    for _ in range(3):
+        s.request("GET", "/trackings/get?limit=1", key)
+    s.proc.send_signal(signal.SIGSEGV)
+    s.proc.wait(timeout=30)
+    logs = open(s.log).read()
+    check("crash output of tms serve after requests: tms's report, no key", s.proc.returncode == -signal.SIGSEGV and "tms crashed" in logs
+          and not shows(logs, key), logs[-600:])
 
 
 def files(work):

@@ -1,4 +1,5 @@
 import CEditLine
+import TrackingMore
 
 #if canImport(Glibc)
 import Glibc
@@ -24,6 +25,8 @@ public final class LineEditor {
     /// Candidates for the text before the cursor: each is the whole word to put in place of
     /// the last word typed.
     public var complete: (String) -> [String] = { _ in [] }
+    /// The API keys: an entry that holds one is never remembered, so never saved.
+    public var secrets: [String] = []
 
     public init?(program: String) {
         // Without a UTF-8 locale libedit drops non-ASCII input.
@@ -101,7 +104,9 @@ public final class LineEditor {
         return .line(line.hasSuffix("\n") ? String(line.dropLast()) : line)
     }
 
+    /// Adds an entry to the history, unless it holds one of `secrets` (`holdsKey`).
     public func remember(_ entry: String) {
+        guard !secrets.contains(where: { holdsKey(entry, $0) }) else { return }
         CEditLine_history_enter(history, entry)
     }
 

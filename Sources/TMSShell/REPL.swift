@@ -15,8 +15,6 @@ public final class REPL {
     /// The prompt's colour: red for the live API.
     let promptColor: String?
     let historyPath: String?
-    /// Entries holding this text (the API key) are never saved in the history.
-    let secret: String?
     let carrierCodes: [String]
     let renderError: (TMSError) -> Void
     /// Shows an entry's output: through the pager when it is taller than the terminal.
@@ -25,7 +23,7 @@ public final class REPL {
     public var learn: ((_ arguments: [String], _ editor: LineEditor) async -> Void)?
 
     public init?(
-        interpreter: Interpreter, prompt: String, promptColor: String? = nil, historyPath: String?, secret: String?, carrierCodes: [String],
+        interpreter: Interpreter, prompt: String, promptColor: String? = nil, historyPath: String?, carrierCodes: [String],
         renderError: @escaping (TMSError) -> Void, show: @escaping (String) -> Void
     ) {
         guard let editor = LineEditor(program: "tms") else { return nil }
@@ -34,7 +32,7 @@ public final class REPL {
         self.prompt = prompt
         self.promptColor = promptColor
         self.historyPath = historyPath
-        self.secret = secret
+        editor.secrets = interpreter.settings.secrets
         self.carrierCodes = carrierCodes
         self.renderError = renderError
         self.show = show
@@ -83,7 +81,7 @@ public final class REPL {
             let source = SourceFile(name: "<repl #\(entry)>", text: buffer)
             let (_, diagnostics) = interpreter.check(source)
             if Parser.isIncomplete(diagnostics) { continue }
-            if secret.map({ !buffer.contains($0) }) ?? true { editor.remember(buffer) }
+            editor.remember(buffer)
             buffer = ""
             entry += 1
             await runEntry(source)

@@ -26,3 +26,27 @@ public func keyProblem(_ key: String) -> String? {
     }
     return nil
 }
+
+/// Whether `text` holds `key`, or any 8 of its characters in a row (the key typed with a typo,
+/// or half of it): text that must not be saved (the REPL's history) or shown as it is. Blanks
+/// around the key (the `\r` a CRLF key file leaves) do not count.
+public func holdsKey(_ text: String, _ key: String) -> Bool {
+    let key = Array(key.trimmingBlanks())
+    guard !key.isEmpty else { return false }
+    let run = min(8, key.count)
+    for start in 0...(key.count - run) where text.contains(String(key[start..<start + run])) {
+        return true
+    }
+    return false
+}
+
+/// `text` with each of `keys` masked (`maskKey`); text that still holds part of one
+/// (`holdsKey`) is masked whole.
+public func maskingKeys(_ text: String, _ keys: [String]) -> String {
+    var text = text
+    for key in keys where holdsKey(text, key) {
+        text = text.replacingAll(key.trimmingBlanks(), with: maskKey(key))
+        if holdsKey(text, key) { return "••••" }
+    }
+    return text
+}

@@ -208,6 +208,9 @@ struct TMSCommand: AsyncParsableCommand {
             let line = String(decoding: try readAll(0), as: UTF8.self).split(separator: "\n").first.map(String.init)
             key = line?.trimmingBlanks()
         }
+        // Every key in sight: `$env` masks them and the REPL's history keeps no entry holding one.
+        interpreter.settings.secrets = [key, config.apiKey, terminal.environment["TRACKINGMORE_API_KEY"]].compactMap { $0 }
+            .filter { !$0.trimmingBlanks().isEmpty }
         // A key that cannot go in a header is refused here, before any request, in words that
         // do not show it.
         if let key, config.backend != .sandbox, let problem = keyProblem(key) {
@@ -344,7 +347,7 @@ struct TMSCommand: AsyncParsableCommand {
         }
         guard let repl = REPL(
             interpreter: interpreter, prompt: prompt, promptColor: isLive && !noColor && env["NO_COLOR"] == nil ? "31" : nil,
-            historyPath: historyPath, secret: session.key,
+            historyPath: historyPath,
             carrierCodes: Carriers.all.map(\.code), renderError: render,
             show: { text in Pager.show(text, pager: noPager ? nil : (env["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less -FRX")) })
         else {

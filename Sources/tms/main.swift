@@ -1,4 +1,5 @@
 import ArgumentParser
+import CCrashReport
 import TMS
 import TMSShell
 
@@ -7,6 +8,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+tms_install_crash_report()
 
 // swift-argument-parser exits 64 on a usage error; tms promises 2 (SHELL.md), so the
 // command is parsed and its errors are reported here. Options come before the script; what

@@ -73,7 +73,7 @@ extension Interpreter {
             if frame.input == nil { return .null }
         case "env":
             if frame.scope.lookup("env") == nil {
-                return .record(Record(settings.environment.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+                return .record(Record(settings.environment.sorted { $0.key < $1.key }.map { ($0.key, .string(maskingKeys($0.value, settings.secrets))) }))
             }
         default: break
         }

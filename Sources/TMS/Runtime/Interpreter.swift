@@ -19,6 +19,9 @@ public final class Interpreter {
         public var fileAccess = true
         /// The environment `$env` shows.
         public var environment: [String: String] = [:]
+        /// The API keys of the session (`holdsKey`): `$env` shows them masked, and the REPL
+        /// saves no entry that holds one.
+        public var secrets: [String] = []
         /// Relative paths in `open`, `save` and `source` resolve against this directory.
         public var workingDirectory: String?
 
