@@ -87,9 +87,11 @@ let package = Package(
         .executableTarget(
             name: "tms-envelope-server", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/EnvelopeServer"),
+        // The child process BadInputTests starts (posix_spawn) for each input it checks.
+        .executableTarget(name: "BadInputChecker", dependencies: ["TMS", "TrackingMore"], path: "Tests/BadInputChecker"),
         .testTarget(
             name: "TMSTests",
-            dependencies: ["TMS", "TrackingMoreSandbox", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["TMS", "TrackingMoreSandbox", "BadInputChecker", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Snapshots"]
         ),
     ],

@@ -8,9 +8,9 @@ import Testing
 ///
 /// For each input the parser and checker must return diagnostics (or none, where the input is
 /// sound) whose first one has a line and column, render them in a few lines, and finish. Each
-/// check runs in a child process (see `Isolated`), so an input that crashes or hangs tms fails
-/// its own test instead of taking the whole test run down or filling the memory. Linux only:
-/// the isolation uses fork(2), which Swift does not offer on Darwin.
+/// check runs in a child process (`BadInputChecker`, started by `Isolated`), so an input that
+/// crashes or hangs tms fails its own test instead of taking the whole test run down or filling
+/// the memory. Linux only: the child limits itself through /proc.
 // Serialized: each check blocks a thread of the cooperative pool while its child runs, and on a
 // 2-core machine two at once would leave no thread for other suites' timers (their deadlines).
 @Suite(.serialized) struct BadInputTests {
@@ -256,23 +256,62 @@ import Testing
 
 // MARK: - Checks
 
-/// The parser and checker's verdict on `bytes`, as `tms FILE` sees it.
-private func diagnose(_ bytes: [UInt8]) -> [Diagnostic] {
-    Interpreter().check(SourceFile(name: "bad.tms", bytes: bytes)).1
+/// What the child found in one input, as `tms FILE` would: its diagnostics and whether the
+/// REPL would read the input as going on.
+private struct Verdict {
+    struct Found {
+        var code: String
+        var place: (line: Int, column: Int)?
+        var message: String
+        /// The bytes of its rendering and whether that holds a NUL (first 5 diagnostics only).
+        var renderedBytes: Int
+        var renderingHasNUL: Bool
+    }
+
+    var incomplete: Bool
+    var diagnostics: [Found]
+
+    /// Reads the child's output (see Tests/BadInputChecker/main.swift).
+    init?(_ text: String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        guard let first = lines.first, first.hasPrefix("incomplete\t") else { return nil }
+        incomplete = first.hasSuffix("1")
+        diagnostics = []
+        for line in lines.dropFirst() {
+            let f = line.split(separator: "\t", maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 6, let bytes = Int(f[3]) else { return nil }
+            let place = Int(f[1]).flatMap { l in Int(f[2]).map { (l, $0) } }
+            var message = ""
+            var escaped = false
+            for c in f[5] {
+                if escaped {
+                    message.append(c == "t" ? "\t" : c == "n" ? "\n" : c)
+                    escaped = false
+                } else if c == "\\" {
+                    escaped = true
+                } else {
+                    message.append(c)
+                }
+            }
+            diagnostics.append(Found(code: f[0], place: place, message: message, renderedBytes: bytes, renderingHasNUL: f[4] == "1"))
+        }
+    }
 }
 
 /// The parts of a verdict that every bad input must have, and those a test asks for.
 private func findings(
-    _ diagnostics: [Diagnostic], code: String?, at location: (line: Int, column: Int?)?, count: Int?, incomplete: Bool?
+    _ verdict: Verdict, code: String?, at location: (line: Int, column: Int?)?, count: Int?, incomplete: Bool?
 ) -> [String] {
     var failures: [String] = []
+    let diagnostics = verdict.diagnostics
     guard let first = diagnostics.first else { return ["no diagnostic"] }
     let summary = diagnostics.prefix(3).map { d -> String in
-        let (l, c) = d.lineColumn ?? (0, 0)
+        let (l, c) = d.place ?? (0, 0)
         return "\(l):\(c) \(d.code) \(d.message)"
     }.joined(separator: "; ") + (diagnostics.count > 3 ? "; …" : "")
     if let code, first.code != code { failures.append("first diagnostic is \(first.code), expected \(code): \(summary)") }
-    if let lc = first.lineColumn {
+    if let lc = first.place {
         if let location, lc.line != location.line || (location.column.map { $0 != lc.column } ?? false) {
             failures.append("first diagnostic at \(lc.line):\(lc.column), expected \(location.line):\(location.column.map(String.init) ?? "*"): \(summary)")
         }
@@ -282,13 +321,12 @@ private func findings(
     if let count, diagnostics.count != count {
         failures.append("\(diagnostics.count) diagnostics, expected \(count): \(summary)")
     }
-    if let incomplete, Parser.isIncomplete(diagnostics) != incomplete {
+    if let incomplete, verdict.incomplete != incomplete {
         failures.append(incomplete ? "not read as unexpected end of input: \(summary)" : "read as unexpected end of input: \(summary)")
     }
     for d in diagnostics.prefix(5) {
-        let text = DiagnosticRenderer().render(d)
-        if text.utf8.count >= 2000 { failures.append("a rendered diagnostic is \(text.utf8.count) bytes long: \(text.prefix(300))…") }
-        if text.utf8.contains(0) { failures.append("a rendered diagnostic holds a NUL byte") }
+        if d.renderedBytes >= 2000 { failures.append("a rendered diagnostic is \(d.renderedBytes) bytes long: \(d.code) \(d.message.prefix(300))…") }
+        if d.renderingHasNUL { failures.append("a rendered diagnostic holds a NUL byte") }
     }
     return failures
 }
@@ -304,143 +342,141 @@ private func expectDiagnostics(
     _ bytes: [UInt8], label: String, code: String? = nil, at location: (line: Int, column: Int?)? = nil, count: Int? = nil,
     incomplete: Bool? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    let failures = Isolated.run { findings(diagnose(bytes), code: code, at: location, count: count, incomplete: incomplete) }
+    let failures = Isolated.check(bytes) { findings($0, code: code, at: location, count: count, incomplete: incomplete) }
     for f in failures { Issue.record(Comment(rawValue: "\(label): \(f)"), sourceLocation: sourceLocation) }
 }
 
 /// The input is sound: no diagnostics at all.
 private func expectClean(_ source: String, label: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let failures = Isolated.run { () -> [String] in
-        let diagnostics = diagnose(Array(source.utf8))
-        return diagnostics.isEmpty ? [] : ["expected no diagnostics: " + findings(diagnostics, code: nil, at: nil, count: 0, incomplete: nil).joined(separator: "; ")]
+    let failures = Isolated.check(Array(source.utf8)) { verdict -> [String] in
+        verdict.diagnostics.isEmpty ? [] : ["expected no diagnostics: " + findings(verdict, code: nil, at: nil, count: 0, incomplete: nil).joined(separator: "; ")]
     }
     for f in failures { Issue.record(Comment(rawValue: "\(label): \(f)"), sourceLocation: sourceLocation) }
 }
 
 /// Anything but a crash or a hang; diagnostics, if any, must have a place.
 private func expectNoCrash(_ source: String, label: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let failures = Isolated.run { () -> [String] in
-        let diagnostics = diagnose(Array(source.utf8))
-        return diagnostics.isEmpty ? [] : findings(diagnostics, code: nil, at: nil, count: nil, incomplete: nil)
+    let failures = Isolated.check(Array(source.utf8)) { verdict -> [String] in
+        verdict.diagnostics.isEmpty ? [] : findings(verdict, code: nil, at: nil, count: nil, incomplete: nil)
     }
     for f in failures { Issue.record(Comment(rawValue: "\(label): \(f)"), sourceLocation: sourceLocation) }
 }
 
 // MARK: - Isolation
 
-/// Runs a check in a forked child process and returns what it found, plus a failure when the
-/// child crashed or ran out of time or memory.
-///
-/// The child runs the check on a thread with an 8 MB stack, the size of the main thread the
-/// `tms` binary parses on, so stack depth matches the real program whatever thread the test
-/// runner uses. It gets `timeLimit` seconds and `memoryLimit` bytes more than it started with
-/// (the inputs here need under 100 MB): a parser that loops while collecting diagnostics fills
-/// memory fast, and must not take the machine with it. The child computes plain strings, since `#expect` cannot report from
-/// another process.
+/// Checks an input in a child process, `BadInputChecker` (built with the tests, next to them),
+/// started with posix_spawn: a new program, so it cannot inherit a lock another thread of the
+/// test process held (a forked copy of the test process once hung on one). The child gets
+/// `timeLimit` seconds and `memoryLimit` bytes more than it starts with; a crash, a hang or
+/// running out of memory is a failure of the input's test alone.
 private enum Isolated {
-    static let timeLimit: UInt32 = 30
+    static let timeLimit = 30
     static let memoryLimit = 256 << 20
-    static let stackSize = 8 << 20
 
-    static func run(_ body: @escaping () -> [String]) -> [String] {
-        // A forked child can also hang on a lock that another thread of the test process held
-        // at the fork, which has nothing to do with the input (seen under load): a hang counts
-        // only when the input hangs a second child too.
-        let first = attempt(body)
-        guard first.hung else { return first.failures }
-        return attempt(body).failures
+    /// What `judge` finds in the child's verdict, or why there is none.
+    static func check(_ bytes: [UInt8], judge: (Verdict) -> [String]) -> [String] {
+        var template = Array("/tmp/tms-bad-input.XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { $0.baseAddress.flatMap(mkdtemp).map { String(cString: $0) } }
+        guard let dir = made else { return ["mkdtemp failed (errno \(errno))"] }
+        let input = dir + "/bad.tms", output = dir + "/verdict"
+        defer {
+            unlink(input)
+            unlink(output)
+            rmdir(dir)
+        }
+        guard write(bytes, to: input) else { return ["cannot write \(input) (errno \(errno))"] }
+        let status: Int32
+        switch spawn([checker, input, String(timeLimit), String(memoryLimit >> 20)], stdout: output) {
+        case .failure(let why): return [why.message]
+        case .success(let s): status = s
+        }
+        let signal = status & 0x7F
+        if signal == SIGALRM { return ["did not finish within \(timeLimit) s: a hang"] }
+        if signal != 0 {
+            let why = signal == SIGSEGV ? " (a stack overflow?)" : " (out of memory past the \(memoryLimit >> 20) MB allowed, or a trap)"
+            return ["crashed with signal \(signal)\(why)"]
+        }
+        let code = (status >> 8) & 0xFF
+        if code != 0 { return ["the child exited with code \(code)"] }
+        guard let text = read(output), let verdict = Verdict(text) else { return ["the child's verdict cannot be read"] }
+        return judge(verdict)
     }
 
-    private static func attempt(_ body: @escaping () -> [String]) -> (failures: [String], hung: Bool) {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return (["pipe() failed"], false) }
-        let pid = fork()
-        if pid < 0 { return (["fork() failed"], false) }
-        if pid == 0 {
-            // First, before anything that could wait on a lock another thread held at the fork
-            // (the child would hang, and the test run with it): the time limit.
-            alarm(timeLimit)
-            close(fds[0])
-            quiet()
-            limitMemory()
-            let failures = onLargeStack(body)
-            let bytes = Array(failures.joined(separator: "\n").utf8)
-            var written = 0
-            while written < bytes.count {
-                let n = bytes[written...].withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
-                if n <= 0 { break }
-                written += n
-            }
-            _exit(0)
+    struct SpawnError: Error {
+        var message: String
+    }
+
+    /// The checker, next to the test binary (both in .build/debug).
+    static var checker: String {
+        var path = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &path, path.count - 1)
+        guard n > 0 else { return "BadInputChecker" }
+        let exe = String(decoding: path[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(exe[..<(exe.lastIndex(of: "/") ?? exe.startIndex)]) + "/BadInputChecker"
+    }
+
+    /// Runs `arguments` with stdout to the file `stdout`, stdin and stderr on /dev/null, every
+    /// signal unblocked and at its default action; its wait status.
+    static func spawn(_ arguments: [String], stdout: String) -> Result<Int32, SpawnError> {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        sigdelset(&defaults, SIGKILL)
+        sigdelset(&defaults, SIGSTOP)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // A crash is reported by the test in one line: no runtime backtrace (which takes seconds).
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = [strdup("SWIFT_BACKTRACE=enable=no"), nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid = pid_t()
+        let error = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
+        guard error == 0 else {
+            return .failure(SpawnError(message: "cannot start \(arguments[0]) (errno \(error)); swift build --build-tests builds it"))
         }
-        close(fds[1])
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { break }
-            output += buffer[0..<n]
-        }
-        close(fds[0])
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        var failures = output.isEmpty ? [] : String(decoding: output, as: UTF8.self).split(separator: "\n").map(String.init)
-        let signal = status & 0x7F
-        if signal == SIGALRM {
-            failures.append("did not finish within \(timeLimit) s: a hang")
-        } else if signal != 0 {
-            let why = signal == SIGSEGV ? " (a stack overflow?)" : " (out of memory past the \(memoryLimit >> 20) MB allowed, or a trap)"
-            failures.append("crashed with signal \(signal)\(why)")
-        } else if (status >> 8) & 0xFF != 0 {
-            failures.append("the child exited with code \((status >> 8) & 0xFF)")
+        return .success(status)
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { return false }
+            written += n
         }
-        return (failures, signal == SIGALRM)
+        return true
     }
 
-    /// A crash of the child is reported by the parent in one line: no backtrace on stderr.
-    static func quiet() {
-        for s in [SIGALRM, SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] { signal(s, SIG_DFL) }
-        let null = open("/dev/null", O_WRONLY)
-        if null >= 0 { dup2(null, 2) }
-    }
-
-    static func limitMemory() {
-        // The first field of statm is the size of the address space, in pages.
-        let fd = open("/proc/self/statm", O_RDONLY)
-        guard fd >= 0 else { return }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        guard n > 0, let pages = Int(String(decoding: buffer[0..<n].prefix(while: { $0 != 0x20 }), as: UTF8.self)) else { return }
-        let bytes = rlim_t(pages * sysconf(Int32(_SC_PAGESIZE)) + memoryLimit)
-        var limit = rlimit(rlim_cur: bytes, rlim_max: bytes)
-        setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
-    }
-
-    final class Job {
-        let body: () -> [String]
-        var result: [String] = []
-
-        init(_ body: @escaping () -> [String]) {
-            self.body = body
+    static func read(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { return nil }
+            if n == 0 { return String(decoding: bytes, as: UTF8.self) }
+            bytes += buffer[0..<n]
         }
-    }
-
-    static func onLargeStack(_ body: @escaping () -> [String]) -> [String] {
-        let job = Job(body)
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        pthread_attr_setstacksize(&attributes, stackSize)
-        var thread = pthread_t()
-        let started = pthread_create(&thread, &attributes, { context in
-            let job = Unmanaged<Job>.fromOpaque(context!).takeUnretainedValue()
-            job.result = job.body()
-            return nil
-        }, Unmanaged.passUnretained(job).toOpaque())
-        guard started == 0 else { return body() }
-        pthread_join(thread, nil)
-        return job.result
     }
 }
 #endif
