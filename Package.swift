@@ -49,7 +49,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
-        .target(name: "TMS", dependencies: ["TrackingMore"]),
+        // The verb registry is generated from the verb files (Plugins/VerbRegistry).
+        .target(name: "TMS", dependencies: ["TrackingMore"], plugins: ["VerbRegistry"]),
+        .plugin(name: "VerbRegistry", capability: .buildTool()),
         // `listen`: a webhook receiver (Hummingbird) as a verb, so the language stays free of HTTP.
         .target(
             name: "TMSListen",

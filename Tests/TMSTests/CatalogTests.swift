@@ -28,7 +28,7 @@ import TrackingMore
         // Hand-written on purpose: recarrier's three forms, the page fields list pages by itself.
         let handWritten: Set<String> = ["recarrier"]
         for e in Catalog.endpoints where !e.sandboxOnly && e.id != .listByBody {
-            guard let verb = APIVerbs.all.first(where: { $0.signature.endpoints.first == e.title }),
+            guard let verb = APIVerbs.all.first(where: { $0.signature.name == e.verb && $0.signature.endpoints.first == e.title }),
                 !handWritten.contains(verb.signature.name)
             else { continue }
             let s = verb.signature

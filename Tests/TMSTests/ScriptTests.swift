@@ -14,6 +14,9 @@ import Glibc
 /// - `# expect error L:C: MESSAGE` — a diagnostic with that message at line L, column C;
 /// - `# expect exit: N` — the exit code (otherwise 0, or that of the expected errors);
 /// - `# args: A B` — the script's arguments.
+///
+/// Lines the command line writes on stderr beside the output (`trace`) are output lines
+/// starting `stderr: `.
 @Suite struct ScriptTests {
     static let root = packageRoot()
 
@@ -87,6 +90,13 @@ func runSource(_ source: SourceFile, arguments: [String] = [], settings: Interpr
     // Each script gets a sandbox of its own, in memory.
     let api = APISession(backend: .sandbox) { InProcessTransport(sandbox: try Sandbox(path: ":memory:")) }
     api.failedItemsDirectory = "/tmp"
+    // What the command line writes on stderr beside the output (trace) is part of the output
+    // here, each line marked, with the time an exchange took left out.
+    api.log = { text in
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            sink.text += "stderr: " + line.replacing(/\(\d+ ms\)/, with: "(… ms)") + "\n"
+        }
+    }
     interpreter.api = api
     interpreter.carrierCodes = Set(Carriers.all.map(\.code))
     var diagnostics: [Diagnostic] = []

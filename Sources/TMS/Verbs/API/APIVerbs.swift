@@ -3,11 +3,10 @@ import TrackingMore
 /// The verbs that call the TrackingMore API, one per endpoint. Their signatures come from the
 /// API catalog: the summary, the example, the endpoint, and a keyword parameter for every
 /// optional field, with the catalog's help.
+///
+/// `all` is generated from the verb files by the VerbRegistry plugin: a `static let NAME =
+/// Verb(...)` in an `extension APIVerbs` is registered.
 public enum APIVerbs {
-    public static let all: [Verb] = [
-        create, get, put, delete, list, batch, updatemore, realtime, recarrier, userinfo, statusnumber, notupdate,
-        remote, costtime, aircargo, carriers, detect, timeline,
-    ]
 
     /// How a verb takes a tracking's identity (the catalog's `.identity` fields).
     enum Identity {

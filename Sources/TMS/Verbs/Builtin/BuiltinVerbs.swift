@@ -1,13 +1,10 @@
 import TrackingMore
 
-/// The verbs that work on local data, files and the session. API verbs come from the API
-/// catalog and register through the same `VerbRegistry`.
+/// The verbs that work on local data, files and the session, one file each. API verbs come
+/// from the API catalog and register through the same `VerbRegistry`. `all` is generated from
+/// the verb files by the VerbRegistry plugin: a `static let NAME = Verb(...)` in an
+/// `extension BuiltinVerbs` is registered.
 public enum BuiltinVerbs {
-    public static let all: [Verb] = [
-        set, unset, whereVerb, select, sort, first, last, count, each, uniq, group, flatten,
-        printVerb, echo, table, json, csv, open, save, assert, sleep, exit, help, vars, sandbox, trace,
-        fields, status,
-    ]
 
     /// The record an item must be for verbs that work on records.
     static func record(_ v: Value, _ call: VerbInvocation) throws -> Record {
