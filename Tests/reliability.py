@@ -559,6 +559,11 @@ def server(work):
         first, _, rest = answer.partition(b"HTTP/1.1 431 ")
         check("a request pipelined before an oversized one is answered first, then the 431",
               first.startswith(b"HTTP/1.1 200 ") and b'"code":200' in first and refused(b"HTTP/1.1 431 " + rest, 431), answer[:400])
+        # A chunked body whose framing is wrong is named so, not "cut short".
+        answer = raw(s.port, b"POST /v2/trackings/post HTTP/1.1\r\nHost: x\r\nTrackingmore-Api-Key: " + key.encode()
+                     + b"\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n")
+        check("a chunked body with a bad chunk size is answered 4012 'not valid HTTP/1.1'", b'"code":4012' in answer
+              and b"not valid HTTP/1.1 (invalid character in chunk size" in answer, answer[-300:])
         # Headers just inside the limits are served.
         ok = head + b"X-Fit: " + b"a" * 7_000 + b"\r\nConnection: close\r\n\r\n"
         check("a 7 KB header line (inside the limits) is served", b'"code":200' in raw(s.port, ok))

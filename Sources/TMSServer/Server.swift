@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import TrackingMore
 import TrackingMoreSandbox
 
@@ -111,6 +112,9 @@ struct SandboxResponder: HTTPResponder {
                 }
             } catch let e as HTTPError where e.status == .contentTooLarge {
                 envelope = Envelope(.badRequest, message: "The body is larger than \(bodyLimit) bytes.")
+            } catch let e as HTTPParserError where e != .invalidEOFState {
+                // A chunked body whose framing is wrong (the connection closes after the answer).
+                envelope = Envelope(.badRequest, message: "The body is not valid HTTP/1.1 (\(e.debugDescription)).")
             } catch {
                 // The client closed the connection or sent less than its Content-Length.
                 envelope = Envelope(.badRequest, message: "The body was cut short before its end.")

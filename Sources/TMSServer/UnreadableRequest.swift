@@ -12,8 +12,9 @@ import TrackingMore
 /// the HTTP decoder, catches the decoder's error and answers instead: `431 Request Header
 /// Fields Too Large` for headers over the limits, `400 Bad Request` for the rest, each with the
 /// envelope (meta 4012) and `Connection: close`, since nothing after the refused bytes can be
-/// read as HTTP. It lets the error through (Hummingbird's handling stays) only while a request's
-/// body is being read: that request's responder is waiting for the body and reports it cut short.
+/// read as HTTP. It lets the error through only while a request's body is being read: that
+/// request's responder is waiting for the body and answers with the envelope itself ("not valid
+/// HTTP/1.1" for a bad chunk, "cut short" when it ends too soon).
 ///
 /// With pipelined requests, those read before the bad one are answered first, in order; the
 /// refusal follows the last of their answers.
