@@ -235,6 +235,51 @@ expect_err "-c without a pipeline exits 2" 2 "-c"
 run "$NULL" no-such-script.tms
 expect_err "a missing script file exits 2 and names it" 2 "no-such-script.tms"
 
+# --- The start-up fast path (TMSCommand+FastParse.swift) parses common command lines without
+# swift-argument-parser; each line here is run that way and with TMS_ARGUMENT_PARSER=full
+# (ArgumentParser only): the same exit code, stdout and stderr, `config explain` included
+# (the Configuration both paths give).
+printf 'param (n: int = 2)\necho ($n * 3)\n' >"$WORK/cwd/times.tms"
+same_parse() {
+    run "$NULL" "$@"
+    local fast_rc=$RC fast_out=$OUT fast_err=$ERR
+    TMS_ARGUMENT_PARSER=full run "$NULL" "$@"
+    if [ "$fast_rc" = "$RC" ] && [ "$fast_out" = "$OUT" ] && [ "$fast_err" = "$ERR" ]; then
+        pass "fast and full argument parsing agree: $*"
+    else
+        fail "fast and full argument parsing agree: $*" "fast: exit $fast_rc, stdout: $fast_out, stderr: $fast_err
+full: $(describe)"
+    fi
+}
+same_parse -c '1 + 2'
+same_parse --sandbox :memory: --output json -c '[{a: 1}] | count'
+same_parse --sandbox :memory: --output csv --no-color --yes -X --no-pager --trace -c '[{a: 1}]'
+same_parse --sandbox :memory: --trace=full --output jsonl -c '[{a: 1}]'
+same_parse --sandbox :memory: times.tms --n 5
+same_parse --sandbox :memory: times.tms --help
+same_parse --sandbox :memory: -c 1 extra
+same_parse --sandbox :memory: --rate 2.5 --read-only --no-color --output csv config explain
+same_parse --endpoint http://127.0.0.1:9/v2 --dry-run --failed-items /tmp config explain
+same_parse --live --api-key-stdin config explain
+same_parse --profile nope -c 1
+same_parse --output JSON -c 1
+same_parse --output=json -c 1
+same_parse --rate 0 -c 1
+same_parse --rate fast -c 1
+same_parse --rate 1 --dry-run --read-only -c 1
+same_parse --live --endpoint http://127.0.0.1:9/v2 -c 1
+same_parse --endpoint http://127.0.0.1:9/v2 --sandbox :memory: -c 1
+same_parse --api-key secret -c 1
+same_parse -c 1 -c 2
+same_parse --live --live -c 1
+same_parse -c -1
+same_parse -c ''
+same_parse -c
+same_parse -Xc 1
+same_parse --bogus -c 1
+same_parse --version
+same_parse -h
+
 # --- Which backend is which: explain names it and shows the live API's form of each request
 # (explain sends no write, so no server needs to listen at the endpoint).
 run "$NULL" --endpoint http://127.0.0.1:8080/v2 -c 'explain create sto 402934299065'

@@ -33,7 +33,7 @@ case "config":
         guard script.count == 2, script[1] == "explain" else {
             throw ValidationError("usage: tms [OPTIONS] config explain")
         }
-        let command = try TMSCommand.parse(options)
+        let command = try TMSCommand.parseOptions(options)
         writeAll(1, try Configuration(command: command, environment: Terminal().environment).explanation)
     } catch let error as TMSError {
         writeAll(2, DiagnosticRenderer().render(error.diagnostics))
@@ -44,7 +44,7 @@ case "config":
 case "learn":
     // Options before `learn` choose the backend (--endpoint for a classroom), as for a script.
     let command: TMSCommand
-    do { command = try TMSCommand.parse(options) } catch { fail(TMSCommand.self, error) }
+    do { command = try TMSCommand.parseOptions(options) } catch { fail(TMSCommand.self, error) }
     do {
         let learn = try LearnCommand.parse(Array(script.dropFirst()))
         let terminal = Terminal()
@@ -92,7 +92,7 @@ case "keys":
     }
 default:
     do {
-        var command = try TMSCommand.parse(options)
+        var command = try TMSCommand.parseOptions(options)
         command.arguments = script
         try await command.execute()
     } catch {
