@@ -50,8 +50,14 @@ extension JSON {
     /// A string in quotes, escaped as `writeQuoted(_:to: inout String)` escapes it.
     static func writeQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out.append(contentsOf: s.utf8)
+        // Most strings need no escape: checked and copied over the contiguous UTF-8 at once.
+        var s = s
+        let copied = s.withUTF8 { text -> Bool in
+            for u in text where u < 0x20 || u == 0x22 || u == 0x5C { return false }
+            out.append(contentsOf: text)
+            return true
+        }
+        if copied {
             out.append(UInt8(ascii: "\""))
             return
         }

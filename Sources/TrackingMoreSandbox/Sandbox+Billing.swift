@@ -20,7 +20,10 @@ enum Billing {
 extension Call {
     /// Refuses with 4021 unless the account has `units` of quota left.
     func requireQuota(_ units: Int) throws {
-        let left = try store.account(account).quota
+        try Call.requireQuota(units, left: try store.account(account).quota)
+    }
+
+    static func requireQuota(_ units: Int, left: Int) throws {
         guard left >= units else {
             throw Refusal(.quotaUsedUp, units == 1 || left == 0
                 ? "The remaining quota is used up."
@@ -28,10 +31,11 @@ extension Call {
         }
     }
 
-    /// Spends `units` of the account's quota, or refuses with 4021 when fewer are left.
+    /// Spends `units` of the account's quota, or refuses with 4021 when fewer are left: one
+    /// read of the account (each item of a batch is charged on its own).
     func charge(_ units: Int) throws {
-        try requireQuota(units)
         var a = try store.account(account)
+        try Call.requireQuota(units, left: a.quota)
         a.quota -= units
         try store.save(account, a)
     }

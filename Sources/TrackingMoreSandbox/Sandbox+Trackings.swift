@@ -303,7 +303,7 @@ extension Sandbox {
 
     /// The full tracking object of `GET /trackings/{carrier}/{number}`: the catalog's
     /// `trackingObject`, each field it always has, in its order.
-    func render(_ t: StoredTracking, now: Int) -> JSON {
+    func renderAfresh(_ t: StoredTracking, now: Int) -> JSON {
         let r = route(t)
         let elapsed = (t.frozenAt ?? now) - t.createdAt
         let happened = r.events(after: elapsed)

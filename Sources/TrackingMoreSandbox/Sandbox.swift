@@ -13,8 +13,10 @@ import Glibc
 /// simulated routes on each account's virtual clock.
 public final class Sandbox: Sendable {
     let store: any SandboxStore
-    /// Keys hashed once each; the store still says on every request whether one is active.
+    /// Keys hashed once each; whether one is active is read in each request's own transaction.
     let keyHashes = KeyCache()
+    /// Trackings as last rendered (`render`).
+    let rendered = RenderCache()
     /// Sends the webhooks that status changes fire (Sandbox+Webhooks.swift).
     public let webhooks: WebhookDispatcher
     /// The rate limits every account gets (`tms serve --limits live`); nil leaves it to each
@@ -45,45 +47,36 @@ public final class Sandbox: Sendable {
     /// in-process sandbox); otherwise the key must be one that `addKey` made and not revoked.
     /// Never throws: every failure is an envelope with the API's meta code.
     public func handle(_ request: APIRequest, apiKey: String?) async -> Envelope {
+        // The key's account, or the local account of the in-process sandbox.
+        let hash = apiKey.map(keyHashes.hash)
+        let account = hash ?? Sandbox.localAccount
         do {
-            let account: String
-            if let apiKey {
-                let hash = keyHashes.hash(apiKey)
-                switch try store.keyIsActive(hash: hash) {
-                case nil: return Envelope(.invalidKey)
-                case false?: return Envelope(.keyDeleted)
-                case true?: account = hash
-                }
-            } else {
-                account = Sandbox.localAccount
+            // The request is routed, its body decoded and checked before its transaction; a
+            // refusal of these is the answer only once the key has been found good (the API
+            // checks the key first), which the transaction does.
+            let asked: Result<Asked, Refusal>
+            do { asked = .success(try Asked(request)) } catch let refusal as Refusal { asked = .failure(refusal) }
+            if case .success(let a) = asked, a.endpoint.id == .sandboxDeliveries {
+                // `?wait=` waits for the account's webhooks before the read; a bad key waits for nothing.
+                if let hash, let refusal = try store.read({ try $0.keyRefusal(hash: hash) }) { return refusal.envelope }
+                await waitForWebhooks(a.endpoint, request, account: account)
             }
-            let path = request.path.hasSuffix("/") && request.path.count > 1 ? String(request.path.dropLast()) : request.path
-            guard let (endpoint, pathValues) = Catalog.route(request.method.uppercased(), path) else {
-                let allowed = Catalog.methods(for: path)
-                if !allowed.isEmpty {
-                    return Envelope(.methodNotAllowed, message: "\(request.method) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: " or ")).")
-                }
-                return Envelope(.notFound, message: "No endpoint \(request.method) \(request.path).")
-            }
-            let body = try Call.body(of: request, for: endpoint)
-            // The catalog's rules: the path, the query and an object body now; each item of an
-            // array body when the handler reads it (`Call.identify`), since the API answers per item.
-            var query: [String: String] = [:]
-            for (k, v) in request.query { query[k] = v }
-            if let problem = endpoint.validate(path: pathValues, query: query, body: body).first { throw Refusal(problem) }
-            await waitForWebhooks(endpoint, request, account: account)
-            // One transaction per request: a read-only one where nothing can change.
+            // One transaction per request, the key's check included: a read-only one where
+            // nothing can change.
             let run = { (transaction: any SandboxTransaction) throws -> (Envelope, FiredWebhooks?) in
+                if let hash, let refusal = try transaction.keyRefusal(hash: hash) { throw refusal }
+                let a = try asked.get()
                 let state = try transaction.account(account)
                 if let limits = self.limits ?? (state.liveLimits ? .live : nil),
-                    let wait = self.limiter.admit(account, endpoint.rateClass, limits)
+                    let wait = self.limiter.admit(account, a.endpoint.rateClass, limits)
                 {
-                    throw RateLimiter.refusal(wait, endpoint.rateClass, limits)
+                    throw RateLimiter.refusal(wait, a.endpoint.rateClass, limits)
                 }
-                let call = Call(endpoint: endpoint, request: request, body: body, pathValues: pathValues, account: account, now: state.clock, store: transaction)
+                let call = Call(endpoint: a.endpoint, request: request, body: a.body, pathValues: a.pathValues, account: account, now: state.clock, store: transaction)
                 return try self.handleCollectingWebhooks(call)
             }
-            let (envelope, fired) = try Billing.changesStore(endpoint) ? store.write(run) : store.read(run)
+            let writes = (try? asked.get()).map { Billing.changesStore($0.endpoint) } ?? false
+            let (envelope, fired) = try writes ? store.write(run) : store.read(run)
             // Sent once the request's writes are committed.
             fired?.send(through: webhooks)
             return envelope
@@ -91,6 +84,31 @@ public final class Sandbox: Sendable {
             return refusal.envelope
         } catch {
             return Envelope(.serverError, message: "Sandbox storage failed: \(error)")
+        }
+    }
+
+    /// What a request asks for: its endpoint, the path's values and the body, checked
+    /// against the catalog's rules (the path, the query and an object body here; each item of
+    /// an array body when the handler reads it, `Call.identify`, since the API answers per item).
+    struct Asked {
+        let endpoint: Endpoint
+        let pathValues: [String: String]
+        let body: JSON
+
+        init(_ request: APIRequest) throws {
+            let path = request.path.hasSuffix("/") && request.path.count > 1 ? String(request.path.dropLast()) : request.path
+            guard let (endpoint, pathValues) = Catalog.route(request.method.uppercased(), path) else {
+                let allowed = Catalog.methods(for: path)
+                if !allowed.isEmpty {
+                    throw Refusal(.methodNotAllowed, "\(request.method) is not allowed here; use \(allowed.map(\.rawValue).joined(separator: " or ")).")
+                }
+                throw Refusal(.notFound, "No endpoint \(request.method) \(request.path).")
+            }
+            let body = try Call.body(of: request, for: endpoint)
+            var query: [String: String] = [:]
+            for (k, v) in request.query { query[k] = v }
+            if let problem = endpoint.validate(path: pathValues, query: query, body: body).first { throw Refusal(problem) }
+            (self.endpoint, self.pathValues, self.body) = (endpoint, pathValues, body)
         }
     }
 

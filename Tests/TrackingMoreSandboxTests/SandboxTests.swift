@@ -1,4 +1,7 @@
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 import TrackingMore
 @testable import TrackingMoreSandbox
 
@@ -222,6 +225,51 @@ import TrackingMore
         #expect(try sandbox.revokeKey(name: "alice"))
         #expect(await send("GET", "/trackings/sto/402934299065", key: a).meta.code == 4002)
         #expect(try sandbox.keys().map(\.name) == ["alice", "bob"])
+    }
+
+    /// The key is read in the request's own transaction, yet still checked before anything
+    /// else the request asks: a wrong path, body or batch size is not told to a bad key.
+    @Test func theKeyIsCheckedFirst() async throws {
+        let a = try #require(try sandbox.addKey(name: "alice"))
+        let tooMany = JSON.list((0..<41).map { i in ["carrier_code": "sto", "tracking_number": .string("40293429\(1000 + i)")] })
+        for key in ["tms_wrong", a] {
+            if key == a { #expect(try sandbox.revokeKey(name: "alice")) }
+            let code = key == a ? 4002 : 4001
+            #expect(await send("GET", "/trackings/nothing/here/at/all", key: key).meta.code == code)
+            #expect(await send("DELETE", "/trackings/get", key: key).meta.code == code)
+            let notJSON = await sandbox.handle(APIRequest(method: "POST", path: "/trackings/post", body: Array("{oops".utf8)), apiKey: key)
+            #expect(notJSON.meta.code == code)
+            #expect(await send("POST", "/trackings/batch", tooMany, key: key).meta.code == code)
+            #expect(await send("POST", "/trackings/post", ["carrier_code": "sto", "tracking_number": "402934299065"], key: key).meta.code == code)
+        }
+        // Nothing was stored for the refused creates.
+        #expect(await send("GET", "/trackings/get").data["total"] == "0")
+    }
+
+    /// A tracking read again at the same clock time comes from the render cache, but never a
+    /// stale one: an edit, a move of the clock, or a write by another process on the same
+    /// database file shows in the next read.
+    @Test func readsAfterWritesAreFresh() async throws {
+        _ = await create("ups", "1Z999AA10123456784", [("title", "Shoes")])
+        #expect(await send("GET", "/trackings/ups/1Z999AA10123456784").data["title"] == "Shoes")
+        _ = await send("PUT", "/trackings/ups/1Z999AA10123456784", ["title": "Boots"])
+        #expect(await send("GET", "/trackings/ups/1Z999AA10123456784").data["title"] == "Boots")
+        let listed = await send("GET", "/trackings/get").data["items"]?.listValue?.first
+        #expect(listed?["title"] == "Boots")
+        _ = await send("POST", "/sandbox/advance", ["seconds": .int(3 * 86400)])
+        #expect(await send("GET", "/trackings/ups/1Z999AA10123456784").data["status"] != "pending")
+
+        let path = "/tmp/tms-render-cache-\(UInt32.random(in: 0...UInt32.max)).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
+        let server = try Sandbox(path: path)
+        let other = try Sandbox(path: path)
+        let get = APIRequest(method: "GET", path: "/trackings/sto/402934299065")
+        let created: JSON = ["carrier_code": "sto", "tracking_number": "402934299065", "title": "A"]
+        _ = await server.handle(APIRequest(method: "POST", path: "/trackings/post", body: created.bytes), apiKey: nil)
+        #expect(await server.handle(get, apiKey: nil).data["title"] == "A")
+        let edit: JSON = ["title": "B"]
+        _ = await other.handle(APIRequest(method: "PUT", path: "/trackings/sto/402934299065", body: edit.bytes), apiKey: nil)
+        #expect(await server.handle(get, apiKey: nil).data["title"] == "B")
     }
 
     @Test func realtimeUpdateCarrierAndNotupdate() async {

@@ -107,25 +107,38 @@ public struct Endpoint: Sendable {
 
     /// The path parameters of a concrete path, or nil when it is not this endpoint's.
     public func match(_ concrete: String) -> [String: String]? {
-        let template = path.split(separator: "/", omittingEmptySubsequences: false)
-        var parts = concrete.split(separator: "/", omittingEmptySubsequences: false)
+        // Segment by segment over the UTF-8 of both paths, without splitting either into
+        // arrays: tms serve tries this for each endpoint of the method on every request.
+        let slash = UInt8(ascii: "/")
         var values: [String: String] = [:]
-        if let pathSuffix, parts.count == template.count + 1, let last = parts.popLast() {
+        var template = Substring(path).utf8
+        var parts = Substring(concrete).utf8
+        if let pathSuffix, parts.count(where: { $0 == slash }) == template.count(where: { $0 == slash }) + 1,
+            let cut = parts.lastIndex(of: slash)
+        {
             // Only a value the suffix takes: anything else is another path.
-            let value = percentDecoded(String(last))
+            let value = percentDecoded(String(Substring(parts[parts.index(after: cut)...])))
             guard case .success = pathSuffix.decode(.string(value)) else { return nil }
             values[pathSuffix.name] = value
+            parts = parts[..<cut]
         }
-        guard template.count == parts.count else { return nil }
-        for (t, p) in zip(template, parts) {
-            if t.hasPrefix("{") && t.hasSuffix("}") {
+        while true {
+            let templateEnd = template.firstIndex(of: slash) ?? template.endIndex
+            let partEnd = parts.firstIndex(of: slash) ?? parts.endIndex
+            let t = template[..<templateEnd]
+            let p = parts[..<partEnd]
+            if t.first == UInt8(ascii: "{") && t.last == UInt8(ascii: "}") {
                 guard !p.isEmpty else { return nil }
-                values[String(t.dropFirst().dropLast())] = percentDecoded(String(p))
-            } else if t != p {
+                values[String(Substring(t.dropFirst().dropLast()))] = percentDecoded(String(Substring(p)))
+            } else if !t.elementsEqual(p) {
                 return nil
             }
+            let templateDone = templateEnd == template.endIndex
+            let partsDone = partEnd == parts.endIndex
+            if templateDone || partsDone { return templateDone && partsDone ? values : nil }
+            template = template[template.index(after: templateEnd)...]
+            parts = parts[parts.index(after: partEnd)...]
         }
-        return values
     }
 }
 

@@ -145,12 +145,6 @@ public final class SQLiteStore: SandboxStore {
         }
     }
 
-    public func keyIsActive(hash: String) throws -> Bool? {
-        try db.read { db in
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT revoked = 0 FROM api_key WHERE hash = ?"), arguments: [hash])
-        }
-    }
-
     public func keyHash(name: String) throws -> String? {
         try db.read { db in try String.fetchOne(db, sql: "SELECT hash FROM api_key WHERE name = ?", arguments: [name]) }
     }
@@ -165,6 +159,10 @@ struct SQLiteTransaction: SandboxTransaction {
     let db: Database
     /// False in a read transaction: an account not seen before is not stored.
     let writes: Bool
+
+    func keyIsActive(hash: String) throws -> Bool? {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT revoked = 0 FROM api_key WHERE hash = ?"), arguments: [hash])
+    }
 
     func account(_ key: String) throws -> Account {
         if let row = try Row.fetchOne(
@@ -200,7 +198,7 @@ struct SQLiteTransaction: SandboxTransaction {
 
     func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking? {
         try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM tracking WHERE key = ? AND carrier_code = ? AND tracking_number = ?"),
+            db.cachedStatement(sql: "SELECT \(SQLiteStore.trackingColumns) FROM tracking WHERE key = ? AND carrier_code = ? AND tracking_number = ?"),
             arguments: [key, carrier, number]
         ).map(SQLiteStore.tracking)
     }
@@ -263,13 +261,13 @@ struct SQLiteTransaction: SandboxTransaction {
         let offset = overflow ? Int.max : product
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tracking WHERE \(whereClause)", arguments: StatementArguments(values)) ?? 0
         let rows = try Row.fetchAll(
-            db, sql: "SELECT * FROM tracking WHERE \(whereClause) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
+            db, sql: "SELECT \(SQLiteStore.trackingColumns) FROM tracking WHERE \(whereClause) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
             arguments: StatementArguments(values + [limit, offset]))
         return (total, rows.map(SQLiteStore.tracking))
     }
 
     func all(_ key: String) throws -> [StoredTracking] {
-        try Row.fetchAll(db, sql: "SELECT * FROM tracking WHERE key = ? ORDER BY created_at DESC, rowid DESC", arguments: [key])
+        try Row.fetchAll(db, sql: "SELECT \(SQLiteStore.trackingColumns) FROM tracking WHERE key = ? ORDER BY created_at DESC, rowid DESC", arguments: [key])
             .map(SQLiteStore.tracking)
     }
 
@@ -308,13 +306,18 @@ extension SQLiteStore {
         ]
     }
 
+    /// The columns `tracking(_:)` reads, in its order: a row is read by position, since
+    /// looking a column up by name compares names case-insensitively for every field.
+    static let trackingColumns = """
+        id, carrier_code, tracking_number, created_at, fields, archived, status_override, tracked, frozen_at, status, \
+        updated_at, order_created_at
+        """
+
     static func tracking(_ row: Row) -> StoredTracking {
-        let fieldsText: String = row["fields"]
+        let fieldsText: String = row[4]
         let fields = (try? JSON.parse(fieldsText))?.recordValue ?? Record()
         return StoredTracking(
-            id: row["id"], carrierCode: row["carrier_code"], trackingNumber: row["tracking_number"],
-            createdAt: row["created_at"], fields: fields, archived: row["archived"], statusOverride: row["status_override"],
-            tracked: row["tracked"], frozenAt: row["frozen_at"], status: row["status"], updatedAt: row["updated_at"],
-            orderCreatedAt: row["order_created_at"])
+            id: row[0], carrierCode: row[1], trackingNumber: row[2], createdAt: row[3], fields: fields, archived: row[5],
+            statusOverride: row[6], tracked: row[7], frozenAt: row[8], status: row[9], updatedAt: row[10], orderCreatedAt: row[11])
     }
 }

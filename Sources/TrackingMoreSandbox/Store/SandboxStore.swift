@@ -90,8 +90,6 @@ public protocol SandboxStore: Sendable {
     func setQuota(keyName: String, to quota: Int) throws -> Bool
     /// The quota of the account of the key with this name; nil when there is none.
     func quota(keyName: String) throws -> Int?
-    /// nil for an unknown key, false for a revoked one.
-    func keyIsActive(hash: String) throws -> Bool?
     /// The hash of the key named `name`, revoked or not; nil when there is none.
     func keyHash(name: String) throws -> String?
     /// Forgets the lessons the key's account recorded.
@@ -101,6 +99,9 @@ public protocol SandboxStore: Sendable {
 /// What one request can do to the store, inside its transaction. Every method is scoped by
 /// the hash of an API key (the account).
 public protocol SandboxTransaction: WebhookStore {
+    /// nil for an unknown key, false for a revoked one.
+    func keyIsActive(hash: String) throws -> Bool?
+
     /// The account; one not seen before has the starting clock and quota (and is stored
     /// when the transaction writes).
     func account(_ key: String) throws -> Account
@@ -127,6 +128,15 @@ public protocol SandboxTransaction: WebhookStore {
 }
 
 extension SandboxTransaction {
+    /// The API's refusal of an unknown (4001) or revoked (4002) key; nil for an active one.
+    func keyRefusal(hash: String) throws -> Refusal? {
+        switch try keyIsActive(hash: hash) {
+        case nil: return Refusal(.invalidKey)
+        case false?: return Refusal(.keyDeleted)
+        case true?: return nil
+        }
+    }
+
     func setClock(_ key: String, to time: Int) throws {
         var a = try account(key)
         a.clock = time
