@@ -205,18 +205,19 @@ public struct JSONReader {
         var hash = end - start
         for i in start..<end { hash = (hash &* 31) &+ Int(bytes[i]) }
         let slot = hash & (keyCache.count - 1)
-        if let cached = keyCache[slot], cached.utf8.count == end - start,
-            cached.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+        if let cached = keyCache[slot], cached.bytes.count == end - start,
+            cached.bytes.withUnsafeBufferPointer({ $0.elementsEqual(UnsafeBufferPointer(rebasing: bytes[start..<end])) })
         {
             position = end + 1
-            return cached
+            return cached.key
         }
         let key = try parseString()
-        keyCache[slot] = key
+        keyCache[slot] = (key, Array(bytes[start..<end]))
         return key
     }
 
-    private var keyCache = [String?](repeating: nil, count: 256)
+    /// Keys met lately, each with its UTF-8 bytes to compare with the next key at once.
+    private var keyCache = [(key: String, bytes: [UInt8])?](repeating: nil, count: 256)
 
     /// The size of the last object or array closed at each depth (up to 16 levels).
     private var sizes = [Int](repeating: 0, count: 16)
@@ -301,7 +302,9 @@ public struct JSONReader {
 
     private func makeString(_ start: Int, _ end: Int) throws(JSONParseError) -> String {
         let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        // ASCII is the common case in API data and needs no validation pass of its own.
+        // ASCII is the common case in API data and needs no validation pass of its own (and
+        // String(validating:) is not specialized: it looks up generic metadata every call).
+        if !slice.contains(where: { $0 >= 0x80 }) { return String(decoding: slice, as: UTF8.self) }
         guard let s = String(validating: slice, as: UTF8.self) else {
             throw JSONParseError(
                 message: "invalid UTF-8 in string", offset: start, line: lineOf(start).0, column: lineOf(start).1)

@@ -121,10 +121,12 @@ final class ByteWindow {
     private func countLines(upTo end: Int) {
         var lines = 0
         var last = -1
-        let b = bytes
-        for i in 0..<end where b[i] == 0x0A {
+        // memchr jumps from newline to newline: a record is a line or a few, not a byte each.
+        var from = 0
+        while from < end, let hit = memchr(storage + from, 0x0A, end - from) {
+            last = storage.distance(to: hit.assumingMemoryBound(to: UInt8.self))
             lines &+= 1
-            last = i
+            from = last + 1
         }
         droppedLines += lines
         if last >= 0 { droppedLineStart = dropped + last + 1 }
