@@ -251,7 +251,22 @@ same_parse() {
 full: $(describe)"
     fi
 }
+# A new option of TMSCommand must be set by the fast path too (reading an unset one stops tms).
+missing=""
+options=0
+for option in $(grep -A1 -E '^ *@(Option|Flag|ArgumentParser\.Argument)' "$ROOT/Sources/tms/TMSCommand.swift" | sed -n -E 's/^ *var ([A-Za-z]+).*/\1/p'); do
+    options=$((options + 1))
+    grep -q "c\.$option = " "$ROOT/Sources/tms/TMSCommand+FastParse.swift" || missing+=" $option"
+done
+if [ -z "$missing" ] && [ "$options" -ge 20 ]; then
+    pass "the fast path sets every option of TMSCommand"
+else
+    fail "the fast path sets every option of TMSCommand" "$options options; not set:$missing"
+fi
 same_parse -c '1 + 2'
+same_parse --sandbox :memory: --in-flight 8 config explain
+same_parse --in-flight 0 -c 1
+same_parse --in-flight many -c 1
 same_parse --sandbox :memory: --output json -c '[{a: 1}] | count'
 same_parse --sandbox :memory: --output csv --no-color --yes -X --no-pager --trace -c '[{a: 1}]'
 same_parse --sandbox :memory: --trace=full --output jsonl -c '[{a: 1}]'

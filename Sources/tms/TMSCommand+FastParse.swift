@@ -26,7 +26,7 @@ extension TMSCommand {
     /// The options' names, each as ArgumentParser derives it from the property.
     private enum Name: String {
         case command = "-c", output = "--output", sandbox = "--sandbox", profile = "--profile", endpoint = "--endpoint",
-            apiKey = "--api-key", rate = "--rate", failedItems = "--failed-items"
+            apiKey = "--api-key", rate = "--rate", inFlight = "--in-flight", failedItems = "--failed-items"
         case noColor = "--no-color", live = "--live", apiKeyStdin = "--api-key-stdin", dryRun = "--dry-run",
             readOnly = "--read-only", trace = "--trace", traceFull = "--trace-full", yes = "--yes",
             skipStartupFile = "-X", noPager = "--no-pager"
@@ -58,8 +58,14 @@ extension TMSCommand {
             guard let number = Double(text) else { return nil }
             rate = number
         }
+        var inFlight: Int?
+        if let text = values[.inFlight] {
+            guard let number = Int(text) else { return nil }
+            inFlight = number
+        }
         // Every property is set: a property left at its declaration would stop the program
-        // when read (ArgumentParser's wrappers hold a definition until parsed or set).
+        // when read (ArgumentParser's wrappers hold a definition until parsed or set), so
+        // Tests/cli.sh checks that each option of TMSCommand is set here.
         var c = TMSCommand()
         c.command = values[.command]
         c.output = output
@@ -71,6 +77,7 @@ extension TMSCommand {
         c.apiKeyStdin = flags.contains(.apiKeyStdin)
         c.apiKey = values[.apiKey]
         c.rate = rate
+        c.inFlight = inFlight
         c.dryRun = flags.contains(.dryRun)
         c.readOnly = flags.contains(.readOnly)
         c.trace = flags.contains(.trace)
