@@ -6,6 +6,8 @@ import TrackingMore
 /// connection (`cachedStatement`): preparing one costs more than running it.
 public final class SQLiteStore: SandboxStore {
     let db: any DatabaseWriter
+    /// The trackings' fields as last parsed from their JSON text.
+    let parsed = ParsedFields()
 
     /// Opens (and migrates) the database at `path`; `:memory:` keeps it in memory.
     public init(path: String) throws {
@@ -91,11 +93,11 @@ public final class SQLiteStore: SandboxStore {
     public func write<T>(_ body: (any SandboxTransaction) throws -> T) throws -> T {
         // GRDB opens write transactions IMMEDIATE: the writer lock is taken before the first
         // read, so a read-modify-write cannot interleave with another writer.
-        try db.write { db in try body(SQLiteTransaction(db: db, writes: true)) }
+        try db.write { db in try body(SQLiteTransaction(db: db, writes: true, parsed: parsed)) }
     }
 
     public func read<T>(_ body: (any SandboxTransaction) throws -> T) throws -> T {
-        try db.read { db in try body(SQLiteTransaction(db: db, writes: false)) }
+        try db.read { db in try body(SQLiteTransaction(db: db, writes: false, parsed: parsed)) }
     }
 
     public func addKey(name: String, hash: String, at time: Int, quota: Int?) throws -> Bool {
@@ -103,7 +105,7 @@ public final class SQLiteStore: SandboxStore {
             try db.execute(sql: "INSERT OR IGNORE INTO api_key (name, hash, created_at) VALUES (?, ?, ?)", arguments: [name, hash, time])
             guard db.changesCount == 1 else { return false }
             if let quota {
-                let t = SQLiteTransaction(db: db, writes: true)
+                let t = SQLiteTransaction(db: db, writes: true, parsed: parsed)
                 var a = try t.account(hash)
                 (a.quota, a.granted) = (quota, quota)
                 try t.save(hash, a)
@@ -130,7 +132,7 @@ public final class SQLiteStore: SandboxStore {
     public func setQuota(keyName: String, to quota: Int) throws -> Bool {
         try db.write { db in
             guard let hash = try String.fetchOne(db, sql: "SELECT hash FROM api_key WHERE name = ?", arguments: [keyName]) else { return false }
-            let t = SQLiteTransaction(db: db, writes: true)
+            let t = SQLiteTransaction(db: db, writes: true, parsed: parsed)
             var a = try t.account(hash)
             (a.quota, a.granted) = (quota, quota)
             try t.save(hash, a)
@@ -141,7 +143,7 @@ public final class SQLiteStore: SandboxStore {
     public func quota(keyName: String) throws -> Int? {
         try db.read { db in
             guard let hash = try String.fetchOne(db, sql: "SELECT hash FROM api_key WHERE name = ?", arguments: [keyName]) else { return nil }
-            return try SQLiteTransaction(db: db, writes: false).account(hash).quota
+            return try SQLiteTransaction(db: db, writes: false, parsed: parsed).account(hash).quota
         }
     }
 
@@ -159,16 +161,28 @@ struct SQLiteTransaction: SandboxTransaction {
     let db: Database
     /// False in a read transaction: an account not seen before is not stored.
     let writes: Bool
+    let parsed: ParsedFields
+
+    /// A tracking from a row of `trackingColumns`; its fields' JSON text is parsed once and
+    /// remembered (`ParsedFields`).
+    func tracking(_ c: ColumnCursor<StoredTracking>.Columns) throws -> StoredTracking {
+        StoredTracking(
+            id: try c.string(0), carrierCode: try c.string(1), trackingNumber: try c.string(2), createdAt: try c.int(3),
+            fields: parsed.record(try c.string(4)), archived: try c.bool(5), statusOverride: try c.optionalInt(6),
+            tracked: try c.bool(7), frozenAt: try c.optionalInt(8), status: try c.string(9), updatedAt: try c.int(10),
+            orderCreatedAt: try c.optionalInt(11))
+    }
 
     func keyIsActive(hash: String) throws -> Bool? {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT revoked = 0 FROM api_key WHERE hash = ?"), arguments: [hash])
     }
 
     func account(_ key: String) throws -> Account {
-        if let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT clock, quota, granted, registered_at, remote_calls, live_limits FROM account WHERE key = ?"), arguments: [key])
-        {
-            return Account(clock: row[0], quota: row[1], granted: row[2], registeredAt: row[3], remoteCalls: row[4], liveLimits: row[5])
+        let statement = try db.cachedStatement(sql: "SELECT clock, quota, granted, registered_at, remote_calls, live_limits FROM account WHERE key = ?")
+        if let a = try ColumnCursor.fetchOne(statement, arguments: [key], read: { c in
+            Account(clock: try c.int(0), quota: try c.int(1), granted: try c.int(2), registeredAt: try c.int(3), remoteCalls: try c.int(4), liveLimits: try c.bool(5))
+        }) {
+            return a
         }
         let a = Account(clock: Choices.epoch, quota: Choices.initialQuota, granted: Choices.initialQuota, registeredAt: Choices.epoch)
         if writes { try save(key, a) }
@@ -197,10 +211,9 @@ struct SQLiteTransaction: SandboxTransaction {
     }
 
     func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking? {
-        try Row.fetchOne(
+        try ColumnCursor.fetchOne(
             db.cachedStatement(sql: "SELECT \(SQLiteStore.trackingColumns) FROM tracking WHERE key = ? AND carrier_code = ? AND tracking_number = ?"),
-            arguments: [key, carrier, number]
-        ).map(SQLiteStore.tracking)
+            arguments: [key, carrier, number], read: tracking)
     }
 
     func update(_ key: String, _ trackings: [StoredTracking]) throws {
@@ -260,15 +273,16 @@ struct SQLiteTransaction: SandboxTransaction {
         let (product, overflow) = (page - 1).multipliedReportingOverflow(by: limit)
         let offset = overflow ? Int.max : product
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tracking WHERE \(whereClause)", arguments: StatementArguments(values)) ?? 0
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT \(SQLiteStore.trackingColumns) FROM tracking WHERE \(whereClause) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?",
-            arguments: StatementArguments(values + [limit, offset]))
-        return (total, rows.map(SQLiteStore.tracking))
+        let items = try ColumnCursor.fetchAll(
+            db.makeStatement(sql: "SELECT \(SQLiteStore.trackingColumns) FROM tracking WHERE \(whereClause) ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"),
+            arguments: StatementArguments(values + [limit, offset]), read: tracking)
+        return (total, items)
     }
 
     func all(_ key: String) throws -> [StoredTracking] {
-        try Row.fetchAll(db, sql: "SELECT \(SQLiteStore.trackingColumns) FROM tracking WHERE key = ? ORDER BY created_at DESC, rowid DESC", arguments: [key])
-            .map(SQLiteStore.tracking)
+        try ColumnCursor.fetchAll(
+            db.cachedStatement(sql: "SELECT \(SQLiteStore.trackingColumns) FROM tracking WHERE key = ? ORDER BY created_at DESC, rowid DESC"),
+            arguments: [key], read: tracking)
     }
 
     func reset(_ key: String) throws {
@@ -313,11 +327,4 @@ extension SQLiteStore {
         updated_at, order_created_at
         """
 
-    static func tracking(_ row: Row) -> StoredTracking {
-        let fieldsText: String = row[4]
-        let fields = (try? JSON.parse(fieldsText))?.recordValue ?? Record()
-        return StoredTracking(
-            id: row[0], carrierCode: row[1], trackingNumber: row[2], createdAt: row[3], fields: fields, archived: row[5],
-            statusOverride: row[6], tracked: row[7], frozenAt: row[8], status: row[9], updatedAt: row[10], orderCreatedAt: row[11])
-    }
 }
