@@ -32,7 +32,8 @@ struct Completion {
             return (repl.interpreter.variableNames + ["in", "env"]).filter { $0.hasPrefix(path) }.map { "$" + $0 }.sortedUnique()
         }
         if word.hasPrefix("status=") {
-            let values = TrackingStatus.allCases.map(\.rawValue) + ["delivered", "exception", "original", "4", "7", "8"]
+            // The list's status words and what put takes: the words and numbers of StatusChange.
+            let values = TrackingStatus.allCases.map(\.rawValue) + StatusChange.allCases.flatMap { ["\($0)", String($0.rawValue)] }
             return values.filter { $0.hasPrefix(word.dropFirst(7)) }.map { "status=" + $0 }.sortedUnique()
         }
         if typed.count <= 1 && !stage.hasSuffix(" ") || typed.isEmpty {

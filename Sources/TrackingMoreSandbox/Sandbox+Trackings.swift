@@ -239,7 +239,7 @@ extension Sandbox {
 
     /// A stable 32-hex id, like the API's.
     func trackingID(_ account: String, _ carrier: String, _ number: String, _ time: Int) -> String {
-        KeyHash.hex(SHA256.hash(data: Array("\(account)|\(carrier)|\(number)|\(time)".utf8)).prefix(16))
+        Hex.encode(SHA256.hash(data: Array("\(account)|\(carrier)|\(number)|\(time)".utf8)).prefix(16))
     }
 
     func route(_ t: StoredTracking) -> Route {

@@ -283,11 +283,6 @@ struct Call {
 /// found by its key's hash (the store's index), so no code compares a key with a stored one.
 enum KeyHash {
     static func of(_ key: String) -> String {
-        hex(SHA256.hash(data: Array(key.utf8)))
-    }
-
-    /// Lower-case hex, two digits a byte.
-    static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
-        Hex.encode(bytes)
+        Hex.encode(SHA256.hash(data: Array(key.utf8)))
     }
 }
