@@ -191,7 +191,7 @@ struct TMSCommand: AsyncParsableCommand {
         out.flush()
         // Webhooks the built-in sandbox queued go out before tms exits (retries do not wait).
         await openedSandbox.value?.webhooks.drain(timeout: .seconds(5))
-        if status == 0 && interpreter.api?.hadBulkFailures == true { throw ArgumentParser.ExitCode(ExitCode.bulkPartial) }
+        if status == 0, let code = interpreter.api?.exitCode, code != 0 { throw ArgumentParser.ExitCode(code) }
         if status != 0 { throw ArgumentParser.ExitCode(status) }
     }
 

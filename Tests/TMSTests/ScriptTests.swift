@@ -103,7 +103,7 @@ func runSource(_ source: SourceFile, arguments: [String] = [], settings: Interpr
     var code: Int32 = 0
     do {
         try await interpreter.run(script: source, arguments: arguments)
-        if interpreter.api?.hadBulkFailures == true { code = ExitCode.bulkPartial }
+        code = interpreter.api?.exitCode ?? 0
     } catch let e as TMSError {
         diagnostics = e.diagnostics
         code = e.exitCode

@@ -73,7 +73,7 @@ import Glibc
         var code: Int32 = 0
         do {
             try await main.run(script: source, arguments: try #require(arguments, "\(name): no '# run:' line"))
-            if main.api?.hadBulkFailures == true { code = ExitCode.bulkPartial }
+            code = main.api?.exitCode ?? 0
         } catch let e as TMSError {
             sink.text += DiagnosticRenderer().render(e.diagnostics)
             code = e.exitCode

@@ -103,3 +103,48 @@ enum Commands {
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The generator of the registry (Plugins/VerbRegistry/generate.sh), run on files of its own.
+@Suite struct VerbRegistryGeneratorTests {
+    static let script = ScriptTests.root + "/Plugins/VerbRegistry/generate.sh"
+
+    func generate(_ files: [String: String]) -> (status: Int32, output: String, errors: String) {
+        let dir = "/tmp/tms-verb-registry-\(UInt32.random(in: 0...UInt32.max))"
+        mkdir(dir, 0o700)
+        var paths: [String] = []
+        for (name, text) in files.sorted(by: { $0.key < $1.key }) {
+            let path = dir + "/" + name
+            let f = fopen(path, "w")
+            _ = fputs(text, f)
+            fclose(f)
+            paths.append(path)
+        }
+        let status = system("/bin/sh '\(Self.script)' '\(dir)/out.swift' \(paths.map { "'\($0)'" }.joined(separator: " ")) 2>'\(dir)/err'")
+        let output = String(decoding: readBytes(dir + "/out.swift") ?? [], as: UTF8.self)
+        let errors = String(decoding: readBytes(dir + "/err") ?? [], as: UTF8.self)
+        return (status, output, errors)
+    }
+
+    @Test func listsEveryVerbOfEachKind() {
+        let (status, output, _) = generate([
+            "A.swift": "extension BuiltinVerbs {\n    static let sort = Verb(\n        x)\n    static let whereVerb = Verb(x)\n}\n",
+            "B.swift": "import TrackingMore\n\nextension APIVerbs {\n    /// static let old = Verb( in a comment\n    static let get = Verb(signature(.get)) { call in\n    }\n}\n",
+        ])
+        #expect(status == 0)
+        #expect(output.contains("extension BuiltinVerbs {\n    /// Every verb declared in an `extension BuiltinVerbs` of the verb files.\n    public static let all: [Verb] = [\n        sort,\n        whereVerb,\n    ]\n}"))
+        #expect(output.contains("extension APIVerbs {\n    /// Every verb declared in an `extension APIVerbs` of the verb files.\n    public static let all: [Verb] = [\n        get,\n    ]\n}"))
+    }
+
+    @Test func aVerbItCannotRegisterStopsTheBuild() {
+        let (status, output, errors) = generate([
+            "A.swift": "extension BuiltinVerbs {\n    static let sort = Verb(x)\n}\n\nextension Other {\n    static let lost = Verb(x)\n}\n"
+        ])
+        #expect(status != 0)
+        #expect(errors.contains("A.swift:6: error: a verb is declared as"), "\(errors)")
+        #expect(output.isEmpty, "nothing is written")
+    }
+}

@@ -36,6 +36,9 @@ public final class APISession {
     public private(set) var requestsMade = 0
     /// Set when a bulk operation finished with some items failed (exit code 7).
     public private(set) var hadBulkFailures = false
+    /// The exit code of a run that ended without an error: 7 when a bulk call left failed
+    /// items (SHELL.md), else 0. The command line and the script tests both use it.
+    public var exitCode: Int32 { hadBulkFailures ? ExitCode.bulkPartial : 0 }
     /// Where `failed-TIME.jsonl` files go; the current directory when nil.
     public var failedItemsDirectory: String?
     /// Whether a bulk call's failures worth retrying are written to a file (not for a
