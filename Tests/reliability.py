@@ -567,6 +567,37 @@ def server(work):
         # Headers just inside the limits are served.
         ok = head + b"X-Fit: " + b"a" * 7_000 + b"\r\nConnection: close\r\n\r\n"
         check("a 7 KB header line (inside the limits) is served", b'"code":200' in raw(s.port, ok))
+        # Connections past the 512 served at once are answered 503 with the envelope and Retry-After, at once.
+        idle = [socket.create_connection(("127.0.0.1", s.port), timeout=10) for _ in range(512)]
+        time.sleep(0.5)
+        started = time.time()
+        answer = raw(s.port, b"GET /v2/trackings/get HTTP/1.1\r\nHost: x\r\nTrackingmore-Api-Key: " + key.encode() + b"\r\n\r\n")
+        head, _, body = answer.partition(b"\r\n\r\n")
+        check("with 512 connections open, one more is answered 503 with the envelope and Retry-After, at once",
+              head.startswith(b"HTTP/1.1 503 ") and b"retry-after: 1" in head.lower() and b'"code":503' in body and time.time() - started < 3, answer[:300])
+        more = []
+        for _ in range(100):
+            c = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+            c.sendall(b"GET /v2/trackings/get HTTP/1.1\r\nHost: x\r\n\r\n")
+            more.append(c)
+        answers = []
+        for c in more:
+            try:
+                answers.append(c.recv(12))
+            except (socket.timeout, ConnectionResetError) as e:
+                answers.append(repr(e).encode())
+            c.close()
+        took = time.time() - started
+        figure(f"512 connections held open: 100 more clients all answered 503 within {took:.1f} s")
+        check("100 more clients are all answered 503, none left waiting", answers.count(b"HTTP/1.1 503") == 100 and took < 15, answers[:5])
+        # tms itself waits as the 503 asks and gets through once connections are free.
+        client = subprocess.Popen([TMS, "--endpoint", s.url, "-c", "list | count"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**ENV, "TRACKINGMORE_API_KEY": key})
+        time.sleep(1.5)
+        for c in idle:
+            c.close()
+        out, err = client.communicate(timeout=60)
+        check("a tms client meeting a full server waits and gets through when connections free", client.returncode == 0 and out.strip() == b"0"
+              and b"503" in err, f"rc={client.returncode}\n{err.decode(errors='replace')}")
         # A truncated body: Content-Length says more than arrives, then the client closes its side.
         c = socket.create_connection(("127.0.0.1", s.port), timeout=40)
         c.sendall(b"POST /v2/trackings/post HTTP/1.1\r\nHost: x\r\nTrackingmore-Api-Key: " + key.encode()

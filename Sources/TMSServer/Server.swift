@@ -49,10 +49,10 @@ public struct SandboxServer: Sendable {
         let logger = Logger(label: "tms-serve", factory: { _ in SwiftLogNoOpLogHandler() })
         let app = Application(
             responder: responder,
-            server: .http1(configuration: limits.http1),
+            server: .http1(configuration: limits.http1(connections: OpenConnections())),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: port), serverName: "tms",
-                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections + limits.refusedAtOnce, logger: logger)),
             onServerRunning: { channel in
                 ready(host, channel.localAddress?.port ?? port)
             },
@@ -66,19 +66,23 @@ public struct SandboxServer: Sendable {
         /// request head yet (a slow client sending a header byte at a time), one whose body
         /// stalls, one idle between requests.
         public var idleTimeout = TimeAmount.seconds(15)
-        /// Connections open at once; more wait in the listen queue until one closes, so file
-        /// descriptors stay well below the usual limit of 1024.
+        /// Connections served at once. Up to `refusedAtOnce` more are accepted only to be
+        /// answered 503 with the envelope and closed (`RefusalHandler`); past those, connections
+        /// wait in the listen queue until one closes, so file descriptors stay well below the
+        /// usual limit of 1024.
         public var maxConnections = 512
+        public var refusedAtOnce = 64
         /// One header line (the request line too), all header lines, and how many of them; a
-        /// request over them is answered 431 with the envelope (`UnreadableRequestHandler`).
+        /// request over them is answered 431 with the envelope (`RefusalHandler`).
         public var maxHeaderFieldSize = 8 * 1024
         public var maxHeaderListSize = 32 * 1024
         public var maxHeaderFieldCount = 100
 
         public init() {}
 
-        var http1: HTTP1Channel.Configuration {
-            var c = HTTP1Channel.Configuration(additionalChannelHandlers: [UnreadableRequestHandler(limits: self)], idleTimeout: idleTimeout)
+        func http1(connections: OpenConnections) -> HTTP1Channel.Configuration {
+            var c = HTTP1Channel.Configuration(
+                additionalChannelHandlers: [RefusalHandler(limits: self, connections: connections)], idleTimeout: idleTimeout)
             c.httpDecoder = .init(maxHeaderFieldSize: maxHeaderFieldSize, maxHeaderListSize: maxHeaderListSize, maxHeaderFieldCount: maxHeaderFieldCount)
             return c
         }
