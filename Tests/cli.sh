@@ -466,11 +466,11 @@ if [ "$RC" = 0 ] && [ -f "$WORK/home/.local/share/tms/sandbox.sqlite" ] && [ ! -
 else
     fail "a relative XDG_DATA_HOME is ignored: the sandbox goes to ~/.local/share/tms" "$(describe)"
 fi
-HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/xdg-config" run "$NULL" config explain
-if [ "$RC" = 0 ] && [[ "$OUT" == *"$WORK/xdg-config/tms/config.toml"* ]]; then
-    pass "config explain names the config file under XDG_CONFIG_HOME"
+HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/xdg-config" XDG_DATA_HOME=relative XDG_STATE_HOME="$WORK/state" run "$NULL" config explain
+if [ "$RC" = 0 ] && [[ "$OUT" == *"$WORK/xdg-config/tms/config.toml"* && "$OUT" == *"data_dir     $WORK/home/.local/share/tms    (default: XDG_DATA_HOME is not an absolute path)"* && "$OUT" == *"state_dir    $WORK/state/tms    (XDG_STATE_HOME)"* ]]; then
+    pass "config explain names the config file, the data and state folders, and where each came from"
 else
-    fail "config explain names the config file under XDG_CONFIG_HOME" "$(describe)"
+    fail "config explain names the config file, the data and state folders, and where each came from" "$(describe)"
 fi
 
 # --- A support agent's first hours (issue 12): forms, help as a map, trace full, output

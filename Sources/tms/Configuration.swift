@@ -121,6 +121,10 @@ struct Configuration {
         settings.append(Setting(name: "output", value: command.output?.rawValue ?? "table", source: command.output != nil ? "--output" : "default"))
         settings.append(Setting(name: "color", value: String(!command.noColor && env["NO_COLOR"] == nil), source: command.noColor ? "--no-color" : env["NO_COLOR"] != nil ? "NO_COLOR" : "default (only on a terminal)"))
         settings.append(Setting(name: "config_file", value: path, source: access(path, F_OK) == 0 ? "found" : "not found"))
+        // Where the other files go (docs/backends.md, "Files").
+        let paths = Paths(environment: env)
+        settings.append(Setting(name: "data_dir", value: paths.data, source: Paths.source("XDG_DATA_HOME", env)))
+        settings.append(Setting(name: "state_dir", value: paths.state, source: Paths.source("XDG_STATE_HOME", env)))
     }
 
     /// The `[profile.NAME]` tables of the file.

@@ -19,6 +19,12 @@ import TMS
         #expect(p.config == "/home/ann/.config/tms")
         #expect(p.data == "/home/ann/.local/share/tms")
         #expect(p.state == "/home/ann/.local/state/tms")
+        // config explain says where each came from.
+        let env = ["XDG_CONFIG_HOME": "", "XDG_DATA_HOME": "relative/data", "XDG_STATE_HOME": "/state"]
+        #expect(Paths.source("XDG_CONFIG_HOME", env) == "default")
+        #expect(Paths.source("XDG_DATA_HOME", env) == "default: XDG_DATA_HOME is not an absolute path")
+        #expect(Paths.source("XDG_STATE_HOME", env) == "XDG_STATE_HOME")
+        #expect(Paths(environment: env).state == "/state/tms")
     }
 
     @Test func lessonsComeFromTMSLessonsFirst() {

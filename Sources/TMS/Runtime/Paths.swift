@@ -24,13 +24,19 @@ public struct Paths: Sendable, Equatable {
     public init(environment env: [String: String]) {
         let home = env["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? "."
         func base(_ variable: String, _ fallback: String) -> String {
-            if let v = env[variable], v.hasPrefix("/") { return v }
-            return home + "/" + fallback
+            Paths.source(variable, env) == variable ? env[variable] ?? "" : home + "/" + fallback
         }
         config = base("XDG_CONFIG_HOME", ".config") + "/tms"
         data = base("XDG_DATA_HOME", ".local/share") + "/tms"
         state = base("XDG_STATE_HOME", ".local/state") + "/tms"
         lessonsOverride = env["TMS_LESSONS"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Where a folder comes from, for `tms config explain`: the variable's name when it holds
+    /// an absolute path, else `default` (saying why when it is set but not used).
+    public static func source(_ variable: String, _ env: [String: String]) -> String {
+        guard let value = env[variable], !value.isEmpty else { return "default" }
+        return value.hasPrefix("/") ? variable : "default: \(variable) is not an absolute path"
     }
 
     /// `config.toml`: the profiles.
