@@ -196,17 +196,18 @@ import TrackingMoreSandbox
         let overlap = Overlap()
         let warnings = Lines()
         let i = interpreter(sandbox, window: 2, warnings: warnings, folder: folder) {
-            SlowTransport(inner: $0, overlap: overlap, pause: { _ in .milliseconds(100) })
+            SlowTransport(inner: $0, overlap: overlap, pause: { _ in .milliseconds(150) })
         }
-        let task = Task { try await i.run("$in | create", input: Self.items(600), printResults: false) }
+        // 25 calls of 150 ms, 2 at a time: about 1.9 s, cancelled well before.
+        let task = Task { try await i.run("$in | create", input: Self.items(1000), printResults: false) }
         try await Task.sleep(for: .milliseconds(250))
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
         let created = try await stored(sandbox)
         let listed = try failedFile(folder)
-        #expect(overlap.sent < 15 && created.count < 600, "\(overlap.sent) of 15 sent")
-        #expect(Set(listed).isDisjoint(with: created) && created.count + listed.count == 600)
+        #expect(overlap.sent < 25 && created.count < 1000, "\(overlap.sent) of 25 sent")
+        #expect(Set(listed).isDisjoint(with: created) && created.count + listed.count == 1000)
         #expect(warnings.all.first?.contains("not done or not confirmed (interrupted)") == true, "\(warnings.all)")
     }
 
@@ -214,17 +215,18 @@ import TrackingMoreSandbox
         let sandbox = try Sandbox(path: ":memory:")
         let folder = try temporaryFolder()
         let i = interpreter(sandbox, window: 2, folder: folder) { SlowTransport(inner: $0, overlap: Overlap(), pause: { _ in .milliseconds(100) }) }
-        i.capabilities = Capabilities(deadline: .now + .milliseconds(250))
+        // 25 calls of 100 ms, 2 at a time, take 1.25 s: the deadline comes first.
+        i.capabilities = Capabilities(deadline: .now + .milliseconds(600))
         var code: String?
         do {
-            _ = try await i.run("$in | create", input: Self.items(600), printResults: false)
+            _ = try await i.run("$in | create", input: Self.items(1000), printResults: false)
         } catch let e as TMSError {
             code = e.diagnostics.first?.code
         }
         #expect(code == "E0262")
         let created = try await stored(sandbox)
         let listed = try failedFile(folder)
-        #expect(!created.isEmpty && Set(listed).isDisjoint(with: created) && created.count + listed.count == 600)
+        #expect(!created.isEmpty && Set(listed).isDisjoint(with: created) && created.count + listed.count == 1000)
     }
 
     @Test func aDryRunDescribesTheWritesInTheirOrder() async throws {
