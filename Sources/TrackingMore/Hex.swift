@@ -12,10 +12,13 @@ public enum Hex {
         }
     }
 
-    private static let lower = Array("0123456789abcdef".utf8)
-    private static let upper = Array("0123456789ABCDEF".utf8)
+    @usableFromInline static let lower = Array("0123456789abcdef".utf8)
+    @usableFromInline static let upper = Array("0123456789ABCDEF".utf8)
 
-    /// Two digits a byte, lower case unless asked.
+    /// Two digits a byte, lower case unless asked. Inlinable, so that callers in other
+    /// modules get it specialized for their byte sequence (a digest's hex in tms serve's
+    /// creates) rather than iterating through the generic protocol witnesses.
+    @inlinable
     public static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes, uppercase: Bool = false) -> String {
         var out: [UInt8] = []
         append(bytes, to: &out, uppercase: uppercase)
@@ -23,7 +26,7 @@ public enum Hex {
     }
 
     /// Appends two digits a byte to `out`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func append<Bytes: Sequence<UInt8>>(_ bytes: Bytes, to out: inout [UInt8], uppercase: Bool = false) {
         let digits = uppercase ? upper : lower
         for b in bytes {

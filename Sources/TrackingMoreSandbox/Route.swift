@@ -35,6 +35,10 @@ struct Route: Sendable {
     /// Days without delivery after which the tracking is `expired`.
     let expiryDays: Int
 
+    /// Nothing happens on any route in its first two hours: the first event comes 2 to 10
+    /// hours after creation (`hours(2, 10)` below), so until then every route is pending.
+    static let quietSeconds = 2 * 3600
+
     init(carrier: String, number: String, postal: Bool, originCountry: String, destination: String?) {
         var rng = SplitMix(seed: fnv1a(carrier + "|" + number))
         self.originCountry = originCountry

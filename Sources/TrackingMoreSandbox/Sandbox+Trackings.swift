@@ -258,11 +258,13 @@ extension Sandbox {
     /// The tracking with its status and update time as the simulation has them at `now`.
     func refreshed(_ t: StoredTracking, now: Int) -> StoredTracking {
         var t = t
-        let r = route(t)
         let elapsed = (t.frozenAt ?? now) - t.createdAt
-        let (status, _) = r.status(after: elapsed)
+        // Before any route's first event (a create, each item of a batch) the answer is known
+        // without simulating the route: pending, updated when created.
+        let r = elapsed < Route.quietSeconds ? nil : route(t)
+        let status = r?.status(after: elapsed).0 ?? .pending
         t.status = t.statusOverride.map { $0 == StatusChange.delivered.rawValue ? "delivered" : "exception" } ?? status.rawValue
-        t.updatedAt = t.createdAt + (r.events(after: elapsed).last?.offset ?? 0)
+        t.updatedAt = t.createdAt + (r?.events(after: elapsed).last?.offset ?? 0)
         return t
     }
 

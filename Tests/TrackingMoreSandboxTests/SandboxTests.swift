@@ -109,6 +109,19 @@ import TrackingMore
         #expect(outcomes == ["delivered", "undelivered", "exception", "stalls", "neverFound"])
     }
 
+    /// `refreshed` skips the simulation before `Route.quietSeconds` (every create): no route
+    /// may have an event, or be anything but pending, that early.
+    @Test func everyRouteIsQuietAtFirst() {
+        for i in 0..<2000 {
+            for (carrier, postal, origin) in [("dhl", false, "DE"), ("china-post", true, "CN"), ("usps", true, "US")] {
+                let r = Route(carrier: carrier, number: "RR\(100_000 + i * 7919)CN", postal: postal, originCountry: origin, destination: i % 3 == 0 ? origin : nil)
+                #expect(r.events(after: Route.quietSeconds - 1).isEmpty)
+                #expect(r.status(after: Route.quietSeconds - 1).0 == .pending)
+                #expect(r.events.first.map { $0.offset >= Route.quietSeconds } ?? true)
+            }
+        }
+    }
+
     @Test func putChangesOnlyEditableFields() async {
         _ = await create("sto", "402934299065")
         let exception = await send("PUT", "/trackings/sto/402934299065", ["status": 7, "order_id": "B-2", "archived": "true"])

@@ -156,7 +156,8 @@ public struct Field: Sendable {
     /// Reads a value as the API receives it (JSON body or query text) and checks it:
     /// the value in its wire form, or the problem the API answers with.
     public func decode(_ value: JSON) -> Result<JSON, Problem> {
-        let refused = problem(invalidCode, "\(name) must be \(expected).")
+        // Made only when refused: `expected` builds its words each time.
+        func refused() -> Problem { problem(invalidCode, "\(name) must be \(expected).") }
         switch kind {
         case .string:
             let text: String
@@ -165,7 +166,7 @@ public struct Field: Sendable {
             case .int, .double: text = value.compactText
             default: return .failure(problem(invalidCode, "\(name) must be a string, not \(value.kindName)."))
             }
-            if let pattern, !pattern.matches(text) { return .failure(refused) }
+            if let pattern, !pattern.matches(text) { return .failure(refused()) }
             if let maxLength, text.count > maxLength {
                 return .failure(problem(invalidCode, "\(name) takes at most \(maxLength) characters; \(text.count) were sent."))
             }
@@ -178,7 +179,7 @@ public struct Field: Sendable {
             default: n = nil
             }
             guard let n else { return .failure(problem(invalidCode, "\(name) must be an integer, not \(value.compactText).")) }
-            if let range, !range.contains(n) { return .failure(refused) }
+            if let range, !range.contains(n) { return .failure(refused()) }
             return .success(.int(n))
         case .number:
             let n: Double?
@@ -188,11 +189,11 @@ public struct Field: Sendable {
             case .string(let text): n = Double(text)
             default: n = nil
             }
-            guard let n, n.isFinite else { return .failure(refused) }
-            if let range, n < Double(range.lowerBound) || n > Double(range.upperBound) { return .failure(refused) }
+            guard let n, n.isFinite else { return .failure(refused()) }
+            if let range, n < Double(range.lowerBound) || n > Double(range.upperBound) { return .failure(refused()) }
             return .success(value)
         case .bool:
-            guard case .bool = value else { return .failure(refused) }
+            guard case .bool = value else { return .failure(refused()) }
             return .success(value)
         case .boolString:
             guard case .string(let s) = value, s == "true" || s == "false" else {
@@ -200,7 +201,7 @@ public struct Field: Sendable {
             }
             return .success(value)
         case .status:
-            guard let s = value.stringValue, TrackingStatus(rawValue: s) != nil else { return .failure(refused) }
+            guard let s = value.stringValue, TrackingStatus(rawValue: s) != nil else { return .failure(refused()) }
             return .success(value)
         case .statusChange:
             let code: Int?
@@ -209,12 +210,12 @@ public struct Field: Sendable {
             case .string(let s): code = Int(s)
             default: code = nil
             }
-            guard let code, StatusChange(rawValue: code) != nil else { return .failure(refused) }
+            guard let code, StatusChange(rawValue: code) != nil else { return .failure(refused()) }
             return .success(.int(code))
         case .commaList:
             // A JSON body may carry the values as a list (POST /trackings/get).
             let listed = value.listValue.map { $0.map { $0.stringValue ?? $0.compactText }.joined(separator: ",") }
-            guard let text = value.stringValue ?? listed else { return .failure(refused) }
+            guard let text = value.stringValue ?? listed else { return .failure(refused()) }
             let values = text.split(separator: ",").map { String($0).trimmingBlanks() }
             if let count, values.count > count {
                 return .failure(problem(invalidCode, "\(name) takes up to \(count) values; \(values.count) were sent."))
@@ -229,10 +230,10 @@ public struct Field: Sendable {
             }
             return .success(value)
         case .record:
-            guard value.recordValue != nil else { return .failure(refused) }
+            guard value.recordValue != nil else { return .failure(refused()) }
             return .success(value)
         case .records:
-            guard value.listValue != nil else { return .failure(refused) }
+            guard value.listValue != nil else { return .failure(refused()) }
             return .success(value)
         }
     }
