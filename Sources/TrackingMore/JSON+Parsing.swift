@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An error in JSON text, with the position of the offending byte.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
@@ -35,6 +41,11 @@ public struct JSONReader {
     public private(set) var position: Int = 0
     let maxDepth = 512
     var depth = 0
+
+    /// False leaves an error's line and column 0, for a caller that places errors itself:
+    /// finding the line counts the newlines of everything before the error, and a reader of a
+    /// file in chunks meets an "error" at every chunk's end (a value cut short, parsed again).
+    public var locatesErrors = true
 
     public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -206,7 +217,7 @@ public struct JSONReader {
         for i in start..<end { hash = (hash &* 31) &+ Int(bytes[i]) }
         let slot = hash & (keyCache.count - 1)
         if let cached = keyCache[slot], cached.bytes.count == end - start,
-            cached.bytes.withUnsafeBufferPointer({ $0.elementsEqual(UnsafeBufferPointer(rebasing: bytes[start..<end])) })
+            let base = bytes.baseAddress, cached.bytes.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, base + start, end - start) == 0 } ?? true })
         {
             position = end + 1
             return cached.key
@@ -398,6 +409,7 @@ public struct JSONReader {
     }
 
     func error(_ message: String) -> JSONParseError {
+        guard locatesErrors else { return JSONParseError(message: message, offset: position, line: 0, column: 0) }
         let (line, column) = lineOf(position)
         return JSONParseError(message: message, offset: position, line: line, column: column)
     }

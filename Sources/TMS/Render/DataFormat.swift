@@ -71,6 +71,8 @@ struct JSONRecords {
         self.window = window
         self.format = format
         reader = JSONReader(window.bytes)
+        // Errors are placed in the whole file by `failure`, from the window's own line count.
+        reader.locatesErrors = false
     }
 
     /// The next byte that is not whitespace (`window.start` is moved to it), reading more as
