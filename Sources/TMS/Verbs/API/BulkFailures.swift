@@ -45,7 +45,15 @@ struct BulkFailures {
         }
         var message = known?.message ?? item["message"]?.stringValue ?? "refused"
         if message.hasSuffix(".") { message.removeLast() }
-        groups.append(Group(code: code, message: message.prefix(1).lowercased() + message.dropFirst(), count: 1, worthRetrying: retry))
+        groups.append(Group(code: code, message: BulkFailures.midSentence(message), count: 1, worthRetrying: retry))
+    }
+
+    /// A message as it reads inside a sentence: "Tracking already exists" → "tracking already
+    /// exists", while an acronym keeps its case ("HTTP 500 …" stays "HTTP 500 …").
+    static func midSentence(_ message: String) -> String {
+        let head = message.prefix(2)
+        if head.count == 2, head.allSatisfy(\.isUppercase) { return message }
+        return message.prefix(1).lowercased() + message.dropFirst()
     }
 
     static func key(_ item: JSON) -> String {
