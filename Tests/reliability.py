@@ -20,6 +20,9 @@ Sections (each prints one line per check):
             requests in flight (the proxy counts them): each item
             created exactly once or in the failed-items file, the report true, the failed file
             completing the set; sandbox controls not repeated; 502/504 exit 6; misshapen answers
+  interrupt Ctrl-C during a bulk create of 3,000 (tms -c, a script): exit 130, the report, each item
+            created or in the failed-items file exactly once, the file completing the set; a
+            second Ctrl-C, or a run not stopping within the grace, ends tms at once
   kill      kill -9 of tms serve during batch writes (3 rounds; 20 with --long), restarts,
             then PRAGMA integrity_check is ok and every acknowledged write is there
 
@@ -123,7 +126,7 @@ class Server:
 
 
 # Every section runs unless --only names some.
-DEFAULT = ["numbers", "limits", "secrets", "files", "text", "server", "waits", "faults", "load", "kill"]
+DEFAULT = ["numbers", "limits", "secrets", "files", "text", "server", "waits", "faults", "interrupt", "load", "kill"]
 
 
 def section(name):
@@ -820,6 +823,129 @@ def kill(work):
     check(f"every acknowledged write is present ({len(acknowledged)})", acknowledged and not missing, sorted(missing)[:10])
 
 
+def interrupt(work):
+    size = 3000
+    s = Server(work, "interrupt").start()
+    key = s.key("interrupt")
+    d = os.path.join(work, "interrupt")
+    os.makedirs(d)
+    numbers = [f"9405{n:014d}" for n in range(1, size + 1)]
+    with open(os.path.join(d, "items.csv"), "w") as f:
+        f.write("carrier_code,tracking_number\n")
+        for n in numbers:
+            f.write(f"usps,{n}\n")
+    with open(os.path.join(d, "bulk.tms"), "w") as f:
+        f.write("open items.csv | create\n")
+    os.mkfifo(os.path.join(d, "never.jsonl"))
+    s.request("POST", "/trackings/post", key, {"carrier_code": "usps", "tracking_number": "9399999999999999999"})
+    db = sqlite3.connect(s.db)
+    db.execute("UPDATE account SET quota = 1000000, granted = 1000000")
+    db.commit()
+    db.close()
+
+    def stored():
+        db = sqlite3.connect(s.db)
+        try:
+            return {row[0] for row in db.execute("SELECT tracking_number FROM tracking WHERE tracking_number LIKE '9405%'")}
+        finally:
+            db.close()
+
+    # A proxy that holds each request 0.2 s before passing it on (and passes it on even when
+    # tms has gone): 75 chunks of 40, 2 in flight, take about 7 s, and Ctrl-C finds two on the way.
+    proxy = FaultProxy(s.port, seed=0, rate=1.0)
+    proxy.rnd = type("Slow", (), {"random": lambda self: 0.0, "choice": lambda self, xs: "delay", "uniform": lambda self, a, b: 0.2})()
+
+    def start(args, preexec=None):
+        p = subprocess.Popen([TMS, "--endpoint", proxy.url, "--api-key-stdin", "--in-flight", "2"] + args, cwd=d,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, preexec_fn=preexec)
+        p.stdin.write((key + "\n").encode())
+        p.stdin.close()
+        p.stdin = None
+        return p
+
+    def finish(p, timeout=30):
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+        return p.returncode, out.decode(errors="replace"), err.decode(errors="replace")
+
+    def partway(p):
+        deadline = time.time() + 30
+        while time.time() < deadline and p.poll() is None and len(stored()) < 400:
+            time.sleep(0.05)
+
+    def listed():
+        names = sorted(f for f in os.listdir(d) if f.startswith("failed-"))
+        items = [str(json.loads(line)["tracking_number"]) for f in names for line in open(os.path.join(d, f)) if line.strip()]
+        return names, items
+
+    def reset():
+        db = sqlite3.connect(s.db)
+        db.execute("DELETE FROM tracking WHERE tracking_number LIKE '9405%'")
+        db.commit()
+        db.close()
+        for f in os.listdir(d):
+            if f.startswith("failed-"):
+                os.remove(os.path.join(d, f))
+
+    for how, args in (("tms -c", ["-c", "open items.csv | create"]), ("a script", ["bulk.tms"])):
+        reset()
+        p = start(args)
+        partway(p)
+        p.send_signal(signal.SIGINT)
+        sent = time.time()
+        rc, out, err = finish(p)
+        took = time.time() - sent
+        time.sleep(1)  # what the proxy still passes on after tms ended lands first
+        created = stored()
+        names, items = listed()
+        figure(f"interrupt: Ctrl-C during a bulk create of {size} ({how}, 2 in flight): exit {rc} {took:.2f} s after it, "
+               f"{len(created)} created, {len(items)} in the failed-items file")
+        check(f"Ctrl-C during a bulk create of {how} exits 130, soon", rc == 130 and took < 3, f"rc={rc} after {took:.2f} s\n{err[-600:]}")
+        check("it reports what finished (W0001 ... not done or not confirmed (interrupted)) and E0270",
+              re.search(r"W0001\]: 0 of 3000 items failed; \d+ more were not done or not confirmed \(interrupted\)", err) is not None
+              and "E0270" in err and "interrupted after" in err and len(names) == 1 and names[0] in err, err[-800:])
+        check(f"each item is created or listed in the failed-items file, exactly once ({len(created)} + {len(items)})",
+              0 < len(created) < size and len(items) == len(set(items)) and not created & set(items) and created | set(items) == set(numbers),
+              f"both {len(created & set(items))}, missing {len(set(numbers) - created - set(items))}")
+    rc, out, err = run(["--endpoint", proxy.url, "--api-key-stdin", "-c", f"open {names[0]} | create"] if names else ["-c", "1"],
+                       stdin=key + "\n", cwd=d)
+    check(f"re-running the failed-items file completes the set ({len(stored())} of {size})", rc == 0 and stored() == set(numbers),
+          f"rc={rc}\n{err[-600:]}")
+
+    # A script whose SIGINT is ignored (a script's background job) is not interrupted.
+    reset()
+    p = start(["bulk.tms"], preexec=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    partway(p)
+    p.send_signal(signal.SIGINT)
+    rc, out, err = finish(p, timeout=60)
+    check("a script whose SIGINT is ignored runs to its end", rc == 0 and stored() == set(numbers), f"rc={rc}\n{err[-600:]}")
+
+    # A run that cannot stop (open waits for a writer of a FIFO): the first Ctrl-C gives it a
+    # grace of 3 s, then tms ends, killed by SIGINT; a second Ctrl-C ends it at once.
+    for twice in (False, True):
+        p = subprocess.Popen([TMS, "-c", "open never.jsonl | count"], cwd=d, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=ENV)
+        time.sleep(1)
+        p.send_signal(signal.SIGINT)
+        sent = time.time()
+        if twice:
+            time.sleep(0.3)
+            p.send_signal(signal.SIGINT)
+        rc, out, err = finish(p, timeout=15)
+        took = time.time() - sent
+        if twice:
+            check(f"a second Ctrl-C ends tms at once (killed by SIGINT {took:.2f} s after the first)", rc == -signal.SIGINT and took < 1.5,
+                  f"rc={rc}\n{err}")
+        else:
+            check(f"a run that does not stop is ended after the grace (killed by SIGINT {took:.2f} s after Ctrl-C)",
+                  rc == -signal.SIGINT and 2.5 < took < 6, f"rc={rc}\n{err}")
+    proxy.stop()
+    s.stop()
+
+
 class Closed(Exception):
     """The proxy closed a connection on purpose (a dropped or truncated answer)."""
 
@@ -1059,7 +1185,7 @@ def faults(work):
 
 with tempfile.TemporaryDirectory() as work:
     for name, fn in [("numbers", numbers), ("limits", limits), ("secrets", secrets), ("files", files), ("text", text),
-                     ("server", server), ("waits", waits), ("faults", faults), ("load", load), ("kill", kill)]:
+                     ("server", server), ("waits", waits), ("faults", faults), ("interrupt", interrupt), ("load", load), ("kill", kill)]:
         if section(name):
             print(f"--- {name}", flush=True)
             try:

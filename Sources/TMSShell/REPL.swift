@@ -110,7 +110,7 @@ public final class REPL {
         case .failure(is CancellationError):
             endInterruptedLine()
             let made = (interpreter.api?.requestsMade ?? 0) - requestsBefore
-            renderError(TMSError(Diagnostic(code: "E0270", message: "interrupted after \(made) API request\(made == 1 ? "" : "s") of this entry"), exitCode: ExitCode.interrupted))
+            renderError(Interrupt.error(afterRequests: made, of: " of this entry"))
         case .failure(let error as ExitRequest):
             save()
             exit(error.code)
@@ -132,20 +132,33 @@ public final class REPL {
     }
 }
 
-/// Ctrl-C while a command runs. A signal handler can only reach process-wide state, so this
-/// flag is the REPL's one global: set by the handler, read and reset by the REPL's loop.
-enum Interrupt {
+/// Ctrl-C while a command runs: the shell's entries, and `tms -c` or a script (`runOnce`).
+/// A signal handler can only reach process-wide state, so this flag is the one global it sets,
+/// read and reset by whoever runs the command.
+public enum Interrupt {
     static let raised = Atomic<Bool>(false)
 
+    /// The shell's: each Ctrl-C cancels the entry running, none ends the program.
     static func install() {
         signal(SIGINT) { _ in Interrupt.raised.store(true, ordering: .relaxed) }
     }
 
+    /// Seconds a one-liner or a script has, after the Ctrl-C that cancelled it, to report and
+    /// end; then it is ended as a second Ctrl-C ends it.
+    static let graceSeconds: UInt32 = 3
+
     /// Runs `source` on `interpreter`; Ctrl-C meanwhile cancels it (a `CancellationError`).
     static func run(_ source: SourceFile, on interpreter: Interpreter) async -> Result<Value, any Error> {
+        await run(on: interpreter) { try await $0.run(source) }
+    }
+
+    /// Runs `body` on `interpreter` in a task of its own, which a Ctrl-C (the flag) cancels.
+    static func run<T: Sendable>(
+        on interpreter: Interpreter, _ body: sending @escaping (Interpreter) async throws -> T
+    ) async -> Result<T, any Error> {
         let box = InterpreterBox(interpreter)
         raised.store(false, ordering: .relaxed)
-        let task = Task { try await box.interpreter.run(source) }
+        let task = Task { try await body(box.interpreter) }
         let watcher = Task {
             while !Task.isCancelled {
                 if raised.load(ordering: .relaxed) {
@@ -157,6 +170,44 @@ enum Interrupt {
         }
         defer { watcher.cancel() }
         return await task.result
+    }
+
+    /// Runs a one-liner or a script (`body`) the way the shell runs an entry: the first Ctrl-C
+    /// cancels it, so a bulk verb reports what finished and writes its failed-items file. After
+    /// a Ctrl-C this throws `CancellationError`, or the run's own error with exit code 130.
+    /// A second Ctrl-C, or `body` still running `graceSeconds` after the first, ends the
+    /// program at once, killed by SIGINT as it is without this (a shell user's Ctrl-C always
+    /// works). Where SIGINT is ignored (a script's background job) it stays ignored.
+    public static func runOnce(on interpreter: Interpreter, _ body: sending @escaping (Interpreter) async throws -> Void) async throws {
+        raised.store(false, ordering: .relaxed)
+        _ = graceSeconds
+        // After the grace, SIGALRM ends the program as the second Ctrl-C does.
+        signal(SIGALRM) { _ in
+            signal(SIGINT, SIG_DFL)
+            raise(SIGINT)
+        }
+        let previous = signal(SIGINT) { _ in
+            Interrupt.raised.store(true, ordering: .relaxed)
+            signal(SIGINT, SIG_DFL)
+            alarm(Interrupt.graceSeconds)
+        }
+        if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(SIGINT, SIG_IGN) }
+        let result = await run(on: interpreter, body)
+        guard raised.load(ordering: .relaxed) else {
+            // Ctrl-C from now on ends the program at once, as before the run.
+            signal(SIGINT, previous)
+            return try result.get()
+        }
+        if case .failure(var error as TMSError) = result {
+            error.exitCode = ExitCode.interrupted
+            throw error
+        }
+        throw CancellationError()
+    }
+
+    /// What the shell and a one-liner say after Ctrl-C cancelled them.
+    public static func error(afterRequests made: Int, of what: String = "") -> TMSError {
+        TMSError(Diagnostic(code: "E0270", message: "interrupted after \(made) API request\(made == 1 ? "" : "s")\(what)"), exitCode: ExitCode.interrupted)
     }
 }
 

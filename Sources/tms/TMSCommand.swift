@@ -186,11 +186,14 @@ struct TMSCommand: AsyncParsableCommand {
         } catch let exit as ExitRequest {
             status = exit.code
         } catch is CancellationError {
+            // Ctrl-C (Interrupt.runOnce): a bulk verb has reported what finished.
+            report(Interrupt.error(afterRequests: interpreter.api?.requestsMade ?? 0))
             status = ExitCode.interrupted
         }
         out.flush()
-        // Webhooks the built-in sandbox queued go out before tms exits (retries do not wait).
-        await openedSandbox.value?.webhooks.drain(timeout: .seconds(5))
+        // Webhooks the built-in sandbox queued go out before tms exits (retries do not wait),
+        // unless Ctrl-C asked it to end.
+        if status != ExitCode.interrupted { await openedSandbox.value?.webhooks.drain(timeout: .seconds(5)) }
         if status == 0, let code = interpreter.api?.exitCode, code != 0 { throw ArgumentParser.ExitCode(code) }
         if status != 0 { throw ArgumentParser.ExitCode(status) }
     }
@@ -290,7 +293,7 @@ struct TMSCommand: AsyncParsableCommand {
             // From argv's own bytes: Swift's String would have mended invalid UTF-8 silently,
             // and the parser refuses it with its diagnostic instead.
             let source = SourceFile(name: "<command line>", bytes: TMSCommand.rawArgument(after: "-c") ?? Array(command.utf8))
-            try await interpreter.run(script: source, arguments: [], input: input)
+            try await Interrupt.runOnce(on: interpreter) { try await $0.run(script: source, arguments: [], input: input) }
             return 0
         }
         if let first = arguments.first {
@@ -313,14 +316,15 @@ struct TMSCommand: AsyncParsableCommand {
                 throw TMSError(e.diagnostics, exitCode: ExitCode.usage)
             }
             let source = SourceFile(name: first, bytes: bytes)
-            try await interpreter.run(script: source, arguments: Array(arguments.dropFirst()), input: nil)
+            let scriptArguments = Array(arguments.dropFirst())
+            try await Interrupt.runOnce(on: interpreter) { try await $0.run(script: source, arguments: scriptArguments, input: nil) }
             return 0
         }
         if terminal.stdinIsTerminal && terminal.stdoutIsTerminal {
             return try await shell(interpreter, session, terminal: terminal)
         }
         let source = SourceFile(name: "<stdin>", bytes: try readAll(0))
-        try await interpreter.run(script: source, arguments: [], input: nil)
+        try await Interrupt.runOnce(on: interpreter) { try await $0.run(script: source, arguments: [], input: nil) }
         return 0
     }
 

@@ -19,7 +19,7 @@ extension APISession {
     ///
     /// The first failure (a request that failed for good, a refused meta, the deadline, the
     /// budget, Ctrl-C) stops new requests; those already on the way are waited for, so that
-    /// what they did is known. `progress` is told how many requests have been read, each time
+    /// what they did is known (after Ctrl-C for `answerWait` at most). `progress` is told how many requests have been read, each time
     /// one is.
     func sendInFlight(
         _ requests: [APIRequest], _ endpoint: Endpoint, _ span: Span, _ capabilities: Capabilities,
@@ -59,7 +59,7 @@ extension APISession {
                     group.addTask {
                         let started = ContinuousClock.now
                         do {
-                            return (index, .success(try await transport.send(request)), ContinuousClock.now - started)
+                            return (index, .success(try await APISession.send(request, on: transport)), ContinuousClock.now - started)
                         } catch {
                             return (index, .failure(error), ContinuousClock.now - started)
                         }
@@ -94,5 +94,23 @@ extension APISession {
             }
         }
         return outcome
+    }
+
+    /// How long requests on the way get to answer after Ctrl-C (cancellation) before they are
+    /// abandoned: an answer read is an item known done or refused, not "not confirmed".
+    static let answerWait = Duration.seconds(1)
+
+    /// Sends one request of a bulk call; when the call is cancelled meanwhile, the request is
+    /// cancelled only `answerWait` later, if it has not been answered by then.
+    static func send(_ request: APIRequest, on transport: any Transport) async throws -> Envelope {
+        let sending = Task { try await transport.send(request) }
+        return try await withTaskCancellationHandler {
+            try await sending.value
+        } onCancel: {
+            Task {
+                try? await Task.sleep(for: answerWait)
+                sending.cancel()
+            }
+        }
     }
 }
