@@ -102,11 +102,11 @@ public final class REPL {
         let requestsBefore = interpreter.api?.requestsMade ?? 0
         switch await Interrupt.run(source, on: interpreter) {
         case .success: break
-        case .failure(let error as TMSError): renderError(error)
         case .failure(let error as TMSError) where error.exitCode == ExitCode.interrupted:
             // The terminal echoed ^C with no newline: the message starts on a line of its own.
             endInterruptedLine()
             renderError(error)
+        case .failure(let error as TMSError): renderError(error)
         case .failure(is CancellationError):
             endInterruptedLine()
             let made = (interpreter.api?.requestsMade ?? 0) - requestsBefore
