@@ -825,23 +825,10 @@ def kill(work):
 
 def interrupt(work):
     size = 3000
-    s = Server(work, "interrupt").start()
-    key = s.key("interrupt")
-    d = os.path.join(work, "interrupt")
-    os.makedirs(d)
-    numbers = [f"9405{n:014d}" for n in range(1, size + 1)]
-    with open(os.path.join(d, "items.csv"), "w") as f:
-        f.write("carrier_code,tracking_number\n")
-        for n in numbers:
-            f.write(f"usps,{n}\n")
+    s, key, d, numbers = bulk_items(work, "interrupt", size, "9405")
     with open(os.path.join(d, "bulk.tms"), "w") as f:
         f.write("open items.csv | create\n")
     os.mkfifo(os.path.join(d, "never.jsonl"))
-    s.request("POST", "/trackings/post", key, {"carrier_code": "usps", "tracking_number": "9399999999999999999"})
-    db = sqlite3.connect(s.db)
-    db.execute("UPDATE account SET quota = 1000000, granted = 1000000")
-    db.commit()
-    db.close()
 
     def stored():
         db = sqlite3.connect(s.db)
@@ -1084,23 +1071,30 @@ def canned(answer):
     return f"http://127.0.0.1:{listener.getsockname()[1]}/v2", listener.close
 
 
-def faults(work):
-    size = 2000 if LONG else 400
-    s = Server(work, "faults").start()
-    key = s.key("faults")
-    d = os.path.join(work, "faults")
+def bulk_items(work, name, size, prefix):
+    """A tms serve, its key, a folder holding items.csv of `size` usps trackings numbered
+    PREFIX..., and the numbers; the key's account has room for the set and its re-runs."""
+    s = Server(work, name).start()
+    key = s.key(name)
+    d = os.path.join(work, name)
     os.makedirs(d)
-    numbers = [f"9400{n:014d}" for n in range(1, size + 1)]
+    numbers = [f"{prefix}{n:014d}" for n in range(1, size + 1)]
     with open(os.path.join(d, "items.csv"), "w") as f:
         f.write("carrier_code,tracking_number,title\n")
         for n in numbers:
             f.write(f"usps,{n},item {n}\n")
-    # A key's quota is 1,000 creates; this account gets room for the whole set and its re-runs.
+    # A key's quota is 1,000 creates.
     s.request("POST", "/trackings/post", key, {"carrier_code": "usps", "tracking_number": "9399999999999999999"})
     db = sqlite3.connect(s.db)
     db.execute("UPDATE account SET quota = 1000000, granted = 1000000")
     db.commit()
     db.close()
+    return s, key, d, numbers
+
+
+def faults(work):
+    size = 2000 if LONG else 400
+    s, key, d, numbers = bulk_items(work, "faults", size, "9400")
     proxy = FaultProxy(s.port, seed=int(os.environ.get("FAULT_SEED", "11")), rate=float(os.environ.get("FAULT_RATE", "0.3")))
     try:
         started = time.time()
