@@ -63,6 +63,23 @@ import TrackingMore
         #expect(Catalog.endpoints.filter { $0.pathSuffix != nil }.map(\.id) == [.get])
     }
 
+    /// The router matches segment by segment over the bytes: each literal segment exactly,
+    /// each parameter non-empty and percent-decoded, the same number of segments.
+    @Test func pathsMatchSegmentBySegment() throws {
+        let get = Catalog.endpoint(.get)
+        #expect(get.match("/trackings/china-post/RR123%2F45") == ["carrier_code": "china-post", "tracking_number": "RR123/45"])
+        #expect(get.match("/trackings/sto/") == nil, "an empty parameter")
+        #expect(get.match("/trackings//402934299065") == nil, "an empty parameter")
+        #expect(get.match("/tracking/sto/402934299065") == nil, "a literal segment differs")
+        #expect(get.match("/trackings/sto/402934299065/de/x") == nil, "a segment too many")
+        #expect(get.match("/trackings/sto") == nil, "a segment too few")
+        #expect(Catalog.endpoint(.list).match("/trackings/get") == [:])
+        #expect(Catalog.endpoint(.list).match("/trackings/gets") == nil)
+        #expect(Catalog.endpoint(.list).match("/trackings/ge") == nil)
+        let (endpoint, values) = try #require(Catalog.route("GET", "/trackings/ups/1Z999AA10123456784"))
+        #expect(endpoint.id == .get && values["tracking_number"] == "1Z999AA10123456784")
+    }
+
     /// A table of trackings shows the catalog's columns: fields of the tracking, in order.
     @Test func trackingColumnsAreTheCatalogs() {
         let fields = Catalog.trackingFields.map(\.name)

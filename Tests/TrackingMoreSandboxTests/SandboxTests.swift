@@ -209,6 +209,20 @@ import TrackingMore
         #expect(counts.data.recordValue?.keys == TrackingStatus.allCases.map(\.rawValue))
     }
 
+    /// A batch charges each item as it goes (the account is written once, at the end of the
+    /// request's transaction): when the quota runs out midway the rest are refused with 4021,
+    /// and what was spent is what the next request sees.
+    @Test func aBatchSpendsTheQuotaItemByItem() async throws {
+        let key = try #require(try sandbox.addKey(name: "small", quota: 5))
+        let items = JSON.list((0..<8).map { i in ["carrier_code": "dhl", "tracking_number": .string("\(1_000_000_000 + i)")] })
+        let report = await send("POST", "/trackings/batch", items, key: key)
+        #expect(report.data["added"] == 5)
+        #expect(report.data["errors"]?.listValue?.compactMap { $0["code"]?.intValue } == [4021, 4021, 4021])
+        #expect(await send("GET", "/trackings/getuserinfo", key: key).data["track_number"] == 0)
+        #expect(try sandbox.quota(keyName: "small") == 0)
+        #expect(await send("GET", "/trackings/get", key: key).data["total"] == "5")
+    }
+
     @Test func seededTrackingsCoverTheStatuses() async {
         let seeded = await send("POST", "/sandbox/seed", ["count": 300])
         #expect(seeded.data["added"] == 300)

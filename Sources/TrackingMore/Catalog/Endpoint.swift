@@ -107,37 +107,40 @@ public struct Endpoint: Sendable {
 
     /// The path parameters of a concrete path, or nil when it is not this endpoint's.
     public func match(_ concrete: String) -> [String: String]? {
-        // Segment by segment over the UTF-8 of both paths, without splitting either into
-        // arrays: tms serve tries this for each endpoint of the method on every request.
+        // Over the UTF-8 bytes of both paths, segment by segment, without splitting either
+        // into arrays: tms serve tries this for each endpoint of the method on every request.
+        var template = path
+        var concrete = concrete
+        return template.withUTF8 { t in concrete.withUTF8 { p in match(template: t, concrete: p) } }
+    }
+
+    private func match(template t: UnsafeBufferPointer<UInt8>, concrete p: UnsafeBufferPointer<UInt8>) -> [String: String]? {
         let slash = UInt8(ascii: "/")
         var values: [String: String] = [:]
-        var template = Substring(path).utf8
-        var parts = Substring(concrete).utf8
-        if let pathSuffix, parts.count(where: { $0 == slash }) == template.count(where: { $0 == slash }) + 1,
-            let cut = parts.lastIndex(of: slash)
-        {
+        var end = p.count
+        if let pathSuffix, p.count(where: { $0 == slash }) == t.count(where: { $0 == slash }) + 1, let cut = p.lastIndex(of: slash) {
             // Only a value the suffix takes: anything else is another path.
-            let value = percentDecoded(String(Substring(parts[parts.index(after: cut)...])))
+            let value = percentDecoded(String(decoding: p[(cut + 1)...], as: UTF8.self))
             guard case .success = pathSuffix.decode(.string(value)) else { return nil }
             values[pathSuffix.name] = value
-            parts = parts[..<cut]
+            end = cut
         }
+        var (ti, pi) = (0, 0)
         while true {
-            let templateEnd = template.firstIndex(of: slash) ?? template.endIndex
-            let partEnd = parts.firstIndex(of: slash) ?? parts.endIndex
-            let t = template[..<templateEnd]
-            let p = parts[..<partEnd]
-            if t.first == UInt8(ascii: "{") && t.last == UInt8(ascii: "}") {
-                guard !p.isEmpty else { return nil }
-                values[String(Substring(t.dropFirst().dropLast()))] = percentDecoded(String(Substring(p)))
-            } else if !t.elementsEqual(p) {
+            var te = ti
+            while te < t.count && t[te] != slash { te += 1 }
+            var pe = pi
+            while pe < end && p[pe] != slash { pe += 1 }
+            if te - ti >= 2 && t[ti] == UInt8(ascii: "{") && t[te - 1] == UInt8(ascii: "}") {
+                guard pe > pi else { return nil }
+                values[String(decoding: t[(ti + 1)..<(te - 1)], as: UTF8.self)] = percentDecoded(String(decoding: p[pi..<pe], as: UTF8.self))
+            } else if te - ti != pe - pi || !t[ti..<te].elementsEqual(p[pi..<pe]) {
                 return nil
             }
-            let templateDone = templateEnd == template.endIndex
-            let partsDone = partEnd == parts.endIndex
-            if templateDone || partsDone { return templateDone && partsDone ? values : nil }
-            template = template[template.index(after: templateEnd)...]
-            parts = parts[parts.index(after: partEnd)...]
+            let templateDone = te == t.count
+            let concreteDone = pe == end
+            if templateDone || concreteDone { return templateDone && concreteDone ? values : nil }
+            (ti, pi) = (te + 1, pe + 1)
         }
     }
 }

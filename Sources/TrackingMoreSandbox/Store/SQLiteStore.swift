@@ -93,11 +93,16 @@ public final class SQLiteStore: SandboxStore {
     public func write<T>(_ body: (any SandboxTransaction) throws -> T) throws -> T {
         // GRDB opens write transactions IMMEDIATE: the writer lock is taken before the first
         // read, so a read-modify-write cannot interleave with another writer.
-        try db.write { db in try body(SQLiteTransaction(db: db, writes: true, parsed: parsed)) }
+        try db.write { db in
+            let transaction = SQLiteTransaction(db: db, writes: true, parsed: parsed, accounts: AccountMemo())
+            let result = try body(transaction)
+            try transaction.saveAccounts()
+            return result
+        }
     }
 
     public func read<T>(_ body: (any SandboxTransaction) throws -> T) throws -> T {
-        try db.read { db in try body(SQLiteTransaction(db: db, writes: false, parsed: parsed)) }
+        try db.read { db in try body(SQLiteTransaction(db: db, writes: false, parsed: parsed, accounts: AccountMemo())) }
     }
 
     public func addKey(name: String, hash: String, at time: Int, quota: Int?) throws -> Bool {
@@ -156,12 +161,21 @@ public final class SQLiteStore: SandboxStore {
     }
 }
 
+/// The accounts one transaction has read or changed. Inside a write transaction no other
+/// writer can change them (GRDB opens it IMMEDIATE), and every read and write of the account
+/// table goes through `account` and `save`, so the memo is the account as stored.
+final class AccountMemo {
+    var accounts: [String: (account: Account, dirty: Bool)] = [:]
+}
+
 /// One request's view of the SQLite store, inside the transaction `SQLiteStore` opened.
 struct SQLiteTransaction: SandboxTransaction {
     let db: Database
     /// False in a read transaction: an account not seen before is not stored.
     let writes: Bool
     let parsed: ParsedFields
+    /// The accounts this transaction read or changed (nil: read and save each time).
+    var accounts: AccountMemo? = nil
 
     /// A tracking from a row of `trackingColumns`; its fields' JSON text is parsed once and
     /// remembered (`ParsedFields`).
@@ -178,18 +192,40 @@ struct SQLiteTransaction: SandboxTransaction {
     }
 
     func account(_ key: String) throws -> Account {
-        let statement = try db.cachedStatement(sql: "SELECT clock, quota, granted, registered_at, remote_calls, live_limits FROM account WHERE key = ?")
-        if let a = try ColumnCursor.fetchOne(statement, arguments: [key], read: { c in
-            Account(clock: try c.int(0), quota: try c.int(1), granted: try c.int(2), registeredAt: try c.int(3), remoteCalls: try c.int(4), liveLimits: try c.bool(5))
-        }) {
-            return a
+        if let known = accounts?.accounts[key] { return known.account }
+        if let stored = try storedAccount(key) {
+            accounts?.accounts[key] = (stored, false)
+            return stored
         }
         let a = Account(clock: Choices.epoch, quota: Choices.initialQuota, granted: Choices.initialQuota, registeredAt: Choices.epoch)
         if writes { try save(key, a) }
         return a
     }
 
+    /// Keeps the account for `saveAccounts` at the end of the transaction when there is a
+    /// memo: a batch charges each of its items, and the account row is written once.
     func save(_ key: String, _ a: Account) throws {
+        guard let accounts else { return try saveNow(key, a) }
+        accounts.accounts[key] = (a, true)
+    }
+
+    /// Writes the accounts changed in this transaction; `SQLiteStore.write` calls it last.
+    func saveAccounts() throws {
+        guard let accounts else { return }
+        for (key, entry) in accounts.accounts.sorted(by: { $0.key < $1.key }) where entry.dirty {
+            try saveNow(key, entry.account)
+        }
+        accounts.accounts.removeAll()
+    }
+
+    private func storedAccount(_ key: String) throws -> Account? {
+        let statement = try db.cachedStatement(sql: "SELECT clock, quota, granted, registered_at, remote_calls, live_limits FROM account WHERE key = ?")
+        return try ColumnCursor.fetchOne(statement, arguments: [key]) { c in
+            Account(clock: try c.int(0), quota: try c.int(1), granted: try c.int(2), registeredAt: try c.int(3), remoteCalls: try c.int(4), liveLimits: try c.bool(5))
+        }
+    }
+
+    private func saveNow(_ key: String, _ a: Account) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO account (key, clock, quota, granted, registered_at, remote_calls, live_limits) VALUES (?, ?, ?, ?, ?, ?, ?)
