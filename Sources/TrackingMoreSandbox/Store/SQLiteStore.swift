@@ -187,8 +187,23 @@ struct SQLiteTransaction: SandboxTransaction {
             orderCreatedAt: try c.optionalInt(11))
     }
 
+    /// Also reads the key's account in the same statement and keeps it in the memo: the
+    /// request reads it next.
     func keyIsActive(hash: String) throws -> Bool? {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT revoked = 0 FROM api_key WHERE hash = ?"), arguments: [hash])
+        let statement = try db.cachedStatement(sql: """
+            SELECT k.revoked = 0, a.key IS NOT NULL, a.clock, a.quota, a.granted, a.registered_at, a.remote_calls, a.live_limits
+            FROM api_key k LEFT JOIN account a ON a.key = k.hash WHERE k.hash = ?
+            """)
+        let found = try ColumnCursor.fetchOne(statement, arguments: [hash]) { c -> (Bool, Account?) in
+            guard try c.bool(1) else { return (try c.bool(0), nil) }
+            let account = Account(
+                clock: try c.int(2), quota: try c.int(3), granted: try c.int(4), registeredAt: try c.int(5), remoteCalls: try c.int(6),
+                liveLimits: try c.bool(7))
+            return (try c.bool(0), account)
+        }
+        guard let (active, account) = found else { return nil }
+        if let account, let accounts, accounts.accounts[hash] == nil { accounts.accounts[hash] = (account, false) }
+        return active
     }
 
     func account(_ key: String) throws -> Account {
