@@ -145,7 +145,7 @@ extension Envelope {
         out.append(contentsOf: #","message":"#.utf8)
         JSON.string(meta.message).writeCompact(to: &out)
         out.append(contentsOf: #"},"data":"#.utf8)
-        data.writeCompact(to: &out)
+        if let encodedData { out.append(contentsOf: encodedData) } else { data.writeCompact(to: &out) }
         out.append(UInt8(ascii: "}"))
         return out
     }

@@ -12,20 +12,23 @@ final class RenderCache: Sendable {
         let tracking: StoredTracking
         let now: Int
         let json: JSON
+        /// `json` as compact JSON text, for tms serve's answer.
+        let bytes: [UInt8]
     }
 
     private let entries = Mutex<[String: Entry]>([:])
     /// Forgets everything past this many trackings (one page of the list is 100): a few MB.
     static let most = 2048
 
-    func json(_ tracking: StoredTracking, now: Int, render: (StoredTracking, Int) -> JSON) -> JSON {
-        if let e = entries.withLock({ $0[tracking.id] }), e.now == now, e.tracking == tracking { return e.json }
+    func rendered(_ tracking: StoredTracking, now: Int, render: (StoredTracking, Int) -> JSON) -> (json: JSON, bytes: [UInt8]) {
+        if let e = entries.withLock({ $0[tracking.id] }), e.now == now, e.tracking == tracking { return (e.json, e.bytes) }
         let json = render(tracking, now)
+        let bytes = json.bytes
         entries.withLock { table in
             if table.count >= RenderCache.most { table.removeAll() }
-            table[tracking.id] = Entry(tracking: tracking, now: now, json: json)
+            table[tracking.id] = Entry(tracking: tracking, now: now, json: json, bytes: bytes)
         }
-        return json
+        return (json, bytes)
     }
 }
 
@@ -33,6 +36,15 @@ extension Sandbox {
     /// The full tracking object of `GET /trackings/{carrier}/{number}` at `now`, from the
     /// cache when it was rendered from the same stored tracking at the same time.
     func render(_ t: StoredTracking, now: Int) -> JSON {
-        rendered.json(t, now: now) { t, now in renderAfresh(t, now: now) }
+        rendered.rendered(t, now: now) { t, now in renderAfresh(t, now: now) }.json
+    }
+
+    /// The answer of `GET /trackings/{carrier}/{number}`, with the tracking's JSON text from
+    /// the cache for tms serve to send as it is.
+    func renderedEnvelope(_ t: StoredTracking, now: Int) -> Envelope {
+        let (json, bytes) = rendered.rendered(t, now: now) { t, now in renderAfresh(t, now: now) }
+        var envelope = Envelope(.success, json)
+        envelope.encodedData = bytes
+        return envelope
     }
 }

@@ -39,7 +39,7 @@ extension Sandbox {
     }
 
     func get(_ call: Call) throws -> Envelope {
-        Envelope(.success, render(try existing(call), now: call.now))
+        renderedEnvelope(try existing(call), now: call.now)
     }
 
     /// The tracking named by the path, or the refusal the API gives.

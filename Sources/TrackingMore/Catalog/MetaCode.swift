@@ -107,11 +107,21 @@ public struct Meta: Sendable, Equatable {
 /// `{"meta": {...}, "data": ...}`: what every endpoint answers, success or error.
 public struct Envelope: Sendable, Equatable {
     public var meta: Meta
-    public var data: JSON
+    public var data: JSON {
+        didSet { encodedData = nil }
+    }
+    /// `data` already written as compact JSON, when the sandbox has it (a tracking from its
+    /// render cache): tms serve sends these bytes instead of writing `data` again. Any change
+    /// of `data` drops them; they take no part in equality.
+    public var encodedData: [UInt8]?
 
     public init(meta: Meta, data: JSON) {
         self.meta = meta
         self.data = data
+    }
+
+    public static func == (a: Envelope, b: Envelope) -> Bool {
+        a.meta == b.meta && a.data == b.data
     }
 
     public init(_ code: MetaCode, _ data: JSON = .list([]), message: String? = nil) {
