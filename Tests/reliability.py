@@ -30,7 +30,7 @@ Every tms process runs with a timeout; a crash (a signal, "Fatal error") fails i
 Prints "N passed, M failed" last and exits 1 when a check failed. Figures (load held, memory,
 rounds survived) are printed as `figure: ...` lines, which docs/reliability.md quotes.
 """
-import http.client, json, os, random, re, signal, socket, sqlite3, subprocess, sys, tempfile, threading, time
+import http.client, json, os, pty, random, re, signal, socket, sqlite3, subprocess, sys, tempfile, threading, time
 
 TMS = os.path.abspath(sys.argv[1])
 LONG = "--long" in sys.argv
@@ -931,6 +931,27 @@ def interrupt(work):
                   rc == -signal.SIGINT and 2.5 < took < 6, f"rc={rc}\n{err}")
     proxy.stop()
     s.stop()
+
+    # At a terminal, Ctrl-C typed (the terminal echoes ^C): the message starts a line of its own.
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(TMS, [TMS, "-c", "sleep 20s"], ENV)
+    time.sleep(1)
+    os.write(fd, b"\x03")
+    seen = b""
+    try:
+        while True:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            seen += chunk
+    except OSError:
+        pass
+    _, status = os.waitpid(pid, 0)
+    text = seen.decode(errors="replace")
+    check("Ctrl-C typed at a terminal: exit 130, and the message starts on a new line after ^C",
+          os.waitstatus_to_exitcode(status) == 130 and re.search(r"\^C\r?\n.*E0270.*interrupted after 0 API requests", text, re.S) is not None,
+          f"status {status}: {text!r}")
 
 
 class Closed(Exception):

@@ -152,9 +152,10 @@ public enum Interrupt {
         await run(on: interpreter) { try await $0.run(source) }
     }
 
-    /// Runs `body` on `interpreter` in a task of its own, which a Ctrl-C (the flag) cancels.
+    /// Runs `body` on `interpreter` in a task of its own, which a Ctrl-C (the flag) cancels,
+    /// after `noticed` is called.
     static func run<T: Sendable>(
-        on interpreter: Interpreter, _ body: sending @escaping (Interpreter) async throws -> T
+        on interpreter: Interpreter, noticed: @escaping @Sendable () -> Void = {}, _ body: sending @escaping (Interpreter) async throws -> T
     ) async -> Result<T, any Error> {
         let box = InterpreterBox(interpreter)
         raised.store(false, ordering: .relaxed)
@@ -162,6 +163,7 @@ public enum Interrupt {
         let watcher = Task {
             while !Task.isCancelled {
                 if raised.load(ordering: .relaxed) {
+                    noticed()
                     task.cancel()
                     return
                 }
@@ -192,7 +194,8 @@ public enum Interrupt {
             alarm(Interrupt.graceSeconds)
         }
         if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(SIGINT, SIG_IGN) }
-        let result = await run(on: interpreter, body)
+        // A terminal echoed ^C with no newline: the report starts a line of its own.
+        let result = await run(on: interpreter, noticed: { if isatty(2) == 1 { _ = write(2, "\n", 1) } }, body)
         guard raised.load(ordering: .relaxed) else {
             // Ctrl-C from now on ends the program at once, as before the run.
             signal(SIGINT, previous)
