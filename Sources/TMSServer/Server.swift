@@ -104,7 +104,10 @@ struct SandboxResponder: HTTPResponder {
         let path = request.uri.path
         if path == "/v2" || path.hasPrefix("/v2/") {
             do {
-                let body = try await request.body.collect(upTo: bodyLimit)
+                // HTTP/1.1 has a body only with a Content-Length or a Transfer-Encoding: a GET
+                // without either has nothing to wait for.
+                let hasBody = request.headers[.transferEncoding] != nil || request.headers[.contentLength].map { $0 != "0" } ?? false
+                let body = hasBody ? try await request.body.collect(upTo: bodyLimit) : ByteBuffer()
                 let apiRequest = APIRequest(
                     method: request.method.rawValue, path: String(path.dropFirst(3)),
                     query: request.uri.query.map { APIRequest.parseQuery(Substring($0)) } ?? [],
