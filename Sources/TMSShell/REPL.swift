@@ -208,6 +208,23 @@ public enum Interrupt {
         throw CancellationError()
     }
 
+    /// Whether Ctrl-C stopped the last `runOnce`.
+    public static var stopped: Bool { raised.load(ordering: .relaxed) }
+
+    /// Ends the program as Ctrl-C ends one without a handler, killed by SIGINT: a shell shows
+    /// exit status 130, and a shell script that ran tms stops too (after a plain `exit(130)`
+    /// bash takes the Ctrl-C as handled, and its loop goes on).
+    public static func end() -> Never {
+        signal(SIGINT, SIG_DFL)
+        // Swift's worker threads block signals: this one takes SIGINT before raising it.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        raise(SIGINT)
+        exit(ExitCode.interrupted)
+    }
+
     /// What the shell and a one-liner say after Ctrl-C cancelled them.
     public static func error(afterRequests made: Int, of what: String = "") -> TMSError {
         TMSError(Diagnostic(code: "E0270", message: "interrupted after \(made) API request\(made == 1 ? "" : "s")\(what)"), exitCode: ExitCode.interrupted)

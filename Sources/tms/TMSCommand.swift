@@ -191,9 +191,10 @@ struct TMSCommand: AsyncParsableCommand {
             status = ExitCode.interrupted
         }
         out.flush()
-        // Webhooks the built-in sandbox queued go out before tms exits (retries do not wait),
-        // unless Ctrl-C asked it to end.
-        if status != ExitCode.interrupted { await openedSandbox.value?.webhooks.drain(timeout: .seconds(5)) }
+        // Ctrl-C (not `exit 130`): tms ends as Ctrl-C ends a program, without the webhooks.
+        if status == ExitCode.interrupted && Interrupt.stopped { Interrupt.end() }
+        // Webhooks the built-in sandbox queued go out before tms exits (retries do not wait).
+        await openedSandbox.value?.webhooks.drain(timeout: .seconds(5))
         if status == 0, let code = interpreter.api?.exitCode, code != 0 { throw ArgumentParser.ExitCode(code) }
         if status != 0 { throw ArgumentParser.ExitCode(status) }
     }
