@@ -935,47 +935,32 @@ def interrupt(work):
     proxy.stop()
     s.stop()
 
-    # At a terminal, Ctrl-C typed (the terminal echoes ^C): the message starts a line of its own.
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(TMS, [TMS, "-c", "sleep 20s"], ENV)
-    time.sleep(1)
-    os.write(fd, b"\x03")
-    seen = b""
-    try:
-        while True:
-            chunk = os.read(fd, 4096)
-            if not chunk:
-                break
-            seen += chunk
-    except OSError:
-        pass
-    _, status = os.waitpid(pid, 0)
-    text = seen.decode(errors="replace")
+    def ctrl_c_typed(argv, after):
+        """Runs argv on a new terminal (a pty), types Ctrl-C `after` seconds later; returns
+        the exit status (as os.waitstatus_to_exitcode gives it) and what the terminal showed."""
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execve(argv[0], argv, ENV)
+        time.sleep(after)
+        os.write(fd, b"\x03")
+        seen = b""
+        try:
+            while chunk := os.read(fd, 4096):
+                seen += chunk
+        except OSError:
+            pass
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status), seen.decode(errors="replace")
+
+    # The terminal echoes ^C: the message starts a line of its own.
+    status, text = ctrl_c_typed([TMS, "-c", "sleep 20s"], 1)
     check("Ctrl-C typed at a terminal: the message starts on a new line after ^C",
-          os.waitstatus_to_exitcode(status) == -signal.SIGINT and re.search(r"\^C\r?\n.*E0270.*interrupted after 0 API requests", text, re.S)
-          is not None, f"status {status}: {text!r}")
-
-    # A shell script's loop running tms stops at Ctrl-C (bash goes on after a child that exited
-    # 130 by itself: it takes the Ctrl-C as handled), and $? is 130.
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve("/bin/bash", ["bash", "-c", f"for i in 1 2; do '{TMS}' -c 'sleep 20s'; echo \"status $?\"; done; echo loop went on"], ENV)
-    time.sleep(1.5)
-    os.write(fd, b"\x03")
-    seen = b""
-    try:
-        while True:
-            chunk = os.read(fd, 4096)
-            if not chunk:
-                break
-            seen += chunk
-    except OSError:
-        pass
-    os.waitpid(pid, 0)
-    text = seen.decode(errors="replace")
+          status == -signal.SIGINT and re.search(r"\^C\r?\n.*E0270.*interrupted after 0 API requests", text, re.S) is not None,
+          f"status {status}: {text!r}")
+    # A shell script's loop running tms stops at Ctrl-C (bash carries on after a child that
+    # exited 130 by itself, taking the Ctrl-C as handled).
+    status, text = ctrl_c_typed(["/bin/bash", "-c", f"for i in 1 2; do '{TMS}' -c 'sleep 20s'; done; echo loop went on"], 1.5)
     check("Ctrl-C stops a bash loop that runs tms -c", "E0270" in text and "loop went on" not in text, repr(text))
-
 
 class Closed(Exception):
     """The proxy closed a connection on purpose (a dropped or truncated answer)."""
