@@ -6,6 +6,8 @@ import TrackingMore
 /// connection (`cachedStatement`): preparing one costs more than running it.
 public final class SQLiteStore: SandboxStore {
     let db: any DatabaseWriter
+    /// The connections read-only requests use (a file's; `:memory:` reads through `db`).
+    let readers: Readers?
     /// The trackings' fields as last parsed from their JSON text.
     let parsed = ParsedFields()
 
@@ -13,6 +15,7 @@ public final class SQLiteStore: SandboxStore {
     public init(path: String) throws {
         if path == ":memory:" {
             db = try DatabaseQueue()
+            readers = nil
         } else {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
@@ -22,6 +25,7 @@ public final class SQLiteStore: SandboxStore {
             // writes by the disk's flush rate.
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             db = try DatabasePool(path: path, configuration: configuration)
+            readers = Readers(path: path, configuration: configuration)
         }
         try Self.migrator.migrate(db)
     }
@@ -102,12 +106,12 @@ public final class SQLiteStore: SandboxStore {
     }
 
     public func read<T>(_ body: (any SandboxTransaction) throws -> T) throws -> T {
-        guard let pool = db as? DatabasePool else {
+        guard let readers else {
             return try db.read { db in try body(SQLiteTransaction(db: db, writes: false, parsed: parsed, accounts: AccountMemo())) }
         }
         // The same deferred transaction GRDB's `read` opens, with BEGIN and COMMIT prepared
         // once per connection: GRDB prepares its BEGIN afresh each time, a tenth of a keyed GET.
-        return try pool.unsafeRead { db in
+        return try readers.read { db in
             try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
             do {
                 let result = try body(SQLiteTransaction(db: db, writes: false, parsed: parsed, accounts: AccountMemo()))
