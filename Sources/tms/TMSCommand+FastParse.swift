@@ -23,43 +23,72 @@ extension TMSCommand {
         return try parse(options)
     }
 
-    /// The options' names, each as ArgumentParser derives it from the property.
-    private enum Name: String {
-        case command = "-c", output = "--output", sandbox = "--sandbox", profile = "--profile", endpoint = "--endpoint",
-            apiKey = "--api-key", rate = "--rate", inFlight = "--in-flight", failedItems = "--failed-items"
-        case noColor = "--no-color", live = "--live", apiKeyStdin = "--api-key-stdin", dryRun = "--dry-run",
-            readOnly = "--read-only", trace = "--trace", traceFull = "--trace-full", yes = "--yes",
-            skipStartupFile = "-X", noPager = "--no-pager"
+    /// The options, in the order of `spellings`. Plain arrays, not a Dictionary or a Set:
+    /// the first of those in a process looks up its key type's conformances in the binary's
+    /// records, which is measurable at this size.
+    private enum Name: Int, CaseIterable {
+        case command, output, sandbox, profile, endpoint, apiKey, rate, inFlight, failedItems
+        case noColor, live, apiKeyStdin, dryRun, readOnly, trace, traceFull, yes, skipStartupFile, noPager
+
+        /// The name as ArgumentParser derives it from the property.
+        var spelling: String {
+            switch self {
+            case .command: "-c"
+            case .output: "--output"
+            case .sandbox: "--sandbox"
+            case .profile: "--profile"
+            case .endpoint: "--endpoint"
+            case .apiKey: "--api-key"
+            case .rate: "--rate"
+            case .inFlight: "--in-flight"
+            case .failedItems: "--failed-items"
+            case .noColor: "--no-color"
+            case .live: "--live"
+            case .apiKeyStdin: "--api-key-stdin"
+            case .dryRun: "--dry-run"
+            case .readOnly: "--read-only"
+            case .trace: "--trace"
+            case .traceFull: "--trace-full"
+            case .yes: "--yes"
+            case .skipStartupFile: "-X"
+            case .noPager: "--no-pager"
+            }
+        }
     }
+
+    /// Each option's name, indexed by `Name.rawValue`.
+    private static let spellings = Name.allCases.map(\.spelling)
 
     /// The command, validated; nil when ArgumentParser should parse these options instead.
     static func fastParse(_ options: [String]) throws -> TMSCommand? {
-        var values: [Name: String] = [:]
-        var flags: Set<Name> = []
+        // Each option's value ("" for a flag given), by `Name`.
+        var given = [String?](repeating: nil, count: spellings.count)
         var i = 0
         while i < options.count {
-            guard let name = Name(rawValue: options[i]), !flags.contains(name), values[name] == nil else { return nil }
-            if valuedOptions.contains(name.rawValue) {
+            guard let index = spellings.firstIndex(of: options[i]), given[index] == nil else { return nil }
+            if valuedOptions.contains(options[i]) {
                 guard i + 1 < options.count, let value = options[i + 1].utf8.first, value != UInt8(ascii: "-") else { return nil }
-                values[name] = options[i + 1]
+                given[index] = options[i + 1]
                 i += 2
             } else {
-                flags.insert(name)
+                given[index] = ""
                 i += 1
             }
         }
+        func value(_ name: Name) -> String? { given[name.rawValue] }
+        func flag(_ name: Name) -> Bool { given[name.rawValue] != nil }
         var output: OutputFormatOption?
-        if let text = values[.output] {
+        if let text = value(.output) {
             guard let format = OutputFormatOption(rawValue: text) else { return nil }
             output = format
         }
         var rate: Double?
-        if let text = values[.rate] {
+        if let text = value(.rate) {
             guard let number = Double(text) else { return nil }
             rate = number
         }
         var inFlight: Int?
-        if let text = values[.inFlight] {
+        if let text = value(.inFlight) {
             guard let number = Int(text) else { return nil }
             inFlight = number
         }
@@ -67,25 +96,25 @@ extension TMSCommand {
         // when read (ArgumentParser's wrappers hold a definition until parsed or set), so
         // Tests/cli.sh checks that each option of TMSCommand is set here.
         var c = TMSCommand()
-        c.command = values[.command]
+        c.command = value(.command)
         c.output = output
-        c.noColor = flags.contains(.noColor)
-        c.sandbox = values[.sandbox]
-        c.profile = values[.profile]
-        c.live = flags.contains(.live)
-        c.endpoint = values[.endpoint]
-        c.apiKeyStdin = flags.contains(.apiKeyStdin)
-        c.apiKey = values[.apiKey]
+        c.noColor = flag(.noColor)
+        c.sandbox = value(.sandbox)
+        c.profile = value(.profile)
+        c.live = flag(.live)
+        c.endpoint = value(.endpoint)
+        c.apiKeyStdin = flag(.apiKeyStdin)
+        c.apiKey = value(.apiKey)
         c.rate = rate
         c.inFlight = inFlight
-        c.dryRun = flags.contains(.dryRun)
-        c.readOnly = flags.contains(.readOnly)
-        c.trace = flags.contains(.trace)
-        c.traceFull = flags.contains(.traceFull)
-        c.failedItems = values[.failedItems]
-        c.yes = flags.contains(.yes)
-        c.skipStartupFile = flags.contains(.skipStartupFile)
-        c.noPager = flags.contains(.noPager)
+        c.dryRun = flag(.dryRun)
+        c.readOnly = flag(.readOnly)
+        c.trace = flag(.trace)
+        c.traceFull = flag(.traceFull)
+        c.failedItems = value(.failedItems)
+        c.yes = flag(.yes)
+        c.skipStartupFile = flag(.skipStartupFile)
+        c.noPager = flag(.noPager)
         c.arguments = []
         try c.validate()
         return c

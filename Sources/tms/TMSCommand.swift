@@ -129,7 +129,7 @@ struct TMSCommand: AsyncParsableCommand {
     }
 
     /// Options that take a value as the next argument.
-    static let valuedOptions: Set<String> = ["-c", "--output", "--sandbox", "--endpoint", "--rate", "--in-flight", "--api-key", "--profile", "--failed-items"]
+    static let valuedOptions: [String] = ["-c", "--output", "--sandbox", "--endpoint", "--rate", "--in-flight", "--api-key", "--profile", "--failed-items"]
 
     /// Splits the command line into tms's options and the script with its arguments: the
     /// first word that is not an option (or `--`) starts the script's part.
