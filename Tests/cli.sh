@@ -304,6 +304,13 @@ if [ "$RC" = 0 ] && [[ "$OUT" == *"(the server at http://127.0.0.1:8080/v2)"* ]]
 else
     fail "explain on --endpoint names that server, not the sandbox, and shows the live form" "$(describe)"
 fi
+# A server that is not there (nothing listens on 127.0.0.1:9): said in plain words, no errno text.
+TRACKINGMORE_API_KEY=cli-test-key-0001 run "$NULL" --endpoint http://127.0.0.1:9/v2 -c 'list | count'
+if [ "$RC" = 6 ] && [[ "$ERR" == *"127.0.0.1:9 cannot be reached: it refused the connection (is the server running?)"* ]] && [[ "$ERR" != *errno* ]]; then
+    pass "a refused connection says the server cannot be reached and asks whether it runs (exit 6)"
+else
+    fail "a refused connection says the server cannot be reached and asks whether it runs (exit 6)" "$(describe)"
+fi
 run "$NULL" --sandbox :memory: -c 'explain create sto 402934299065'
 if [ "$RC" = 0 ] && [[ "$OUT" == *"(the built-in sandbox"* ]] && [[ "$OUT" == *"live API: POST https://api.trackingmore.com/v2/trackings/post"* ]]; then
     pass "explain in the built-in sandbox says so and shows the live form"
