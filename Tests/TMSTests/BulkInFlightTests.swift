@@ -198,9 +198,13 @@ import TrackingMoreSandbox
         let i = interpreter(sandbox, window: 2, warnings: warnings, folder: folder) {
             SlowTransport(inner: $0, overlap: overlap, pause: { _ in .milliseconds(150) })
         }
-        // 25 calls of 150 ms, 2 at a time: about 1.9 s, cancelled well before.
+        // 25 calls of 150 ms, 2 at a time: about 1.9 s, cancelled well before, once the first
+        // calls are on the way (reading the 1,000 rows first can take longer than a fixed wait
+        // on a loaded machine, and a run cancelled before any call has nothing to report).
         let task = Task { try await i.run("$in | create", input: Self.items(1000), printResults: false) }
-        try await Task.sleep(for: .milliseconds(250))
+        let started = ContinuousClock.now
+        while overlap.sent == 0, ContinuousClock.now - started < .seconds(20) { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(200))
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }
@@ -214,9 +218,10 @@ import TrackingMoreSandbox
     @Test func aPassedDeadlineStopsNewRequestsAndTheReportIsTrue() async throws {
         let sandbox = try Sandbox(path: ":memory:")
         let folder = try temporaryFolder()
-        let i = interpreter(sandbox, window: 2, folder: folder) { SlowTransport(inner: $0, overlap: Overlap(), pause: { _ in .milliseconds(100) }) }
-        // 25 calls of 100 ms, 2 at a time, take 1.25 s: the deadline comes first.
-        i.capabilities = Capabilities(deadline: .now + .milliseconds(600))
+        let i = interpreter(sandbox, window: 2, folder: folder) { SlowTransport(inner: $0, overlap: Overlap(), pause: { _ in .milliseconds(200) }) }
+        // 25 calls of 200 ms, 2 at a time, take 2.5 s: the deadline comes first, with time
+        // for the first calls to answer on a loaded machine.
+        i.capabilities = Capabilities(deadline: .now + .milliseconds(1200))
         var code: String?
         do {
             _ = try await i.run("$in | create", input: Self.items(1000), printResults: false)
