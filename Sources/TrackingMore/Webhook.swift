@@ -69,3 +69,12 @@ public struct Webhook: Sendable, Equatable {
         return zip(expected, given).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
+
+/// Compares secrets in a time that does not depend on where they differ. (`Webhook.verify`
+/// keeps its own two lines: docs/webhooks.md quotes it whole, for a handler to copy.)
+public enum ConstantTime {
+    public static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
