@@ -7,13 +7,46 @@ public enum UTC {
     /// `2025-06-02T08:00:00+00:00`
     public static func iso(_ t: Int) -> String {
         let (y, m, d, hh, mm, ss) = parts(t)
+        if let s = digits(y, m, d, hh, mm, ss, separator: UInt8(ascii: "T"), zone: true) { return s }
         return "\(pad(y, 4))-\(pad(m))-\(pad(d))T\(pad(hh)):\(pad(mm)):\(pad(ss))+00:00"
     }
 
     /// `2025-06-02 08:00:00`
     public static func dateTime(_ t: Int) -> String {
         let (y, m, d, hh, mm, ss) = parts(t)
+        if let s = digits(y, m, d, hh, mm, ss, separator: UInt8(ascii: " "), zone: false) { return s }
         return "\(pad(y, 4))-\(pad(m))-\(pad(d)) \(pad(hh)):\(pad(mm)):\(pad(ss))"
+    }
+
+    /// The date and time of a four-digit year written byte by byte (tms serve writes one for
+    /// every tracking it answers); nil for other years, which `pad` writes.
+    private static func digits(_ y: Int, _ m: Int, _ d: Int, _ hh: Int, _ mm: Int, _ ss: Int, separator: UInt8, zone: Bool) -> String? {
+        guard (0...9999).contains(y) else { return nil }
+        let count = zone ? 25 : 19
+        return String(unsafeUninitializedCapacity: count) { b in
+            func put(_ n: Int, _ at: Int, _ width: Int) {
+                var n = n
+                for i in (at..<at + width).reversed() {
+                    b[i] = UInt8(ascii: "0") + UInt8(n % 10)
+                    n /= 10
+                }
+            }
+            put(y, 0, 4)
+            b[4] = UInt8(ascii: "-")
+            put(m, 5, 2)
+            b[7] = UInt8(ascii: "-")
+            put(d, 8, 2)
+            b[10] = separator
+            put(hh, 11, 2)
+            b[13] = UInt8(ascii: ":")
+            put(mm, 14, 2)
+            b[16] = UInt8(ascii: ":")
+            put(ss, 17, 2)
+            if zone {
+                for (i, c) in "+00:00".utf8.enumerated() { b[19 + i] = c }
+            }
+            return count
+        }
     }
 
     /// `2025-06-02 08:00`

@@ -22,6 +22,26 @@ import Testing
         }
     }
 
+    /// The four-digit years written byte by byte read as the other years are written (by
+    /// interpolation, padded): years 0 to 9999 and centuries either side.
+    @Test func isoIsWrittenAsPadded() async {
+        func padded(_ n: Int, _ width: Int = 2) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        let yearZero = -62_167_219_200
+        await propertyCheck(count: 300, input: Gen.int(in: yearZero - 400 * 366 * 86400...UTC.latest + 400 * 366 * 86400)) { t in
+            let (y, m, d, hh, mm, ss) = UTC.parts(t)
+            let date = "\(padded(y, 4))-\(padded(m))-\(padded(d))"
+            let time = "\(padded(hh)):\(padded(mm)):\(padded(ss))"
+            #expect(UTC.iso(t) == "\(date)T\(time)+00:00")
+            #expect(UTC.dateTime(t) == "\(date) \(time)")
+        }
+        #expect(UTC.iso(yearZero) == "0000-01-01T00:00:00+00:00")
+        #expect(UTC.iso(UTC.latest) == "9999-12-31T23:59:59+00:00")
+        #expect(UTC.dateTime(UTC.latest + 1) == "10000-01-01 00:00:00")
+    }
+
     /// Parts out of range are no date, never an overflow.
     @Test func secondsChecksEveryPart() async {
         await propertyCheck(count: 150, input: Gen.int(), Gen.int(in: -5...20), Gen.int(in: -5...40), Gen.int()) { y, m, d, h in
