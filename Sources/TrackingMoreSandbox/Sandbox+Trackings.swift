@@ -5,13 +5,27 @@ extension Sandbox {
     // MARK: One tracking
 
     func create(_ call: Call) throws -> Envelope {
-        let tracking = try insert(call.object, call)
+        let new = try call.creates?.first.map { try $0.new.get() } ?? Sandbox.newTracking(call.object, for: call.endpoint, account: call.account)
+        let tracking = try insert(new, call)
         return Envelope(Choices.createCode, .record(shortForm(tracking, batch: false)))
     }
 
-    /// Validates and stores one new tracking; the refusal carries the per-item code.
-    func insert(_ item: Record, _ call: Call) throws -> StoredTracking {
-        let (carrier, number) = try call.identify(item)
+    /// The items of a create or batch body, each with the tracking it adds or its refusal
+    /// (`newTracking`); nil for other endpoints. Nothing here reads the store, so tms serve
+    /// does it before the request's transaction.
+    static func newTrackings(_ asked: Asked, account: String) -> [(item: Record, new: Result<NewTracking, any Error>)]? {
+        switch asked.endpoint.id {
+        case .create, .batch:
+            let items = asked.body.listValue?.compactMap(\.recordValue) ?? asked.body.recordValue.map { [$0] } ?? []
+            return items.map { item in (item, Result { try newTracking(item, for: asked.endpoint, account: account) }) }
+        default: return nil
+        }
+    }
+
+    /// A create or batch item of the account checked (`Call.identify`) and its fields read:
+    /// the refusal carries the per-item code.
+    static func newTracking(_ item: Record, for endpoint: Endpoint, account: String) throws -> NewTracking {
+        let (carrier, number) = try Call.identify(item, for: endpoint)
         var fields = Record()
         for f in Catalog.createFields where f.name != "tracking_number" && f.name != "carrier_code" {
             guard let v = item[f.name], !v.isNull else { continue }
@@ -23,17 +37,29 @@ extension Sandbox {
                 }
                 fields[f.name] = .int(n)
             default:
-                fields[f.name] = .string(try call.string(item, f.name) ?? "")
+                fields[f.name] = .string(try Call.string(item, f.name) ?? "")
             }
         }
+        return NewTracking(
+            carrier: carrier, number: number, fields: fields, fieldsText: JSON.record(fields).compactText,
+            orderCreatedAt: fields["order_create_time"]?.stringValue.flatMap(parseOrderTime),
+            idHash: trackingIDHash(account, carrier, number))
+    }
+
+    /// Validates and stores one new tracking; the refusal carries the per-item code.
+    func insert(_ item: Record, _ call: Call) throws -> StoredTracking {
+        try insert(Sandbox.newTracking(item, for: call.endpoint, account: call.account), call)
+    }
+
+    /// Stores a new tracking at the account's clock, charging for it.
+    func insert(_ new: NewTracking, _ call: Call) throws -> StoredTracking {
         try call.requireQuota(Choices.createCost)
         var t = StoredTracking(
-            id: trackingID(call.account, carrier, number, call.now), carrierCode: carrier, trackingNumber: number,
-            createdAt: call.now, fields: fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
-            status: TrackingStatus.pending.rawValue, updatedAt: call.now,
-            orderCreatedAt: fields["order_create_time"]?.stringValue.flatMap(parseOrderTime))
+            id: Sandbox.trackingID(new.idHash, call.now), carrierCode: new.carrier, trackingNumber: new.number,
+            createdAt: call.now, fields: new.fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
+            status: TrackingStatus.pending.rawValue, updatedAt: call.now, orderCreatedAt: new.orderCreatedAt)
         t = refreshed(t, now: call.now)
-        guard try call.store.insert(call.account, t) else { throw Refusal(.trackingExists) }
+        guard try call.store.insert(call.account, t, fieldsText: new.fieldsText) else { throw Refusal(.trackingExists) }
         try call.charge(Choices.createCost)
         return t
     }
@@ -149,7 +175,8 @@ extension Sandbox {
     // MARK: Many trackings
 
     func batch(_ call: Call) throws -> Envelope {
-        let report = try bulk(call) { item in .record(shortForm(try insert(item, call), batch: true)) }
+        let creates = call.creates ?? call.objects.map { item in (item, Result { try Sandbox.newTracking(item, for: call.endpoint, account: call.account) }) }
+        let report = try bulk(call, creates, item: \.item) { create in .record(shortForm(try insert(create.new.get(), call), batch: true)) }
         return Envelope(report.done == 0 ? .success : Choices.batchCode, report.json)
     }
 
@@ -196,15 +223,20 @@ extension Sandbox {
     /// the endpoints that list refused items apart), and an item it refuses is listed with
     /// the refusal's code and message.
     func bulk(_ call: Call, _ each: (Record) throws -> JSON?) throws -> BulkReport {
+        try bulk(call, call.objects, item: { $0 }, each)
+    }
+
+    /// The same over items that carry more than the body's object (`item` gives it).
+    func bulk<Item>(_ call: Call, _ items: [Item], item: (Item) -> Record, _ each: (Item) throws -> JSON?) throws -> BulkReport {
         guard let shape = call.endpoint.report else {
             throw Refusal(.serverError, "\(call.endpoint.title) has no report shape in the catalog")
         }
         var report = BulkReport(shape)
-        for item in call.objects {
+        for i in items {
             do {
-                report.succeeded(item, answer: try each(item))
+                report.succeeded(item(i), answer: try each(i))
             } catch let refusal as Refusal {
-                report.refused(item, refusal.envelope.meta)
+                report.refused(item(i), refusal.envelope.meta)
             }
         }
         return report
@@ -237,9 +269,22 @@ extension Sandbox {
 
     // MARK: The tracking's shape
 
-    /// A stable 32-hex id, like the API's.
+    /// A stable 32-hex id, like the API's: of `account|carrier|number|time`.
     func trackingID(_ account: String, _ carrier: String, _ number: String, _ time: Int) -> String {
-        Hex.encode(SHA256.hash(data: Array("\(account)|\(carrier)|\(number)|\(time)".utf8)).prefix(16))
+        Sandbox.trackingID(Sandbox.trackingIDHash(account, carrier, number), time)
+    }
+
+    /// The hash of a tracking id that has read all but the time (`NewTracking.idHash`).
+    static func trackingIDHash(_ account: String, _ carrier: String, _ number: String) -> SHA256 {
+        var hash = SHA256()
+        hash.update(data: Array("\(account)|\(carrier)|\(number)|".utf8))
+        return hash
+    }
+
+    static func trackingID(_ hash: SHA256, _ time: Int) -> String {
+        var hash = hash
+        hash.update(data: Array(String(time).utf8))
+        return Hex.encode(hash.finalize().prefix(16))
     }
 
     func route(_ t: StoredTracking) -> Route {
@@ -271,30 +316,78 @@ extension Sandbox {
     /// The short form that create and batch answer with: the fields of the catalog's
     /// `createdTracking` or `batchTracking`, in order.
     func shortForm(_ t: StoredTracking, batch: Bool) -> Record {
-        let names = (batch ? Catalog.batchTracking : Catalog.createdTracking).properties.map(\.name)
-        return Record(uniqueKeys: names, values: names.map { name in
-            switch name {
-            // The real batch sample answers 0 for an order time that was not given.
-            case "order_create_time": return t.fields[name] ?? .int(Choices.unsetOrderCreateTime)
-            // The short form's name for destination_code.
-            case "destination": return t.fields["destination_code"] ?? .null
-            default: return common(name, t) ?? .null
+        let form = batch ? Sandbox.batchForm : Sandbox.createdForm
+        // A create's times are one moment: written once.
+        let created = UTC.iso(t.createdAt)
+        return Record(uniqueKeys: form.names, values: form.fields.map { field in
+            switch field {
+            case .orderCreateTime: return t.fields["order_create_time"] ?? .int(Choices.unsetOrderCreateTime)
+            case .destination: return t.fields["destination_code"] ?? .null
+            case .common(.createdAt): return .string(created)
+            case .common(.updatedAt) where t.updatedAt == t.createdAt: return .string(created)
+            case .common(let c): return c.value(t)
+            case .none: return .null
             }
         })
     }
 
+    /// A field of a short form, told from its name once (`batchForm`, `createdForm`)
+    /// rather than for every tracking answered.
+    enum ShortField {
+        // The real batch sample answers 0 for an order time that was not given.
+        case orderCreateTime
+        /// The short form's name for destination_code.
+        case destination
+        case common(CommonField)
+        case none
+
+        init(_ name: String) {
+            switch name {
+            case "order_create_time": self = .orderCreateTime
+            case "destination": self = .destination
+            default: self = CommonField(name).map(ShortField.common) ?? .none
+            }
+        }
+    }
+
+    static let createdForm = (names: Catalog.createdTracking.properties.map(\.name), fields: Catalog.createdTracking.properties.map { ShortField($0.name) })
+    static let batchForm = (names: Catalog.batchTracking.properties.map(\.name), fields: Catalog.batchTracking.properties.map { ShortField($0.name) })
+
     /// A field every form of a tracking writes the same way (its identity, times, the fields
     /// given at create); nil for the others.
     func common(_ name: String, _ t: StoredTracking) -> JSON? {
-        switch name {
-        case "id": return .string(t.id)
-        case "tracking_number": return .string(t.trackingNumber)
-        case "carrier_code": return .string(t.carrierCode)
-        case "status": return .string(t.status)
-        case "created_at": return .string(UTC.iso(t.createdAt))
-        case "updated_at": return .string(UTC.iso(t.updatedAt))
-        case _ where Sandbox.givenFields.contains(name): return t.fields[name] ?? .null
-        default: return nil
+        CommonField(name)?.value(t)
+    }
+
+    /// The fields `common` writes.
+    enum CommonField {
+        case id, trackingNumber, carrierCode, status, createdAt, updatedAt
+        /// One of the fields given at create, kept as given.
+        case given(String)
+
+        init?(_ name: String) {
+            switch name {
+            case "id": self = .id
+            case "tracking_number": self = .trackingNumber
+            case "carrier_code": self = .carrierCode
+            case "status": self = .status
+            case "created_at": self = .createdAt
+            case "updated_at": self = .updatedAt
+            case _ where Sandbox.givenFields.contains(name): self = .given(name)
+            default: return nil
+            }
+        }
+
+        func value(_ t: StoredTracking) -> JSON {
+            switch self {
+            case .id: return .string(t.id)
+            case .trackingNumber: return .string(t.trackingNumber)
+            case .carrierCode: return .string(t.carrierCode)
+            case .status: return .string(t.status)
+            case .createdAt: return .string(UTC.iso(t.createdAt))
+            case .updatedAt: return .string(UTC.iso(t.updatedAt))
+            case .given(let name): return t.fields[name] ?? .null
+            }
         }
     }
 
@@ -360,7 +453,7 @@ extension Sandbox {
     }
 
     /// `2017/8/27 16:51`, `2017-08-27 16:51:00`, `2017-08-27` as unix seconds (UTC).
-    func parseOrderTime(_ text: String) -> Int? {
+    static func parseOrderTime(_ text: String) -> Int? {
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "T" })
         guard let date = parts.first else { return nil }
         // Digits only between the separators: `2024/1/-1` is no date (not 2024-01-01).
@@ -378,6 +471,20 @@ extension Sandbox {
         // Checked: a year like 1000000000000000 is no date, not an overflow.
         return UTC.seconds(year: ymd[0], month: ymd[1], day: ymd[2], hour: hms[0], minute: hms[1], second: hms[2])
     }
+}
+
+/// A tracking to create, read from a create or batch item: all of it that depends on
+/// neither the store nor the account's clock.
+struct NewTracking {
+    let carrier: String
+    let number: String
+    let fields: Record
+    /// `fields` as the JSON text the store keeps.
+    let fieldsText: String
+    /// `order_create_time` as unix seconds, when it could be read.
+    let orderCreatedAt: Int?
+    /// The hash of its id, all read but the time it is created at (`Sandbox.trackingID`).
+    let idHash: SHA256
 }
 
 private extension Character {

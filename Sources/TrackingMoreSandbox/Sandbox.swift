@@ -61,6 +61,10 @@ public final class Sandbox: Sendable {
                 if let hash, let refusal = try store.read({ try $0.keyRefusal(hash: hash) }) { return refusal.envelope }
                 await waitForWebhooks(a.endpoint, request, account: account)
             }
+            // The trackings a create or batch adds, checked and read before the transaction
+            // (nothing of it reads the store): the writer lock is held for less. An item's
+            // refusal is the item's answer, given in the transaction in the item's turn.
+            let creates = (try? asked.get()).flatMap { Sandbox.newTrackings($0, account: account) }
             // One transaction per request, the key's check included: a read-only one where
             // nothing can change.
             let run = { (transaction: any SandboxTransaction) throws -> (Envelope, FiredWebhooks?) in
@@ -72,7 +76,8 @@ public final class Sandbox: Sendable {
                 {
                     throw RateLimiter.refusal(wait, a.endpoint.rateClass, limits)
                 }
-                let call = Call(endpoint: a.endpoint, request: request, body: a.body, pathValues: a.pathValues, account: account, now: state.clock, store: transaction)
+                var call = Call(endpoint: a.endpoint, request: request, body: a.body, pathValues: a.pathValues, account: account, now: state.clock, store: transaction)
+                call.creates = creates
                 return try self.handleCollectingWebhooks(call)
             }
             let writes = (try? asked.get()).map { Billing.changesStore($0.endpoint) } ?? false
@@ -194,6 +199,9 @@ struct Call {
     let store: any SandboxTransaction
     /// The account's virtual clock.
     let now: Int
+    /// The items of a create or batch body with the tracking each adds, or the item's
+    /// refusal (`Sandbox.newTrackings`), read before the transaction; nil for other calls.
+    var creates: [(item: Record, new: Result<NewTracking, any Error>)]?
 
     init(endpoint: Endpoint, request: APIRequest, body: JSON, pathValues: [String: String], account: String, now: Int, store: any SandboxTransaction) {
         self.endpoint = endpoint
@@ -241,6 +249,10 @@ struct Call {
 
     /// A string field of a body object, checked against the catalog's type.
     func string(_ item: Record, _ name: String) throws -> String? {
+        try Call.string(item, name)
+    }
+
+    static func string(_ item: Record, _ name: String) throws -> String? {
         guard let v = item[name], !v.isNull else { return nil }
         switch v {
         case .string(let s): return s
@@ -253,6 +265,10 @@ struct Call {
     /// of an array body is checked against the catalog here (an object body was checked with
     /// the request), and the carrier must be known.
     func identify(_ item: Record) throws -> (carrier: String, number: String) {
+        try Call.identify(item, for: endpoint)
+    }
+
+    static func identify(_ item: Record, for endpoint: Endpoint) throws -> (carrier: String, number: String) {
         if case .array = endpoint.body, let problem = endpoint.validate(item: item).first { throw Refusal(problem) }
         guard let number = try string(item, "tracking_number"), let carrier = try string(item, "carrier_code") else {
             throw Refusal(.badRequest, "tracking_number and carrier_code are required.")
@@ -264,6 +280,10 @@ struct Call {
     /// case-insensitive; codes are kept in lower case (the API's own spelling), numbers in
     /// upper case (as carriers print them). The number's form was checked by the catalog.
     func identify(carrier: String, number: String) throws -> (carrier: String, number: String) {
+        try Call.identify(carrier: carrier, number: number)
+    }
+
+    static func identify(carrier: String, number: String) throws -> (carrier: String, number: String) {
         guard let known = Carriers.carrier(code: carrier) else { throw Refusal(.carrierCodeInvalid) }
         return (known.code, number.uppercased())
     }

@@ -39,19 +39,19 @@ import TrackingMore
     @Test func orderCreateTimes() async {
         let extremes = Gen<Int?>.element(of: [Int.min, -1, 0, 1, 12, 13, 31, 32, 9999, 10000, 1_000_000_000_000_000, Int.max]).map { $0 ?? 0 }
         await propertyCheck(count: 200, input: extremes, extremes, extremes) { y, m, d in
-            let t = sandbox.parseOrderTime("\(y)/\(m)/\(d)")
+            let t = Sandbox.parseOrderTime("\(y)/\(m)/\(d)")
             if let t {
                 #expect((1...9999).contains(y) && (1...12).contains(m) && (1...31).contains(d))
                 #expect(t <= UTC.latest)
             }
         }
         await propertyCheck(count: 200, input: Gen.int(in: 1...9999), Gen.int(in: 1...12), Gen.int(in: 1...28)) { y, m, d in
-            let t = sandbox.parseOrderTime("\(y)-\(m)-\(d) 10:20:30")
+            let t = Sandbox.parseOrderTime("\(y)-\(m)-\(d) 10:20:30")
             #expect(t == UTC.seconds(year: y, month: m, day: d, hour: 10, minute: 20, second: 30))
             #expect(t.map(UTC.parts).map { [$0.0, $0.1, $0.2] } == [y, m, d])
         }
         await propertyCheck(count: 150, input: Gen.ascii.string(of: 0...30)) { text in
-            _ = sandbox.parseOrderTime(text)
+            _ = Sandbox.parseOrderTime(text)
         }
     }
 

@@ -269,14 +269,14 @@ struct SQLiteTransaction: SandboxTransaction {
         ).execute(arguments: [key, a.clock, a.quota, a.granted, a.registeredAt, a.remoteCalls, a.liveLimits])
     }
 
-    func insert(_ key: String, _ t: StoredTracking) throws -> Bool {
+    func insert(_ key: String, _ t: StoredTracking, fieldsText: String) throws -> Bool {
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO tracking (key, id, carrier_code, tracking_number, created_at, updated_at, status,
                     status_override, archived, tracked, frozen_at, order_id, order_created_at, fields)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: SQLiteStore.arguments(key, t))
+        ).execute(arguments: SQLiteStore.arguments(key, t, fieldsText: fieldsText))
         return db.changesCount == 1
     }
 
@@ -383,10 +383,10 @@ struct SQLiteTransaction: SandboxTransaction {
 extension SQLiteStore {
     // MARK: Rows
 
-    static func arguments(_ key: String, _ t: StoredTracking) -> StatementArguments {
+    static func arguments(_ key: String, _ t: StoredTracking, fieldsText: String) -> StatementArguments {
         [
             key, t.id, t.carrierCode, t.trackingNumber, t.createdAt, t.updatedAt, t.status, t.statusOverride, t.archived,
-            t.tracked, t.frozenAt, t.fields["order_id"]?.stringValue, t.orderCreatedAt, JSON.record(t.fields).compactText,
+            t.tracked, t.frozenAt, t.fields["order_id"]?.stringValue, t.orderCreatedAt, fieldsText,
         ]
     }
 

@@ -108,7 +108,8 @@ public protocol SandboxTransaction: WebhookStore {
     func save(_ key: String, _ account: Account) throws
 
     /// Inserts unless the carrier and number exist for this key; false when they do.
-    func insert(_ key: String, _ tracking: StoredTracking) throws -> Bool
+    /// `fieldsText` is `tracking.fields` as compact JSON (`JSON.compactText`).
+    func insert(_ key: String, _ tracking: StoredTracking, fieldsText: String) throws -> Bool
     func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking?
     /// Replaces trackings found by their ids.
     func update(_ key: String, _ trackings: [StoredTracking]) throws
@@ -128,6 +129,11 @@ public protocol SandboxTransaction: WebhookStore {
 }
 
 extension SandboxTransaction {
+    /// Inserts unless the carrier and number exist for this key; false when they do.
+    func insert(_ key: String, _ tracking: StoredTracking) throws -> Bool {
+        try insert(key, tracking, fieldsText: JSON.record(tracking.fields).compactText)
+    }
+
     /// The API's refusal of an unknown (4001) or revoked (4002) key; nil for an active one.
     func keyRefusal(hash: String) throws -> Refusal? {
         switch try keyIsActive(hash: hash) {
