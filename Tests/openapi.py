@@ -7,6 +7,8 @@
    from the catalog; `make openapi` rewrites it), and that `tms openapi --json` is the same document;
 2. validates the document with openapi-spec-validator, and checks its operations: unique ids, the
    sandbox's controls marked, bulk bodies of at most 40, every answer a oneOf with ErrorEnvelope;
+   every operation with a body or query parameters shows a request example, and each example
+   validates against its parameter's or body's schema;
 3. starts `tms serve --port 0` on 127.0.0.1 with a temporary database and key, seeds it, calls
    every operation on a success path and on the important error paths, and validates each
    answer against the operation's response schema (the `$ref`s resolved within the document).
@@ -188,6 +190,38 @@ def static_checks(doc, schemas):
     check("list: limit is an integer with maximum 2000", limit.get("schema", {}).get("maximum") == 2000
           and limit.get("schema", {}).get("type") == "integer", limit)
     return ops
+
+
+def example_checks(ops, schemas):
+    """Every operation with a body or query parameters has a request example, and each example
+    validates against its schema (RequestExampleTests sends each to a sandbox)."""
+    counted = 0
+    for (method, path), op in sorted(ops.items()):
+        problems = []
+        base = ("paths", path, method.lower())
+        params = op.get("parameters") or []
+        query = [p for p in params if p.get("in") == "query"]
+        shown = [p for p in params if "example" in p]
+        if query and not any("example" in p for p in query):
+            problems.append("query parameters without an example")
+        if shown and any("example" not in p for p in params if p.get("in") == "path"):
+            problems.append("a path parameter without an example")
+        for i, p in enumerate(params):
+            if "example" in p:
+                counted += 1
+                errs = schemas.errors(pointer(*base, "parameters", i, "schema"), p["example"])
+                problems += [f"parameter {p.get('name')} = {p['example']!r}: {e}" for e in errs]
+        content = ((op.get("requestBody") or {}).get("content") or {}).get("application/json")
+        if content is not None:
+            if "example" not in content:
+                problems.append("a request body without an example")
+            else:
+                counted += 1
+                errs = schemas.errors(pointer(*base, "requestBody", "content", "application/json", "schema"), content["example"])
+                problems += [f"body: {e}" for e in errs]
+        if query or content is not None or shown:
+            check(f"example {method} {path}: validates against the operation's schemas", not problems, "\n".join(problems))
+    check(f"request examples shown: {counted} (parameters and bodies)", counted > 0)
 
 
 # ------------------------------------------------------------------ the server
@@ -583,6 +617,7 @@ def main():
         return 1
     schemas = Schemas(doc)
     ops = static_checks(doc, schemas)
+    example_checks(ops, schemas)
 
     work = tempfile.mkdtemp(prefix="tms-openapi.")
     server = Server(tms, work)

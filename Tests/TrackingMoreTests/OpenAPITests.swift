@@ -79,6 +79,49 @@ import Testing
         #expect(OpenAPI.yaml.hasPrefix("# Generated from the API catalog"))
     }
 
+    /// Each request example uses only its endpoint's parameters and body fields, is sent in the
+    /// body's form, and is what the document shows: each parameter's `example:` and the request
+    /// body's. (RequestExampleTests sends each to a sandbox; Tests/openapi.py validates each.)
+    @Test func requestExamplesAreTheCatalogsAndInTheDocument() throws {
+        for e in Catalog.endpoints {
+            guard let example = e.requestExample else { continue }
+            let parameters = e.pathParameters + [e.pathSuffix].compactMap { $0 } + e.query
+            for name in example.parameters.keys {
+                #expect(parameters.contains { $0.name == name }, "\(e.title): the example's \(name) is no parameter")
+            }
+            for p in e.pathParameters {
+                #expect(example.parameters[p.name] != nil, "\(e.title): the example has no \(p.name)")
+            }
+            let fields = Set(e.body.fields.map(\.name) + (e.closedBody ? [Catalog.number.name, Catalog.carrier.name] : []))
+            switch (e.body, example.body) {
+            case (.none, nil): break
+            case (.object, .record(let r)?):
+                #expect(Set(r.keys).isSubset(of: fields), "\(e.title): \(Set(r.keys).subtracting(fields))")
+            case (.array(_, let limit), .list(let items)?):
+                #expect(!items.isEmpty && items.count <= limit, "\(e.title)")
+                for item in items {
+                    let keys = Set(item.recordValue?.keys ?? [])
+                    #expect(item.recordValue != nil && keys.isSubset(of: fields), "\(e.title): \(keys.subtracting(fields))")
+                }
+            default: Issue.record("\(e.title): the example's body is not of the endpoint's form")
+            }
+            let op = try #require(operation(e))
+            #expect(op["requestBody"]?["content"]?["application/json"]?["example"] == example.body, "\(e.title)")
+            for p in op["parameters"]?.listValue ?? [] {
+                let name = p["name"]?.stringValue ?? ""
+                #expect(p["example"] == example.parameters[name], "\(e.title): \(name)")
+            }
+            // The request a client sends: every parameter in its place.
+            let request = try #require(e.exampleRequest)
+            #expect(e.match(request.path) != nil, "\(e.title): \(request.path)")
+            #expect(request.query.map(\.name).sorted() == e.query.map(\.name).filter { example.parameters[$0] != nil }.sorted())
+        }
+        // get's example reads in a language: the `/{lang}` operation shows it.
+        let withLanguage = document["paths"]?["/trackings/{carrier_code}/{tracking_number}/{lang}"]?["get"]
+        #expect(withLanguage?["parameters"]?.listValue?.last?["example"] == "en")
+        #expect(Catalog.endpoint(.get).exampleRequest?.path == "/trackings/china-post/RR123456785CN/en")
+    }
+
     /// Plain where YAML reads the same string back, quoted or a literal block otherwise.
     @Test func yamlWritesStringsThatReadBackTheSame() {
         #expect(YAML.string("product title") == "product title")

@@ -16,12 +16,14 @@ extension Catalog {
                 Field("statuses", .list, count: TrackingStatus.allCases.count, "the statuses to send (pending, transit, delivered, ...); none or empty: every one"),
             ]),
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
-            summary: "register a webhook URL (up to 4 per account), or change its statuses", example: "sandbox webhook add 'http://127.0.0.1:9000/' delivered"),
+            summary: "register a webhook URL (up to 4 per account), or change its statuses", example: "sandbox webhook add 'http://127.0.0.1:9000/' delivered",
+            requestExample: .init(body: ["url": "http://127.0.0.1:9000/hooks", "statuses": ["delivered", "exception"]])),
         Endpoint(
             id: .sandboxWebhookRemove, method: .post, path: "/sandbox/webhooks/remove", pathParameters: [], query: [],
             body: .object([Field("url", .string, required: true, "the URL to stop sending to")]),
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
-            summary: "stop sending webhooks to a URL", example: "sandbox webhook remove 'http://127.0.0.1:9000/'"),
+            summary: "stop sending webhooks to a URL", example: "sandbox webhook remove 'http://127.0.0.1:9000/'",
+            requestExample: .init(body: ["url": "http://127.0.0.1:9000/hooks"], after: [.sandboxWebhookAdd])),
         Endpoint(
             id: .sandboxDeliveries, method: .get, path: "/sandbox/webhooks/deliveries", pathParameters: [],
             query: [
@@ -29,7 +31,8 @@ extension Catalog {
                 Field("wait", .number, range: 0...10, "first wait up to this many seconds for the webhooks queued now to be sent"),
             ], body: .none,
             writes: false, rateClass: .none, verb: "sandbox", aliases: [],
-            summary: "the webhook attempts made for the account: URL, body, signature, the receiver's answer", example: "sandbox webhook deliveries"),
+            summary: "the webhook attempts made for the account: URL, body, signature, the receiver's answer", example: "sandbox webhook deliveries",
+            requestExample: .init(["after": 12, "wait": 2])),
         Endpoint(
             id: .sandboxTrigger, method: .post, path: "/sandbox/trigger", pathParameters: [], query: [],
             body: .object([
@@ -37,6 +40,7 @@ extension Catalog {
                 number, carrier,
             ]),
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
-            summary: "move one tracking to a status now (with its checkpoint), so its webhook fires", example: "sandbox trigger delivered ups 1Z999AA10123456784"),
+            summary: "move one tracking to a status now (with its checkpoint), so its webhook fires", example: "sandbox trigger delivered ups 1Z999AA10123456784",
+            requestExample: .init(body: .record(Record([("status", "delivered")]).merging(Catalog.exampleUPS)))),
     ]
 }

@@ -97,47 +97,62 @@ public enum Catalog {
         Endpoint(
             id: .create, method: .post, path: "/trackings/post", pathParameters: [], query: [],
             body: .object(createFields), writes: true, rateClass: .general, verb: "create", aliases: ["post"],
-            summary: "create one tracking", example: "create china-post RR123456785CN order_id=A-1001"),
+            summary: "create one tracking", example: "create china-post RR123456785CN order_id=A-1001",
+            requestExample: .init(body: .record(examplePost.merging([
+                ("destination_code", "US"), ("title", "Running shoes"), ("customer_name", "Ann Lee"),
+                ("customer_email", "ann@example.org"), ("order_id", "A-1001"), ("order_create_time", "2025/5/30 16:51"), ("lang", "en"),
+            ])))),
         Endpoint(
             id: .get, method: .get, path: "/trackings/{carrier_code}/{tracking_number}", pathParameters: [carrier, number],
             query: [], body: .none, writes: false, rateClass: .general, verb: "get", aliases: [],
-            summary: "read one tracking with its checkpoints", example: "get sto 402934299065"),
+            summary: "read one tracking with its checkpoints", example: "get sto 402934299065",
+            requestExample: .init(examplePost.merging([("lang", "en")]), after: [.create])),
         Endpoint(
             id: .put, method: .put, path: "/trackings/{carrier_code}/{tracking_number}", pathParameters: [carrier, number],
             query: [], body: .object(editableFields), writes: true, rateClass: .general, verb: "put", aliases: [],
             summary: "change a tracking's editable fields", example: "get sto 402934299065 | set status=7 | put",
-            closedBody: true),
+            closedBody: true,
+            requestExample: .init(examplePost, body: ["customer_name": "Ann Lee-Park", "order_id": "A-1001-R", "status": 7], after: [.create])),
         Endpoint(
             id: .delete, method: .delete, path: "/trackings/{carrier_code}/{tracking_number}", pathParameters: [carrier, number],
             query: [], body: .none, writes: true, rateClass: .general, verb: "delete", aliases: [],
-            summary: "delete one tracking", example: "delete sto 402934299065"),
+            summary: "delete one tracking", example: "delete sto 402934299065",
+            requestExample: .init(examplePost, after: [.create])),
         Endpoint(
             id: .batch, method: .post, path: "/trackings/batch", pathParameters: [], query: [],
             body: .array(createFields, limit: batchLimit), writes: true, rateClass: .general, verb: "batch", aliases: [],
             summary: "create up to 40 trackings in one call", example: "open orders.csv | batch",
-            report: .init(doneKey: "added", items: .errorsApart)),
+            report: .init(doneKey: "added", items: .errorsApart),
+            requestExample: .init(body: [
+                .record(examplePost.merging([("order_id", "A-1001"), ("destination_code", "US")])),
+                .record(exampleUPS.merging([("order_id", "A-1002"), ("destination_code", "DE"), ("title", "Desk lamp")])),
+            ])),
         Endpoint(
             id: .list, method: .get, path: "/trackings/get", pathParameters: [], query: listParameters,
             body: .none, writes: false, rateClass: .general, verb: "list", aliases: [],
-            summary: "list trackings, page by page, with filters", example: "list status=exception created_at_min=7d | first 5"),
+            summary: "list trackings, page by page, with filters", example: "list status=exception created_at_min=7d | first 5",
+            requestExample: .init(["page": 1, "limit": 100, "status": "exception", "created_at_min": 1_748_246_400, "archived": "false"])),
         // The later official PHP library sends every "GET with parameters" as a POST with
         // the parameters in a JSON body; the sandbox answers it as the GET (docs/sandbox.md).
         Endpoint(
             id: .listByBody, method: .post, path: "/trackings/get", pathParameters: [], query: [],
             body: .object(listParameters), writes: false, rateClass: .general, verb: "list", aliases: [],
             summary: "list trackings with the parameters in a JSON body (as the later PHP library sends them)",
-            example: "list status=exception"),
+            example: "list status=exception",
+            requestExample: .init(body: ["page": 1, "limit": 100, "status": "exception", "created_at_min": 1_748_246_400, "numbers": ["RR123456785CN", "1Z999AA10123456784"]])),
         Endpoint(
             id: .updatemore, method: .post, path: "/trackings/updatemore", pathParameters: [], query: [],
             body: .array([number, carrier] + editableFields.filter { $0.name != "customer_phone" }, limit: batchLimit),
             writes: true, rateClass: .general, verb: "updatemore", aliases: [],
             summary: "change many trackings in one call", example: "list status=transit | set archived=true | updatemore",
-            report: .init(doneKey: "updated", items: .errorsApart), closedBody: true),
+            report: .init(doneKey: "updated", items: .errorsApart), closedBody: true,
+            requestExample: .init(body: [.record(examplePost.merging([("archived", "true")])), .record(exampleUPS.merging([("archived", "true"), ("status", 4)]))], after: [.batch])),
         Endpoint(
             id: .deleteMany, method: .post, path: "/trackings/delete", pathParameters: [], query: [],
             body: .array([number, carrier], limit: batchLimit), writes: true, rateClass: .general, verb: "delete", aliases: [],
             summary: "delete many trackings in one call", example: "list status=expired | delete",
-            report: .init(doneKey: "delete", items: .metaEach)),
+            report: .init(doneKey: "delete", items: .metaEach),
+            requestExample: .init(body: [.record(examplePost), .record(exampleUPS)], after: [.batch])),
         Endpoint(
             id: .realtime, method: .post, path: "/trackings/realtime", pathParameters: [], query: [],
             body: .object([
@@ -152,13 +167,15 @@ public enum Catalog {
                 Field("lang", .string, "language of carrier texts"),
             ]),
             writes: false, rateClass: .realtime, verb: "realtime", aliases: [],
-            summary: "ask the carrier now, without waiting for the next refresh", example: "realtime ups 1Z999AA10123456784"),
+            summary: "ask the carrier now, without waiting for the next refresh", example: "realtime ups 1Z999AA10123456784",
+            requestExample: .init(body: .record(exampleUPS.merging([("destination_code", "US"), ("lang", "en")])))),
         Endpoint(
             id: .updateCarrier, method: .post, path: "/trackings/update", pathParameters: [], query: [],
             body: .object([number, carrier, Field("update_carrier_code", .string, required: true, maxLength: carrierCodeLimit, missingCode: .carrierCodeInvalid, invalidCode: .carrierCodeInvalid, "the new carrier code")]),
             writes: true, rateClass: .general, verb: "recarrier", aliases: ["update"],
             summary: "move a tracking to another carrier", example: "get china-ems LK123456785CN | recarrier china-post",
-            safeToRetry: false),
+            safeToRetry: false,
+            requestExample: .init(body: .record(examplePost.merging([("update_carrier_code", "china-ems")])), after: [.create])),
         Endpoint(
             id: .userinfo, method: .get, path: "/trackings/getuserinfo", pathParameters: [], query: [], body: .none,
             writes: false, rateClass: .general, verb: "userinfo", aliases: ["getuserinfo"],
@@ -167,12 +184,14 @@ public enum Catalog {
             id: .statusnumber, method: .get, path: "/trackings/getstatusnumber", pathParameters: [],
             query: timeRange + orderTimeRange, body: .none, writes: false, rateClass: .general,
             verb: "statusnumber", aliases: ["getstatusnumber"],
-            summary: "how many trackings are in each status", example: "statusnumber created_at_min=30d"),
+            summary: "how many trackings are in each status", example: "statusnumber created_at_min=30d",
+            requestExample: .init(["created_at_min": 1_746_259_200, "created_at_max": 1_748_851_200])),
         Endpoint(
             id: .notupdate, method: .post, path: "/trackings/notupdate", pathParameters: [], query: [],
             body: .array([number, carrier], limit: batchLimit), writes: true, rateClass: .general, verb: "notupdate", aliases: [],
             summary: "stop refreshing some trackings", example: "list status=expired | notupdate",
-            report: .init(doneKey: "change", items: .codeEach)),
+            report: .init(doneKey: "change", items: .codeEach),
+            requestExample: .init(body: [.record(examplePost), .record(exampleUPS)], after: [.batch])),
         Endpoint(
             id: .remote, method: .post, path: "/trackings/remote", pathParameters: [], query: [],
             body: .array([
@@ -181,7 +200,8 @@ public enum Catalog {
                 Field("company", .string, "carrier name, e.g. DHL"),
             ], limit: batchLimit),
             writes: false, rateClass: .general, verb: "remote", aliases: [],
-            summary: "which addresses a carrier treats as remote", example: "remote JP 7600000"),
+            summary: "which addresses a carrier treats as remote", example: "remote JP 7600000",
+            requestExample: .init(body: [["country": "JP", "postcode": "7600000"], ["country": "US", "postcode": "99501", "company": "DHL"]])),
         Endpoint(
             id: .costtime, method: .post, path: "/trackings/costtime", pathParameters: [], query: [],
             body: .array([
@@ -190,7 +210,8 @@ public enum Catalog {
                 Field("destination", .string, required: true, role: .positional, "destination country, 2 letters"),
             ], limit: batchLimit),
             writes: false, rateClass: .general, verb: "costtime", aliases: [],
-            summary: "how long a carrier takes between two countries", example: "costtime dhl CN DE"),
+            summary: "how long a carrier takes between two countries", example: "costtime dhl CN DE",
+            requestExample: .init(body: [["carrier_code": "dhl", "original": "CN", "destination": "DE"], ["carrier_code": "ups", "original": "US", "destination": "GB"]])),
         Endpoint(
             id: .aircargo, method: .post, path: "/trackings/aircargo", pathParameters: [], query: [],
             body: .object([
@@ -198,7 +219,8 @@ public enum Catalog {
                 Field("lang", .string, "language, 2 letters"),
             ]),
             writes: false, rateClass: .general, verb: "aircargo", aliases: [],
-            summary: "track air waybills", example: "aircargo 172-12345675"),
+            summary: "track air waybills", example: "aircargo 172-12345675",
+            requestExample: .init(body: ["track_number": ["172-12345675", "160-00000000"], "lang": "en"])),
         Endpoint(
             id: .carriers, method: .get, path: "/carriers", pathParameters: [], query: [], body: .none,
             writes: false, rateClass: .general, verb: "carriers", aliases: [],
@@ -211,7 +233,8 @@ public enum Catalog {
                       missingCode: .trackingNumberRequired, "the number to recognise"),
             ]),
             writes: false, rateClass: .general, verb: "detect", aliases: [],
-            summary: "guess the carrier from a number", example: "detect RR123456785CN"),
+            summary: "guess the carrier from a number", example: "detect RR123456785CN",
+            requestExample: .init(body: ["tracking_number": "RR123456785CN"])),
         // The sandbox's own controls: not part of TrackingMore's API.
         Endpoint(
             id: .sandboxAdvance, method: .post, path: "/sandbox/advance", pathParameters: [], query: [],
@@ -219,7 +242,8 @@ public enum Catalog {
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
             summary: "move the sandbox's clock forward", example: "sandbox advance 3d",
             // Twice would move the clock twice as far.
-            safeToRetry: false),
+            safeToRetry: false,
+            requestExample: .init(body: ["seconds": 259_200])),
         Endpoint(
             id: .sandboxReset, method: .post, path: "/sandbox/reset", pathParameters: [], query: [], body: .none,
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
@@ -232,12 +256,14 @@ public enum Catalog {
             ]),
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
             summary: "create realistic trackings across carriers and statuses", example: "sandbox seed 50",
-            safeToRetry: false),
+            safeToRetry: false,
+            requestExample: .init(body: ["count": 50])),
         Endpoint(
             id: .sandboxLimits, method: .post, path: "/sandbox/limits", pathParameters: [], query: [],
             body: .object([Field("limits", .string, required: true, "live: the API's published rate limits; off: none")]),
             writes: true, rateClass: .none, verb: "sandbox", aliases: [],
-            summary: "answer calls over the API's rate limits with 429, as the live API does", example: "sandbox limits live"),
+            summary: "answer calls over the API's rate limits with 429, as the live API does", example: "sandbox limits live",
+            requestExample: .init(body: ["limits": "live"])),
         Endpoint(
             id: .sandboxClock, method: .get, path: "/sandbox/clock", pathParameters: [], query: [], body: .none,
             writes: false, rateClass: .none, verb: "sandbox", aliases: [],
@@ -251,8 +277,13 @@ public enum Catalog {
             ]),
             writes: true, rateClass: .none, verb: "learn", aliases: [],
             summary: "record that the account's learner started or finished a lesson (tms learn against a classroom)",
-            example: "tms learn"),
+            example: "tms learn",
+            requestExample: .init(body: ["lesson": "03-envelope", "title": "The envelope and meta codes", "state": "started"])),
     ] + webhookControls
+
+    /// The trackings the request examples name: a China Post parcel and a UPS one.
+    static let examplePost: Record = ["tracking_number": "RR123456785CN", "carrier_code": "china-post"]
+    static let exampleUPS: Record = ["tracking_number": "1Z999AA10123456784", "carrier_code": "ups"]
 
     /// The last path segments endpoints also take (`Endpoint.pathSuffix`): get's language.
     static let pathSuffixes: [Endpoint.ID: Field] = [.get: language]

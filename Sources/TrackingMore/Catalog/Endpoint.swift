@@ -87,6 +87,9 @@ public struct Endpoint: Sendable {
     /// repeated create answers 4016 and a repeated delete 4017, which count as success.
     /// Moving a tracking to another carrier may not.
     public var safeToRetry = true
+    /// A realistic request (`Endpoint.Example`): the OpenAPI document shows it and the tests
+    /// send it to a sandbox. Every endpoint with a body or query parameters has one.
+    public var requestExample: Example? = nil
     /// Only the sandbox and `tms serve` answer it.
     public var sandboxOnly: Bool { path.hasPrefix("/sandbox/") }
 

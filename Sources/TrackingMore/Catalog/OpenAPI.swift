@@ -110,13 +110,16 @@ public enum OpenAPI {
             ("summary", .string(e.summary + (suffix.map { " (with /{\($0.name)})" } ?? ""))),
             ("description", .string(description(e, answer))),
         ]
-        let parameters = (e.pathParameters + (suffix.map { [$0] } ?? [])).map { parameter($0, in: "path") }
-            + e.query.map { parameter($0, in: "query") }
+        let example = e.requestExample
+        let parameters = (e.pathParameters + (suffix.map { [$0] } ?? [])).map { parameter($0, in: "path", example: example) }
+            + e.query.map { parameter($0, in: "query", example: example) }
         if !parameters.isEmpty { op.append(("parameters", .list(parameters))) }
         if let body = requestBody(e) {
+            var content: [(String, JSON)] = [("schema", body.schema)]
+            if let value = example?.body { content.append(("example", value)) }
             op.append(("requestBody", .record(Record([
                 ("required", .bool(body.required)),
-                ("content", ["application/json": ["schema": body.schema]]),
+                ("content", ["application/json": .record(Record(content))]),
             ]))))
         }
         let success = object([("meta", ref("SuccessMeta")), ("data", schemas.schema(answer.data))], help: nil)
@@ -149,11 +152,14 @@ public enum OpenAPI {
         return parts.joined(separator: " ")
     }
 
-    static func parameter(_ f: Field, in place: String) -> JSON {
-        .record(Record([
+    /// A path or query parameter, with its value in the endpoint's request example.
+    static func parameter(_ f: Field, in place: String, example: Endpoint.Example?) -> JSON {
+        var r: [(String, JSON)] = [
             ("name", .string(f.name)), ("in", .string(place)), ("required", .bool(place == "path" || f.required)),
             ("description", .string(f.help)), ("schema", schema(f, inQuery: true, described: false)),
-        ]))
+        ]
+        if let value = example?.parameters[f.name] { r.append(("example", value)) }
+        return .record(Record(r))
     }
 
     static func requestBody(_ e: Endpoint) -> (schema: JSON, required: Bool)? {
