@@ -7,10 +7,10 @@ extension Endpoint {
     public func validate(path: [String: String] = [:], query: [String: String] = [:], body: JSON = .null) -> [Field.Problem] {
         var problems: [Field.Problem] = []
         for f in pathParameters + [pathSuffix].compactMap({ $0 }) {
-            problems += f.check(path[f.name].map(JSON.string))
+            if let p = f.check(path[f.name].map(JSON.string)) { problems.append(p) }
         }
         for f in self.query {
-            problems += f.check(query[f.name].flatMap { $0.isEmpty ? nil : .string($0) })
+            if let p = f.check(query[f.name].flatMap { $0.isEmpty ? nil : .string($0) }) { problems.append(p) }
         }
         if case .object = self.body, let r = body.recordValue {
             problems += validate(item: r)
@@ -34,7 +34,7 @@ extension Endpoint {
             }
         }
         for f in fields {
-            problems += f.check(item[f.name])
+            if let p = f.check(item[f.name]) { problems.append(p) }
         }
         return problems
     }
@@ -44,15 +44,16 @@ extension Endpoint {
 }
 
 extension Field {
-    /// The problems of a value (nil: not given); a required field missing or empty is one.
-    func check(_ value: JSON?) -> [Problem] {
+    /// The problem of a value (nil: not given), if it has one; a required field missing or
+    /// empty is one.
+    func check(_ value: JSON?) -> Problem? {
         guard let value, !value.isNull, value != .string("") else {
-            guard required else { return [] }
+            guard required else { return nil }
             let message = missingCode == .trackingNumberRequired ? missingCode.message : "\(name) is required."
-            return [problem(missingCode, message)]
+            return problem(missingCode, message)
         }
-        if case .failure(let p) = decode(value) { return [p] }
-        return []
+        if case .failure(let p) = decode(value) { return p }
+        return nil
     }
 }
 
