@@ -21,6 +21,7 @@ public enum Hex {
     @inlinable
     public static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes, uppercase: Bool = false) -> String {
         var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
         append(bytes, to: &out, uppercase: uppercase)
         return String(decoding: out, as: UTF8.self)
     }

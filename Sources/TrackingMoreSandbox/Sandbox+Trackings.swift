@@ -26,25 +26,32 @@ extension Sandbox {
     /// the refusal carries the per-item code.
     static func newTracking(_ item: Record, for endpoint: Endpoint, account: String) throws -> NewTracking {
         let (carrier, number) = try Call.identify(item, for: endpoint)
-        var fields = Record()
-        for f in Catalog.createFields where f.name != "tracking_number" && f.name != "carrier_code" {
+        // In the catalog's order; its names are unique, so the record is built without looking.
+        var names: [String] = []
+        var values: [JSON] = []
+        for f in Sandbox.givenCreateFields {
             guard let v = item[f.name], !v.isNull else { continue }
+            names.append(f.name)
             switch f.kind {
             case .int:
                 // `auto_correct` comes as 1 or as "1" from the official samples; both are read.
                 guard let n = v.intValue ?? v.stringValue.flatMap({ Int($0) }) else {
                     throw Refusal(.badRequest, "\(f.name) must be an integer.")
                 }
-                fields[f.name] = .int(n)
+                values.append(.int(n))
             default:
-                fields[f.name] = .string(try Call.string(item, f.name) ?? "")
+                values.append(.string(try Call.string(v, f.name) ?? ""))
             }
         }
+        let fields = Record(uniqueKeys: names, values: values)
         return NewTracking(
             carrier: carrier, number: number, fields: fields, fieldsText: JSON.record(fields).compactText,
             orderCreatedAt: fields["order_create_time"]?.stringValue.flatMap(parseOrderTime),
             idHash: trackingIDHash(account, carrier, number))
     }
+
+    /// The fields of a create kept with the tracking: all but its identity.
+    static let givenCreateFields = Catalog.createFields.filter { $0.name != "tracking_number" && $0.name != "carrier_code" }
 
     /// Validates and stores one new tracking; the refusal carries the per-item code.
     func insert(_ item: Record, _ call: Call) throws -> StoredTracking {
@@ -277,14 +284,16 @@ extension Sandbox {
     /// The hash of a tracking id that has read all but the time (`NewTracking.idHash`).
     static func trackingIDHash(_ account: String, _ carrier: String, _ number: String) -> SHA256 {
         var hash = SHA256()
-        hash.update(data: Array("\(account)|\(carrier)|\(number)|".utf8))
+        for var part in [account, "|", carrier, "|", number, "|"] {
+            part.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        }
         return hash
     }
 
     static func trackingID(_ hash: SHA256, _ time: Int) -> String {
         var hash = hash
         hash.update(data: Array(String(time).utf8))
-        return Hex.encode(hash.finalize().prefix(16))
+        return hash.finalize().withUnsafeBytes { Hex.encode(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
     }
 
     func route(_ t: StoredTracking) -> Route {

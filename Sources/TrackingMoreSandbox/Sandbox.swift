@@ -253,7 +253,12 @@ struct Call {
     }
 
     static func string(_ item: Record, _ name: String) throws -> String? {
-        guard let v = item[name], !v.isNull else { return nil }
+        try item[name].flatMap { try string($0, name) }
+    }
+
+    /// The value of the field `name` as a string; nil for null.
+    static func string(_ v: JSON, _ name: String) throws -> String? {
+        guard !v.isNull else { return nil }
         switch v {
         case .string(let s): return s
         case .int, .double: return v.compactText
