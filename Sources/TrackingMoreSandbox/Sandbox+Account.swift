@@ -3,16 +3,16 @@ import TrackingMore
 extension Sandbox {
     func userinfo(_ call: Call) throws -> Envelope {
         let a = try call.store.account(call.account)
-        return Envelope(.success, [
+        return Envelope(.success, Catalog.userInfo.make([
             "email": .string(Sandbox.accountEmail), "regtime": .string(String(a.registeredAt)), "phone": "",
             "money": 0, "track_number": .int(a.quota),
-        ])
+        ]))
     }
 
     func statusnumber(_ call: Call) throws -> Envelope {
         let createdMin = try call.int("created_at_min"), createdMax = try call.int("created_at_max")
         let orderMin = try call.int("order_created_time_min"), orderMax = try call.int("order_created_time_max")
-        var counts = Record(TrackingStatus.allCases.map { ($0.rawValue, .int(0)) })
+        var counts: [String: Int] = [:]
         for t in try call.store.all(call.account) {
             if let m = createdMin, t.createdAt < m { continue }
             if let m = createdMax, t.createdAt > m { continue }
@@ -21,9 +21,10 @@ extension Sandbox {
                 if let m = orderMin, o < m { continue }
                 if let m = orderMax, o > m { continue }
             }
-            counts[t.status] = .int((counts[t.status]?.intValue ?? 0) + 1)
+            counts[t.status, default: 0] += 1
         }
-        return Envelope(.success, .record(counts))
+        // Every status, 0 where none is in it.
+        return Envelope(.success, Catalog.statusCounts.make(pairs: TrackingStatus.allCases.map { ($0.rawValue, .int(counts[$0.rawValue] ?? 0)) }))
     }
 
     // MARK: Sandbox controls
@@ -41,7 +42,7 @@ extension Sandbox {
             return r == t ? nil : r
         }
         try call.store.update(call.account, changed)
-        return Envelope(.success, ["now": .string(UTC.iso(now)), "changed": .int(changed.count)])
+        return Envelope(.success, Catalog.advanceResult.make(["now": .string(UTC.iso(now)), "changed": .int(changed.count)]))
     }
 
     /// `{"limits": "live"}` makes the account answer as the live API does when it is called
@@ -53,14 +54,13 @@ extension Sandbox {
         a.liveLimits = setting == "live"
         try call.store.save(call.account, a)
         let effective = limits != nil ? "live" : setting ?? "off"
-        var answer: Record = ["limits": .string(effective)]
-        if limits != nil { answer["note"] = "this server limits every account (tms serve --limits live)" }
-        return Envelope(.success, .record(answer))
+        let note: JSON? = limits != nil ? "this server limits every account (tms serve --limits live)" : nil
+        return Envelope(.success, Catalog.limitsResult.make(["limits": .string(effective), "note": note]))
     }
 
     func reset(_ call: Call) throws -> Envelope {
         try call.store.reset(call.account)
-        return Envelope(.success, ["now": .string(UTC.iso(try call.store.account(call.account).clock))])
+        return Envelope(.success, Catalog.resetResult.make(["now": .string(UTC.iso(try call.store.account(call.account).clock))]))
     }
 
     /// Creates `count` trackings with valid-looking numbers across carriers, created over the
@@ -106,9 +106,9 @@ extension Sandbox {
         }
         let left = try call.store.account(call.account).quota
         // Where the quota ran out (or is now used up) the answer says so: no later seed can add.
-        guard affordable < count || left == 0 else { return Envelope(.success, ["added": .int(added)]) }
+        guard affordable < count || left == 0 else { return Envelope(.success, Catalog.seedResult.make(["added": .int(added)])) }
         return Envelope(
-            .success, ["added": .int(added), "quota_left": .int(left)],
+            .success, Catalog.seedResult.make(["added": .int(added), "quota_left": .int(left)]),
             message: "Added \(added) of \(count): the account's quota \(affordable < count ? "ran out" : "is used up") (tms keys quota NAME N gives more).")
     }
 

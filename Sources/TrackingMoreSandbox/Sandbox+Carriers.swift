@@ -3,10 +3,10 @@ import TrackingMore
 extension Sandbox {
     func carriers(_ call: Call) -> Envelope {
         let list: [JSON] = Carriers.all.map { c in
-            [
+            Catalog.carrierObject.make([
                 "name": .string(c.name), "code": .string(c.code), "phone": .string(c.phone), "homepage": .string(c.homepage),
                 "type": .string(c.kind.rawValue), "picture": .string("//s.trackingmore.com/images/icons/express/\(c.code).png"),
-            ]
+            ])
         }
         // The real answer's meta has only a code; the usual three fields read the same to clients.
         return Envelope(meta: Meta(code: 200, type: "Success", message: "Success"), data: .list(list))
@@ -18,7 +18,7 @@ extension Sandbox {
         }
         let found = Carriers.detect(number)
         guard !found.isEmpty else { throw Refusal(.carrierNotDetected) }
-        return Envelope(.success, .list(found.map { ["name": .string($0.name), "code": .string($0.code)] }))
+        return Envelope(.success, .list(found.map { Catalog.detectedCarrier.make(["name": .string($0.name), "code": .string($0.code)]) }))
     }
 
     /// Deterministically, about one address in five is remote for its carrier.
@@ -32,13 +32,15 @@ extension Sandbox {
             else { throw Refusal(.badRequest, "Each item needs country and postcode.") }
             guard let code = Countries.code(country) else { throw Refusal(.badRequest, "Unknown country '\(country)'.") }
             let company = try call.string(item, "company") ?? "dhl"
-            let entry: JSON = [
+            let entry = Catalog.remoteEntry.make([
                 "far_express_company": .string(company.lowercased()), "two_code": .string(code),
                 "far_country": .string(Countries.name(code)), "far_city_postcode": .string(postcode),
-            ]
+            ])
             if fnv1a(code + postcode + company.lowercased()) % 5 == 0 { remote.append(entry) } else { other.append(entry) }
         }
-        return Envelope(.success, ["submitted": .int(call.objects.count), "other": .list(other), "remote": .list(remote)], message: Choices.remoteMessage)
+        return Envelope(
+            .success, Catalog.remoteReport.make(["submitted": .int(call.objects.count), "other": .list(other), "remote": .list(remote)]),
+            message: Choices.remoteMessage)
     }
 
     /// Transit-time statistics drawn from the carrier and the two countries.
@@ -61,12 +63,12 @@ extension Sandbox {
                 let tenths = n * 1000 / sum
                 return "\(tenths / 10).\(tenths % 10)%"
             }
-            results.append([
+            results.append(Catalog.costTime.make([
                 "carrier_code": .string(carrier), "original": .string(from.uppercased()), "destination": .string(to.uppercased()),
                 "total": .int(total), "delivered": .int(delivered),
                 "range1": .string(percent(shares[0])), "range3": .string(percent(shares[1])),
                 "range4": .string(percent(shares[2])), "range5": .string(percent(shares[3])),
-            ])
+            ]))
         }
         return Envelope(.success, .list(results))
     }
@@ -100,18 +102,18 @@ extension Sandbox {
             steps.append(("DLV", destination, departure + (hours + 20) * 3600))
             let info: [JSON] = steps.map { step in
                 let happened = step.2 <= call.now
-                return [
+                return Catalog.airEvent.make([
                     "plan_date": .string(UTC.dateTime(step.2)), "actual_date": happened ? .string(UTC.dateTime(step.2 + 600)) : .null,
                     "event": .string(step.0), "station": .string(step.1), "flight_number": .string(flight),
-                ]
+                ])
             }
             let done = steps.filter { $0.2 <= call.now }.count
-            results.append([
+            results.append(Catalog.airWaybill.make([
                 "track_number": .string("\(prefix)-\(serial)"), "airline": .string(airline.1),
                 "weight": .string(String(20 + rng.next() % 800)), "piece": .string(String(1 + rng.next() % 12)),
                 "origin": .string(origin), "destination": .string(destination), "status_number": .int(done),
                 "track_info": .list(info),
-            ])
+            ]))
         }
         return Envelope(.success, .list(results))
     }

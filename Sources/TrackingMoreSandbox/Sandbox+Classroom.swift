@@ -30,7 +30,7 @@ extension Sandbox {
         let record = LessonRecord(lesson: lesson, title: title, state: state, at: Int(time(nil)))
         try call.store.recordLesson(call.account, record)
         let stored = try call.store.lessons(call.account).first { $0.lesson == lesson }
-        return Envelope(.success, ["lesson": .string(lesson), "state": .string(stored?.state ?? state), "at": .string(UTC.iso(record.at))])
+        return Envelope(.success, Catalog.lessonResult.make(["lesson": .string(lesson), "state": .string(stored?.state ?? state), "at": .string(UTC.iso(record.at))]))
     }
 
     /// Every key of the database with the lessons its account recorded, by name.

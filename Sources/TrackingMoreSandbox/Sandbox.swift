@@ -141,7 +141,7 @@ public final class Sandbox: Sendable {
         case .sandboxReset: return try reset(call)
         case .sandboxSeed: return try seed(call)
         case .sandboxLimits: return try setLimits(call)
-        case .sandboxClock: return Envelope(.success, ["now": .string(UTC.iso(call.now)), "unix": .int(call.now)])
+        case .sandboxClock: return Envelope(.success, Catalog.clockResult.make(["now": .string(UTC.iso(call.now)), "unix": .int(call.now)]))
         case .sandboxLesson: return try recordLesson(call)
         case .sandboxWebhooks, .sandboxWebhookAdd, .sandboxWebhookRemove, .sandboxDeliveries, .sandboxTrigger:
             return try webhookControl(call)

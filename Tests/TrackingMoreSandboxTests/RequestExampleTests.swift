@@ -7,20 +7,6 @@ import TrackingMore
 /// examples it names in `after`, is answered with success, and a bulk example has every item
 /// done. (Tests/openapi.py checks that each validates against its operation's schema.)
 @Suite struct RequestExampleTests {
-    /// Sends an example and what it needs first; the answers, the example's last.
-    func run(_ id: Endpoint.ID, in sandbox: Sandbox, sent: inout Set<Endpoint.ID>) async throws -> [(Endpoint, Envelope)] {
-        let e = Catalog.endpoint(id)
-        let example = try #require(e.requestExample, "\(e.title) has no request example")
-        var answers: [(Endpoint, Envelope)] = []
-        for first in example.after where !sent.contains(first) {
-            answers += try await run(first, in: sandbox, sent: &sent)
-        }
-        let request = try #require(e.exampleRequest)
-        answers.append((e, await sandbox.handle(request, apiKey: nil)))
-        sent.insert(id)
-        return answers
-    }
-
     /// What is wrong with an example's answer: an error, or a bulk item not done.
     func problem(_ answer: Envelope) -> String? {
         guard answer.meta.code == 200 || answer.meta.code == 201 else { return "meta \(answer.meta.code) \(answer.meta.message)" }
@@ -35,7 +21,7 @@ import TrackingMore
     func theSandboxAcceptsTheExample(_ id: Endpoint.ID) async throws {
         let sandbox = try Sandbox(path: ":memory:")
         var sent = Set<Endpoint.ID>()
-        for (e, answer) in try await run(id, in: sandbox, sent: &sent) {
+        for (e, answer) in try await sandbox.sendExample(id, sent: &sent) {
             #expect(problem(answer) == nil, "\(e.title) (example of \(id)): \(problem(answer) ?? "")")
         }
     }
@@ -45,5 +31,22 @@ import TrackingMore
             let takesSomething = !e.query.isEmpty || e.body.fields.isEmpty == false
             #expect(!takesSomething || e.requestExample != nil, "\(e.title) takes a body or query parameters and has no example")
         }
+    }
+}
+
+extension Sandbox {
+    /// Sends the endpoint's request example, after the examples it names in `after` (each
+    /// once: `sent` holds those sent already), or its bare request when it has none; the
+    /// answers, this endpoint's last.
+    func sendExample(_ id: Endpoint.ID, sent: inout Set<Endpoint.ID>) async throws -> [(Endpoint, Envelope)] {
+        let e = Catalog.endpoint(id)
+        var answers: [(Endpoint, Envelope)] = []
+        for first in e.requestExample?.after ?? [] where !sent.contains(first) {
+            answers += try await sendExample(first, sent: &sent)
+        }
+        let request = e.exampleRequest ?? APIRequest(method: e.method.rawValue, path: e.path)
+        answers.append((e, await handle(request, apiKey: nil)))
+        sent.insert(id)
+        return answers
     }
 }

@@ -129,17 +129,15 @@ extension Catalog {
             return Answer(.list(.object(detectedCarrier), min: 1, max: nil), .carriers, errors: [.carrierNotDetected],
                           "The carriers whose numbers look like this one.")
         case .sandboxAdvance:
-            return Answer(.object(clock("AdvanceResult", [.init("changed", .integer(0...Int.max), "how many trackings changed status or update time")])),
-                          .sandbox, "Moves the account's clock forward; parcels move with it.")
+            return Answer(.object(advanceResult), .sandbox, "Moves the account's clock forward; parcels move with it.")
         case .sandboxReset:
-            return Answer(.object(clock("ResetResult", [])), .sandbox, "Deletes every tracking of the account and restarts its clock.")
+            return Answer(.object(resetResult), .sandbox, "Deletes every tracking of the account and restarts its clock.")
         case .sandboxSeed:
             return Answer(.object(seedResult), .sandbox, errors: [.quotaUsedUp], "Creates trackings across carriers and statuses, each using one quota.")
         case .sandboxLimits:
             return Answer(.object(limitsResult), .sandbox, "Sets whether the account is answered 429 over the live API's rate limits.")
         case .sandboxClock:
-            return Answer(.object(clock("ClockResult", [.init("unix", .integer(nil), "the clock in unix seconds")])), .sandbox,
-                          "The account's clock, which relative times (7d) count back from.")
+            return Answer(.object(clockResult), .sandbox, "The account's clock, which relative times (7d) count back from.")
         case .sandboxLesson:
             return Answer(.object(lessonResult), .sandbox, "Records a lesson started or done for the account's learner.")
         case .sandboxWebhooks, .sandboxWebhookAdd, .sandboxWebhookRemove:
@@ -166,7 +164,7 @@ extension Catalog {
         .init("items", .list(.object(trackingObject), min: 1, max: 1), "the one tracking"),
     ])
 
-    static let userInfo = Shape.Object("UserInfo", "The account.", [
+    public static let userInfo = Shape.Object("UserInfo", "The account.", [
         .init("email", .string, "the account's email"),
         .init("regtime", .text(.digits), "registration time, unix seconds as a string"),
         .init("phone", .string, "the account's phone"),
@@ -174,29 +172,29 @@ extension Catalog {
         .init("track_number", .integer(nil), "the remaining tracking quota"),
     ])
 
-    static let statusCounts = Shape.Object(
+    public static let statusCounts = Shape.Object(
         "StatusCounts", "How many trackings are in each status.",
         TrackingStatus.allCases.map { .init($0.rawValue, .integer(0...Int.max), $0.meaning) })
 
-    static let detectedCarrier = Shape.Object("DetectedCarrier", "A carrier whose numbers look like the one given.", [
+    public static let detectedCarrier = Shape.Object("DetectedCarrier", "A carrier whose numbers look like the one given.", [
         .init("name", .string, "the carrier's name"),
         .init("code", .string, "its TrackingMore code"),
     ])
 
-    static let remoteEntry = Shape.Object("RemoteEntry", "One address of `POST /trackings/remote`.", [
+    public static let remoteEntry = Shape.Object("RemoteEntry", "One address of `POST /trackings/remote`.", [
         .init("far_express_company", .string, "the carrier (lowercase; dhl when none was given)"),
         .init("two_code", .text(.country), "the country's 2-letter code"),
         .init("far_country", .string, "the country's name"),
         .init("far_city_postcode", .string, "the postal code or city, as given"),
     ])
 
-    static let remoteReport = Shape.Object("RemoteReport", "The addresses, remote or not.", [
+    public static let remoteReport = Shape.Object("RemoteReport", "The addresses, remote or not.", [
         .init("submitted", .integer(0...batchLimit), "items received"),
         .init("other", .list(remoteEntry), "the addresses that are not remote"),
         .init("remote", .list(remoteEntry), "the addresses the carrier treats as remote"),
     ])
 
-    static let costTime = Shape.Object("CostTime", "How long a carrier takes between two countries.", [
+    public static let costTime = Shape.Object("CostTime", "How long a carrier takes between two countries.", [
         .init("carrier_code", .string, "the carrier"),
         .init("original", .text(.country), "origin country"),
         .init("destination", .text(.country), "destination country"),
@@ -208,7 +206,7 @@ extension Catalog {
         .init("range5", .text(.percent), "share delivered in 31-60 days"),
     ])
 
-    static let airEvent = Shape.Object("AirEvent", "One event of an air waybill.", [
+    public static let airEvent = Shape.Object("AirEvent", "One event of an air waybill.", [
         .init("plan_date", .text(.dateTime), "when it is planned"),
         .init("actual_date", .nullable(.text(.dateTime)), "when it happened; null while it has not"),
         .init("event", .oneOf(["RCS", "DEP", "ARR", "DLV"]), "RCS received, DEP departed, ARR arrived, DLV delivered"),
@@ -216,7 +214,7 @@ extension Catalog {
         .init("flight_number", .string, "the flight"),
     ])
 
-    static let airWaybill = Shape.Object("AirWaybill", "One air waybill.", [
+    public static let airWaybill = Shape.Object("AirWaybill", "One air waybill.", [
         .init("track_number", .text(.airWaybill), "the air waybill number"),
         .init("airline", .string, "the airline"),
         .init("weight", .text(.digits), "total weight, a number as a string"),
@@ -227,34 +225,38 @@ extension Catalog {
         .init("track_info", .list(airEvent), "the events"),
     ])
 
+    public static let advanceResult = clock("AdvanceResult", [.init("changed", .integer(0...Int.max), "how many trackings changed status or update time")])
+    public static let resetResult = clock("ResetResult", [])
+    public static let clockResult = clock("ClockResult", [.init("unix", .integer(nil), "the clock in unix seconds")])
+
     /// The sandbox's clock, and what else the control answers.
     static func clock(_ name: String, _ more: [Shape.Property]) -> Shape.Object {
         Shape.Object(name, "The account's clock after the call.", [.init("now", .text(.isoTime), "the account's clock")] + more)
     }
 
-    static let seedResult = Shape.Object("SeedResult", "What seeding added.", [
+    public static let seedResult = Shape.Object("SeedResult", "What seeding added.", [
         .init("added", .integer(0...Int.max), "how many trackings were added"),
         .init("quota_left", .integer(0...Int.max), always: false, "only when the quota ran out before all were added"),
     ])
 
-    static let limitsResult = Shape.Object("LimitsResult", "The account's rate limits now.", [
+    public static let limitsResult = Shape.Object("LimitsResult", "The account's rate limits now.", [
         .init("limits", .oneOf(["live", "off"]), "live: the API's published rate limits; off: none"),
         .init("note", .string, always: false, "when the server limits every account (tms serve --limits live)"),
     ])
 
-    static let lessonResult = Shape.Object("LessonResult", "The lesson as recorded.", [
+    public static let lessonResult = Shape.Object("LessonResult", "The lesson as recorded.", [
         .init("lesson", .string, "the lesson's folder name"),
         .init("state", .oneOf(["started", "done"]), "started or done (done stays done)"),
         .init("at", .text(.isoTime), "when it was recorded (real time)"),
     ])
 
-    static let webhook = Shape.Object("Webhook", "A webhook URL of the account.", [
+    public static let webhook = Shape.Object("Webhook", "A webhook URL of the account.", [
         .init("url", .string, "where the sandbox POSTs"),
         .init("statuses", .list(.text(.status), min: nil, max: nil), "the statuses sent to it; empty means every status"),
         .init("created_at", .text(.isoTime), "when it was added"),
     ])
 
-    static let webhookDelivery = Shape.Object("WebhookDelivery", "One attempt to send a webhook.", [
+    public static let webhookDelivery = Shape.Object("WebhookDelivery", "One attempt to send a webhook.", [
         .init("id", .integer(nil), "the attempt's number in this sandbox"),
         .init("event", .integer(nil), "the event's number; every attempt of one event shares it"),
         .init("url", .string, "where it was sent"),

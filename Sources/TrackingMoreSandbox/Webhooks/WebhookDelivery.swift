@@ -38,17 +38,16 @@ public struct WebhookDelivery: Sendable {
     public var nextAttemptIn: Double?
     public var milliseconds: Int
 
+    /// As `sandbox webhook deliveries` answers it: the catalog's `WebhookDelivery` object.
     public var json: JSON {
-        var r: Record = [
+        Catalog.webhookDelivery.make([
             "id": .int(id), "event": .int(event), "url": .string(url), "tracking_number": .string(trackingNumber),
             "carrier_code": .string(carrierCode), "status": .string(status), "attempt": .int(attempt),
             "outcome": .string(outcome.rawValue), "answer_status": answerStatus.map { .int($0) } ?? .null,
             "answer": .string(answer), "error": error.map { .string($0) } ?? .null,
             "next_attempt_in": nextAttemptIn.map { .double($0) } ?? .null, "ms": .int(milliseconds),
-            "time_str": .string(timeStr), "signature": .string(signature),
-        ]
-        r["body"] = .string(body)
-        return .record(r)
+            "time_str": .string(timeStr), "signature": .string(signature), "body": .string(body),
+        ])
     }
 
     /// One line for a log: `webhook #3 POST URL (tracking, status) attempt 1 -> 200 delivered (4 ms)`.

@@ -15,8 +15,9 @@ public struct StoredWebhook: Sendable, Equatable {
     /// Whether a tracking in `status` is sent here.
     public func wants(_ status: String) -> Bool { statuses.isEmpty || statuses.contains(status) }
 
+    /// As the webhook controls answer it: the catalog's `Webhook` object.
     var json: JSON {
-        ["url": .string(url), "statuses": .list(statuses.map { .string($0) }), "created_at": .string(UTC.iso(createdAt))]
+        Catalog.webhook.make(["url": .string(url), "statuses": .list(statuses.map { .string($0) }), "created_at": .string(UTC.iso(createdAt))])
     }
 }
 
