@@ -156,7 +156,7 @@ extension Sandbox {
                 try call.store.update(call.account, [moved])
             }
         }
-        return Envelope(.success, ["Usertag": ""])
+        return Envelope(.success, Catalog.updateCarrierResult.make(["Usertag": ""]))
     }
 
     func realtime(_ call: Call) throws -> Envelope {
@@ -176,7 +176,7 @@ extension Sandbox {
                     createdAt: call.now - age, fields: fields, archived: false, statusOverride: nil, tracked: true,
                     frozenAt: nil, status: "pending", updatedAt: call.now, orderCreatedAt: nil), now: call.now)
         }
-        return Envelope(.success, ["items": [render(t, now: call.now)]])
+        return Envelope(.success, Catalog.realtimeResult.make(["items": [render(t, now: call.now)]]))
     }
 
     // MARK: Many trackings
@@ -268,10 +268,10 @@ extension Sandbox {
         }
         if let a = call.query["archived"] { filter.archived = a == "true" ? true : a == "false" ? false : nil }
         let (total, items) = try call.store.list(call.account, filter, page: page, limit: limit)
-        return Envelope(.success, [
+        return Envelope(.success, Catalog.listPage.make([
             "page": .int(page), "limit": .int(limit), "total": Choices.totalIsString ? .string(String(total)) : .int(total),
             "count": .int(items.count), "items": .list(items.map { render($0, now: call.now) }),
-        ])
+        ]))
     }
 
     // MARK: The tracking's shape

@@ -213,7 +213,7 @@ struct Call {
         if endpoint.id == .listByBody, case .record(let parameters) = body {
             // The POST form of the list: its body's values read as the GET's query.
             for (k, v) in parameters.pairs where !v.isNull {
-                query[k] = v.stringValue ?? v.listValue?.map { $0.stringValue ?? $0.compactText }.joined(separator: ",") ?? v.compactText
+                query[k] = v.parameterText
             }
         }
         self.query = query

@@ -108,7 +108,7 @@ extension Catalog {
         case .realtime:
             return Answer(.object(realtimeResult), .trackings, "The tracking as the carrier has it now (a number not created is simulated).")
         case .updateCarrier:
-            return Answer(.object(Shape.Object("UpdateCarrierResult", "What moving a tracking answers.", [.init("Usertag", .string, "empty")])),
+            return Answer(.object(updateCarrierResult),
                           .trackings, errors: [.trackingDoesNotExist, .trackingExists], "Moves the tracking to another carrier.")
         case .userinfo:
             return Answer(.object(userInfo), .account, "The account and its remaining quota.")
@@ -152,7 +152,7 @@ extension Catalog {
 
     // MARK: The objects answered
 
-    static let listPage = Shape.Object("ListPage", "One page of `GET /trackings/get`.", [
+    public static let listPage = Shape.Object("ListPage", "One page of `GET /trackings/get`.", [
         .init("page", .integer(1...Int.max), "the page, from 1"),
         .init("limit", .integer(1...pageLimit), "items per page"),
         .init("total", .text(.digits), "how many trackings match, as a string (as the API sends it)"),
@@ -160,7 +160,9 @@ extension Catalog {
         .init("items", .list(.object(trackingObject), min: nil, max: pageLimit), "the trackings, newest first"),
     ])
 
-    static let realtimeResult = Shape.Object("RealtimeResult", "What `POST /trackings/realtime` answers.", [
+    public static let updateCarrierResult = Shape.Object("UpdateCarrierResult", "What moving a tracking answers.", [.init("Usertag", .string, "empty")])
+
+    public static let realtimeResult = Shape.Object("RealtimeResult", "What `POST /trackings/realtime` answers.", [
         .init("items", .list(.object(trackingObject), min: 1, max: 1), "the one tracking"),
     ])
 
