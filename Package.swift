@@ -66,7 +66,11 @@ let package = Package(
                 "TMS", "TMSListen", "TMSServer", "TMSShell", "TrackingMoreSandbox", "CCrashReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
+            ],
+            // A release tms is linked at a fixed address (not position-independent): the loader
+            // then has no relocations to apply to the 189 MB binary at every start (140,000 of
+            // them; a third of `tms -c 1`). See docs/performance.md, "The release binary".
+            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))]
         ),
         .testTarget(
             name: "TrackingMoreTests",
