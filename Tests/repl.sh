@@ -251,6 +251,21 @@ else
     FAILED=$((FAILED + 1)); echo "FAIL  no history line holds the API key"; cat "$LIVE_HISTORY" 2>&1 | sed 's/^/      | /'
 fi
 
+# Ctrl-C in the startup file stops it and the shell goes on to its prompt, as bash's does.
+mkdir -p "$WORK/slow-config/tms"
+printf 'echo "init: waiting"\nsleep 60s\nlet after = "not reached"\n' >"$WORK/slow-config/tms/init.tms"
+start "PAGER=cat XDG_STATE_HOME=$WORK/state XDG_CONFIG_HOME=$WORK/slow-config"
+check "a slow startup file runs" "init: waiting"
+tm send-keys -t t C-c
+check "Ctrl-C stops the startup file and says so" "interrupted after 0 API requests of the startup file"
+check "and the shell gives its prompt" "tms[sandbox]>"
+tm send-keys -t t "\$after" Enter
+check "the rest of the startup file did not run" "unknown variable"
+tm send-keys -t t "1 + 41" Enter
+check "entries run" "42"
+tm send-keys -t t C-d
+check "and Ctrl-D leaves with 0" "EXIT=0"
+
 # tms serve's default address is a server like any other, never shown as the built-in sandbox.
 TMS_ARGS="--endpoint http://127.0.0.1:8080/v2" start
 check "an --endpoint prompt shows its URL" "tms[http://127.0.0.1:8080/v2]>"

@@ -100,7 +100,20 @@ public final class REPL {
             show(gathered.text)
         }
         let requestsBefore = interpreter.api?.requestsMade ?? 0
-        switch await Interrupt.run(source, on: interpreter) {
+        report(await Interrupt.run(source, on: interpreter), requestsBefore: requestsBefore, of: " of this entry")
+    }
+
+    /// Runs the startup file (`init.tms`) before the first prompt, as an entry runs: Ctrl-C
+    /// stops it and the shell goes on to its prompt, an error is shown and the shell goes on.
+    public func runStartupFile(_ path: String) async {
+        let requestsBefore = interpreter.api?.requestsMade ?? 0
+        let result = await Interrupt.run(on: interpreter) { try await $0.run(file: path) }
+        report(result, requestsBefore: requestsBefore, of: " of the startup file \(path)")
+    }
+
+    /// Shows how an entry ended: its error, or after Ctrl-C how many requests it had made.
+    func report<T>(_ result: Result<T, any Error>, requestsBefore: Int, of what: String) {
+        switch result {
         case .success: break
         case .failure(let error as TMSError) where error.exitCode == ExitCode.interrupted:
             // The terminal echoed ^C with no newline: the message starts on a line of its own.
@@ -110,7 +123,7 @@ public final class REPL {
         case .failure(is CancellationError):
             endInterruptedLine()
             let made = (interpreter.api?.requestsMade ?? 0) - requestsBefore
-            renderError(Interrupt.error(afterRequests: made, of: " of this entry"))
+            renderError(Interrupt.error(afterRequests: made, of: what))
         case .failure(let error as ExitRequest):
             save()
             exit(error.code)

@@ -344,12 +344,6 @@ struct TMSCommand: AsyncParsableCommand {
         let render: (TMSError) -> Void = { error in
             writeAll(2, DiagnosticRenderer(color: errorColor).render(error.diagnostics))
         }
-        if !skipStartupFile {
-            let startup = paths.startupFile
-            if access(startup, R_OK) == 0 {
-                do { try await interpreter.run(file: startup) } catch let e as TMSError { render(e) }
-            }
-        }
         guard let repl = REPL(
             interpreter: interpreter, prompt: prompt, promptColor: isLive && !noColor && env["NO_COLOR"] == nil ? "31" : nil,
             historyPath: historyPath,
@@ -358,6 +352,8 @@ struct TMSCommand: AsyncParsableCommand {
         else {
             throw TMSError(Diagnostic(code: "E0216", message: "the terminal could not be set up for line editing"), exitCode: ExitCode.usage)
         }
+        // Ctrl-C in the startup file stops it, not the shell (the REPL's handler is installed).
+        if !skipStartupFile, access(paths.startupFile, R_OK) == 0 { await repl.runStartupFile(paths.startupFile) }
         repl.learn = { arguments, editor in
             do {
                 let learn = try LearnCommand.parse(arguments)
