@@ -23,6 +23,10 @@ public final class Sandbox: Sendable {
     /// account's own setting (`sandbox limits live`), which is off at first.
     let limits: RateLimits?
     let limiter: RateLimiter
+    /// Runs the write transactions, which wait for each other (SQLite has one writer), on a
+    /// thread of their own: a request waiting for the writer never holds one of Swift's
+    /// cooperative threads, which go on reading and answering other requests meanwhile.
+    let writer = BlockingQueue(label: "tms.sandbox.writes")
 
     /// The account of the in-process sandbox, used when no key is given.
     public static let localAccount = "local"
@@ -81,7 +85,7 @@ public final class Sandbox: Sendable {
                 return try self.handleCollectingWebhooks(call)
             }
             let writes = (try? asked.get()).map { Billing.changesStore($0.endpoint) } ?? false
-            let (envelope, fired) = try writes ? store.write(run) : store.read(run)
+            let (envelope, fired) = try writes ? await writer.run { try self.store.write(run) } : store.read(run)
             // Sent once the request's writes are committed.
             fired?.send(through: webhooks)
             return envelope
