@@ -95,7 +95,8 @@ extension Sandbox {
             ]
             fields["destination_code"] = .string(Route.destinations[Int(rng.next() % UInt64(Route.destinations.count))])
             var t = StoredTracking(
-                id: trackingID(call.account, carrier.code, number, created), carrierCode: carrier.code, trackingNumber: number,
+                id: Sandbox.trackingID(Sandbox.trackingIDHash(call.account, carrier.code, number), created, serial: try call.store.nextTrackingSerial()),
+                carrierCode: carrier.code, trackingNumber: number,
                 createdAt: created, fields: fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
                 status: "pending", updatedAt: created, orderCreatedAt: nil)
             t = refreshed(t, now: call.now)

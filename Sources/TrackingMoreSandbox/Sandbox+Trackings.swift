@@ -62,7 +62,8 @@ extension Sandbox {
     func insert(_ new: NewTracking, _ call: Call) throws -> StoredTracking {
         try call.requireQuota(Choices.createCost)
         var t = StoredTracking(
-            id: Sandbox.trackingID(new.idHash, call.now), carrierCode: new.carrier, trackingNumber: new.number,
+            id: Sandbox.trackingID(new.idHash, call.now, serial: try call.store.nextTrackingSerial()), carrierCode: new.carrier,
+            trackingNumber: new.number,
             createdAt: call.now, fields: new.fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
             status: TrackingStatus.pending.rawValue, updatedAt: call.now, orderCreatedAt: new.orderCreatedAt)
         t = refreshed(t, now: call.now)
@@ -276,9 +277,12 @@ extension Sandbox {
 
     // MARK: The tracking's shape
 
-    /// A stable 32-hex id, like the API's: of `account|carrier|number|time`.
+    /// The id of a tracking that is not stored (realtime's answer): 32 hex digits of the
+    /// SHA-256 of `account|carrier|number|time`, the same for the same number each time.
     func trackingID(_ account: String, _ carrier: String, _ number: String, _ time: Int) -> String {
-        Sandbox.trackingID(Sandbox.trackingIDHash(account, carrier, number), time)
+        var hash = Sandbox.trackingIDHash(account, carrier, number)
+        hash.update(data: Array(String(time).utf8))
+        return hash.finalize().withUnsafeBytes { Hex.encode(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
     }
 
     /// The hash of a tracking id that has read all but the time (`NewTracking.idHash`).
@@ -290,10 +294,21 @@ extension Sandbox {
         return hash
     }
 
-    static func trackingID(_ hash: SHA256, _ time: Int) -> String {
+    /// A stored tracking's id: 32 hex digits, like the API's. The first 8 are the time it was
+    /// created (seconds on the account's clock), the next 6 the store's serial for it
+    /// (`nextTrackingSerial`, its last 24 bits), the last 18 of the SHA-256 of
+    /// `account|carrier|number|time` (`hash` has read all but the time). Ids made one after
+    /// another sort one after another, as MongoDB's ObjectIds do, so that the store's id index
+    /// takes each new one at its end: with ids all over the index, a batch of 40 creates
+    /// rewrote some 40 of its pages, and the inserts took a third longer (docs/performance.md).
+    static func trackingID(_ hash: SHA256, _ time: Int, serial: Int) -> String {
         var hash = hash
         hash.update(data: Array(String(time).utf8))
-        return hash.finalize().withUnsafeBytes { Hex.encode(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
+        let t = UInt32(truncatingIfNeeded: time), n = UInt32(truncatingIfNeeded: serial)
+        var bytes: [UInt8] = [UInt8(t >> 24), UInt8(t >> 16 & 0xFF), UInt8(t >> 8 & 0xFF), UInt8(t & 0xFF),
+                              UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
+        hash.finalize().withUnsafeBytes { bytes += $0.prefix(9) }
+        return Hex.encode(bytes)
     }
 
     func route(_ t: StoredTracking) -> Route {

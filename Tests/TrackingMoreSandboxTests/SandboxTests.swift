@@ -38,6 +38,25 @@ import TrackingMore
         #expect(read.data["original_country"] == "China")
     }
 
+    /// Ids begin with the creation time (2025-06-02 08:00 UTC is 683d5a00) and a serial, so ids
+    /// made one after another sort one after another, a batch's and a later day's too.
+    @Test func idsSortInTheOrderTrackingsWereCreated() async {
+        var ids: [String] = []
+        for number in ["RR123456785CN", "RR123456799CN", "RR123456802CN"] {
+            ids.append(await create("china-post", number).data["id"]?.stringValue ?? "")
+        }
+        let batch: JSON = .list((0..<5).map { i in ["carrier_code": "sto", "tracking_number": .string("40293429906\(i)")] })
+        ids += (await send("POST", "/trackings/batch", batch).data["trackings"]?.listValue ?? []).compactMap { $0["id"]?.stringValue }
+        _ = await send("POST", "/sandbox/advance", ["seconds": .int(86400)])
+        ids.append(await create("ups", "1Z999AA10123456784").data["id"]?.stringValue ?? "")
+        #expect(ids.count == 9)
+        #expect(ids.allSatisfy { $0.count == 32 && $0.allSatisfy(\.isHexDigit) })
+        #expect(ids.prefix(8).allSatisfy { $0.hasPrefix("683d5a00") })
+        #expect(ids[8].hasPrefix("683eab80"))
+        #expect(ids == ids.sorted())
+        #expect(Set(ids).count == ids.count)
+    }
+
     /// The answers' fields are the catalog's, in its order: one list for the sandbox, the
     /// OpenAPI document, `fields` and the table's columns.
     @Test func trackingFieldsAreTheCatalogs() async throws {

@@ -269,6 +269,11 @@ struct SQLiteTransaction: SandboxTransaction {
         ).execute(arguments: [key, a.clock, a.quota, a.granted, a.registeredAt, a.remoteCalls, a.liveLimits])
     }
 
+    /// The next row's number: SQLite gives a new row the largest rowid plus one.
+    func nextTrackingSerial() throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT ifnull(max(rowid), 0) + 1 FROM tracking")) ?? 1
+    }
+
     func insert(_ key: String, _ t: StoredTracking, fieldsText: String) throws -> Bool {
         try db.cachedStatement(
             sql: """

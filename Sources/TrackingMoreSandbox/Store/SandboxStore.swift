@@ -107,6 +107,10 @@ public protocol SandboxTransaction: WebhookStore {
     func account(_ key: String) throws -> Account
     func save(_ key: String, _ account: Account) throws
 
+    /// A number larger than that of any tracking stored before (of any account): the serial
+    /// part of a new tracking's id (`Sandbox.trackingID`), so that new ids go to the end of
+    /// the id index rather than all over it.
+    func nextTrackingSerial() throws -> Int
     /// Inserts unless the carrier and number exist for this key; false when they do.
     /// `fieldsText` is `tracking.fields` as compact JSON (`JSON.compactText`).
     func insert(_ key: String, _ tracking: StoredTracking, fieldsText: String) throws -> Bool
