@@ -17,7 +17,7 @@
 
 Prints each figure, the ratio and whether its target is met. Nothing here is a unit test.
 """
-import json, os, random, re, shutil, socket, statistics, subprocess, sys, tempfile, time
+import json, os, random, re, resource, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
@@ -128,6 +128,12 @@ class Server:
             sys.exit(f"{argv[0]} did not start: {line!r}")
         self.port = int(m.group(1))
 
+    def cpu(self):
+        """Seconds of CPU (user and system, every thread) the server has used so far."""
+        with open(f"/proc/{self.process.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
@@ -208,7 +214,10 @@ def print_bulk_floor(f):
           f"  a server costing nothing but its inserts: ratio >= {bound(f['store'], f['store']):.2f}; "
           f"{bound(f['store_grouped'], f['store']):.2f} committing four at a time; "
           f"{bound(f['store_keys_only'], f['store_keys_only']):.2f} with no list indexes; "
-          f"{bound(f['store_keys_only_grouped'], f['store_keys_only']):.2f} with both")
+          f"{bound(f['store_keys_only_grouped'], f['store_keys_only']):.2f} with both\n"
+          f"  CPU of a tms run: tms {ms['tms_cpu']:,.0f} ms, tms serve {ms['server_cpu']:,.0f} ms; "
+          f"on {os.cpu_count()} cores at least {(ms['tms_cpu'] + ms['server_cpu']) / os.cpu_count():,.0f} ms of wall time, "
+          f"a ratio of {(f['tms_cpu'] + f['server_cpu']) / os.cpu_count() / f['python']:.2f}")
 
 
 def serve_row(tms, peer, work, seconds):
@@ -254,11 +263,13 @@ def bulk_row(tms, peer, work, runs):
     server = Server([tms, "serve", "--port", "0", "--db", db], os.path.join(work, "bulk.log"))
     try:
         base = f"http://127.0.0.1:{server.port}/v2"
-        tms_times, py_times = [], []
+        tms_times, py_times, cpu = [], [], []
         for i in range(runs):
             key = add_key(tms, db, f"tms{i}", quota=20000)
             env = dict(os.environ, TRACKINGMORE_API_KEY=key)
+            server_before, children_before = server.cpu(), children_cpu()
             t, _, out = run([tms, "--endpoint", base, "-c", f"open {csv} | create | each {{ $it.added }}"], 1, env=env, cwd=work)
+            cpu.append((children_cpu() - children_before, server.cpu() - server_before))
             assert out == "10000", out
             check_created(base, key)
             tms_times.append(t)
@@ -273,6 +284,7 @@ def bulk_row(tms, peer, work, runs):
         server.stop()
     t, p = statistics.median(tms_times), statistics.median(py_times)
     floor["tms"], floor["python"] = t, p
+    floor["tms_cpu"], floor["server_cpu"] = (statistics.median(c[k] for c in cpu) for k in (0, 1))
     return ("bulk: 10,000 creates from a CSV into tms serve, wall", f"{t * 1000:,.0f} ms", f"{p * 1000:,.0f} ms",
             t / p, "<= 0.2", t / p <= 0.2, floor)
 
@@ -355,6 +367,12 @@ def store_inserts(db, work, batches_per_transaction, list_indexes=True):
     binding = time.perf_counter() - start
     bare.close()
     return elapsed - binding
+
+
+def children_cpu():
+    """Seconds of CPU (user and system) this process's ended children have used."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def check_created(base, key):
