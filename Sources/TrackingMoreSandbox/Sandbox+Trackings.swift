@@ -5,22 +5,27 @@ extension Sandbox {
     // MARK: One tracking
 
     func create(_ call: Call) throws -> Envelope {
-        let new = try call.creates?.first.map { try $0.new.get() } ?? Sandbox.newTracking(call.object, for: call.endpoint, account: call.account)
-        let tracking = try insert(new, call)
+        // A create's body is one object, so one item.
+        guard let new = call.newTrackings.first?.new else { throw Refusal(.badRequest, "The body must be a JSON object.") }
+        let tracking = try insert(new.get(), call)
         return Envelope(Choices.createCode, .record(shortForm(tracking, batch: false)))
     }
 
     /// The items of a create or batch body, each with the tracking it adds or its refusal
-    /// (`newTracking`); nil for other endpoints. Nothing here reads the store, so tms serve
-    /// does it before the request's transaction.
-    static func newTrackings(_ asked: Asked, account: String) -> [(item: Record, new: Result<NewTracking, any Error>)]? {
-        switch asked.endpoint.id {
-        case .create, .batch:
-            let items = asked.body.listValue?.compactMap(\.recordValue) ?? asked.body.recordValue.map { [$0] } ?? []
-            return items.map { item in (item, Result { try newTracking(item, for: asked.endpoint, account: account) }) }
+    /// (`newTracking`); nil for other endpoints. Nothing here reads the store, so `handle` does
+    /// it before the request's transaction (`Call.creates`).
+    static func newTrackings(_ endpoint: Endpoint, _ body: JSON, account: String) -> NewTrackings? {
+        let items: [Record]
+        switch endpoint.id {
+        case .create: items = [Call.object(of: body)]
+        case .batch: items = Call.objects(of: body)
         default: return nil
         }
+        return items.map { item in (item, Result { try newTracking(item, for: endpoint, account: account) }) }
     }
+
+    /// Create or batch items, each with the tracking it adds or its refusal.
+    typealias NewTrackings = [(item: Record, new: Result<NewTracking, any Error>)]
 
     /// A create or batch item of the account checked (`Call.identify`) and its fields read:
     /// the refusal carries the per-item code.
@@ -50,8 +55,9 @@ extension Sandbox {
             idHash: trackingIDHash(account, carrier, number))
     }
 
-    /// The fields of a create kept with the tracking: all but its identity.
+    /// The fields of a create kept with the tracking (title, order_id, ...): all but its identity.
     static let givenCreateFields = Catalog.createFields.filter { $0.name != "tracking_number" && $0.name != "carrier_code" }
+    static let givenFields = Set(givenCreateFields.map(\.name))
 
     /// Validates and stores one new tracking; the refusal carries the per-item code.
     func insert(_ item: Record, _ call: Call) throws -> StoredTracking {
@@ -183,8 +189,7 @@ extension Sandbox {
     // MARK: Many trackings
 
     func batch(_ call: Call) throws -> Envelope {
-        let creates = call.creates ?? call.objects.map { item in (item, Result { try Sandbox.newTracking(item, for: call.endpoint, account: call.account) }) }
-        let report = try bulk(call, creates, item: \.item) { create in .record(shortForm(try insert(create.new.get(), call), batch: true)) }
+        let report = try bulk(call, call.newTrackings, item: \.item) { create in .record(shortForm(try insert(create.new.get(), call), batch: true)) }
         return Envelope(report.done == 0 ? .success : Choices.batchCode, report.json)
     }
 
@@ -415,8 +420,6 @@ extension Sandbox {
         }
     }
 
-    /// The fields of a tracking given at create and kept as given (title, order_id, ...).
-    static let givenFields = Set(Catalog.createFields.map(\.name))
     /// The keys of a full tracking, in the catalog's order.
     static let trackingKeys = Catalog.trackingObject.sent.map(\.name)
 

@@ -68,7 +68,7 @@ public final class Sandbox: Sendable {
             // The trackings a create or batch adds, checked and read before the transaction
             // (nothing of it reads the store): the writer lock is held for less. An item's
             // refusal is the item's answer, given in the transaction in the item's turn.
-            let creates = (try? asked.get()).flatMap { Sandbox.newTrackings($0, account: account) }
+            let creates = (try? asked.get()).flatMap { Sandbox.newTrackings($0.endpoint, $0.body, account: account) }
             // One transaction per request, the key's check included: a read-only one where
             // nothing can change.
             let run = { (transaction: any SandboxTransaction) throws -> (Envelope, FiredWebhooks?) in
@@ -204,8 +204,10 @@ struct Call {
     /// The account's virtual clock.
     let now: Int
     /// The items of a create or batch body with the tracking each adds, or the item's
-    /// refusal (`Sandbox.newTrackings`), read before the transaction; nil for other calls.
-    var creates: [(item: Record, new: Result<NewTracking, any Error>)]?
+    /// refusal (`Sandbox.newTrackings`), when `Sandbox.handle` read them before the transaction.
+    var creates: Sandbox.NewTrackings?
+    /// The items of a create or batch, read before the transaction or now.
+    var newTrackings: Sandbox.NewTrackings { creates ?? Sandbox.newTrackings(endpoint, body, account: account) ?? [] }
 
     init(endpoint: Endpoint, request: APIRequest, body: JSON, pathValues: [String: String], account: String, now: Int, store: any SandboxTransaction) {
         self.endpoint = endpoint
@@ -304,8 +306,12 @@ struct Call {
         return n
     }
 
-    var objects: [Record] { body.listValue?.compactMap(\.recordValue) ?? [] }
-    var object: Record { body.recordValue ?? Record() }
+    var objects: [Record] { Call.objects(of: body) }
+    var object: Record { Call.object(of: body) }
+    /// The objects of an array body (anything else in it is left out).
+    static func objects(of body: JSON) -> [Record] { body.listValue?.compactMap(\.recordValue) ?? [] }
+    /// An object body; an empty one for anything else.
+    static func object(of body: JSON) -> Record { body.recordValue ?? Record() }
 }
 
 /// SHA-256 of a key (swift-crypto's), in hex: keys are stored only as this, and an account is
