@@ -209,16 +209,8 @@ struct SQLiteTransaction: SandboxTransaction {
     /// Also reads the key's account in the same statement and keeps it in the memo: the
     /// request reads it next.
     func keyIsActive(hash: String) throws -> Bool? {
-        let statement = try db.cachedStatement(sql: """
-            SELECT k.revoked = 0, a.key IS NOT NULL, a.clock, a.quota, a.granted, a.registered_at, a.remote_calls, a.live_limits
-            FROM api_key k LEFT JOIN account a ON a.key = k.hash WHERE k.hash = ?
-            """)
-        let found = try ColumnCursor.fetchOne(statement, arguments: [hash]) { c -> (Bool, Account?) in
-            guard try c.bool(1) else { return (try c.bool(0), nil) }
-            let account = Account(
-                clock: try c.int(2), quota: try c.int(3), granted: try c.int(4), registeredAt: try c.int(5), remoteCalls: try c.int(6),
-                liveLimits: try c.bool(7))
-            return (try c.bool(0), account)
+        let found = try ColumnCursor.fetchOne(db.cachedStatement(sql: SQLiteStore.keyStateSQL), arguments: [hash]) { c -> (Bool, Account?) in
+            (try c.bool(0), try c.bool(1) ? try SQLiteStore.account(c, from: 2) : nil)
         }
         guard let (active, account) = found else { return nil }
         if let account, let accounts, accounts.accounts[hash] == nil { accounts.accounts[hash] = (account, false) }
@@ -253,10 +245,7 @@ struct SQLiteTransaction: SandboxTransaction {
     }
 
     private func storedAccount(_ key: String) throws -> Account? {
-        let statement = try db.cachedStatement(sql: "SELECT clock, quota, granted, registered_at, remote_calls, live_limits FROM account WHERE key = ?")
-        return try ColumnCursor.fetchOne(statement, arguments: [key]) { c in
-            Account(clock: try c.int(0), quota: try c.int(1), granted: try c.int(2), registeredAt: try c.int(3), remoteCalls: try c.int(4), liveLimits: try c.bool(5))
-        }
+        try ColumnCursor.fetchOne(db.cachedStatement(sql: SQLiteStore.accountSQL), arguments: [key]) { c in try SQLiteStore.account(c, from: 0) }
     }
 
     private func saveNow(_ key: String, _ a: Account) throws {
@@ -393,6 +382,23 @@ extension SQLiteStore {
             key, t.id, t.carrierCode, t.trackingNumber, t.createdAt, t.updatedAt, t.status, t.statusOverride, t.archived,
             t.tracked, t.frozenAt, t.fields["order_id"]?.stringValue, t.orderCreatedAt, fieldsText,
         ]
+    }
+
+    /// The columns `account(_:from:)` reads, in its order.
+    static let accountColumns = ["clock", "quota", "granted", "registered_at", "remote_calls", "live_limits"]
+    /// An account by its key.
+    static let accountSQL = "SELECT \(accountColumns.joined(separator: ", ")) FROM account WHERE key = ?"
+    /// Whether a key is active, and its account when it has one, in one statement.
+    static let keyStateSQL = """
+        SELECT k.revoked = 0, a.key IS NOT NULL, \(accountColumns.map { "a." + $0 }.joined(separator: ", "))
+        FROM api_key k LEFT JOIN account a ON a.key = k.hash WHERE k.hash = ?
+        """
+
+    /// An account from the `accountColumns` of a row, starting at column `first`.
+    static func account<Element>(_ c: ColumnCursor<Element>.Columns, from first: CInt) throws -> Account {
+        Account(
+            clock: try c.int(first), quota: try c.int(first + 1), granted: try c.int(first + 2), registeredAt: try c.int(first + 3),
+            remoteCalls: try c.int(first + 4), liveLimits: try c.bool(first + 5))
     }
 
     /// The columns `tracking(_:)` reads, in its order: a row is read by position, since
