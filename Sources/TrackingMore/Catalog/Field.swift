@@ -214,8 +214,8 @@ public struct Field: Sendable {
             return .success(.int(code))
         case .commaList:
             // A JSON body may carry the values as a list (POST /trackings/get).
-            let listed = value.listValue.map { $0.map { $0.stringValue ?? $0.compactText }.joined(separator: ",") }
-            guard let text = value.stringValue ?? listed else { return .failure(refused()) }
+            guard value.stringValue != nil || value.listValue != nil else { return .failure(refused()) }
+            let text = value.parameterText
             let values = text.split(separator: ",").map { String($0).trimmingBlanks() }
             if let count, values.count > count {
                 return .failure(problem(invalidCode, "\(name) takes up to \(count) values; \(values.count) were sent."))
