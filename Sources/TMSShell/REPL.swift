@@ -195,7 +195,6 @@ public enum Interrupt {
     /// works). Where SIGINT is ignored (a script's background job) it stays ignored.
     public static func runOnce(on interpreter: Interpreter, _ body: sending @escaping (Interpreter) async throws -> Void) async throws {
         raised.store(false, ordering: .relaxed)
-        _ = graceSeconds
         // After the grace, SIGALRM ends the program as the second Ctrl-C does.
         signal(SIGALRM) { _ in
             signal(SIGINT, SIG_DFL)

@@ -294,8 +294,7 @@ struct TMSCommand: AsyncParsableCommand {
             // From argv's own bytes: Swift's String would have mended invalid UTF-8 silently,
             // and the parser refuses it with its diagnostic instead.
             let source = SourceFile(name: "<command line>", bytes: TMSCommand.rawArgument(after: "-c") ?? Array(command.utf8))
-            try await Interrupt.runOnce(on: interpreter) { try await $0.run(script: source, arguments: [], input: input) }
-            return 0
+            return try await runScript(source, arguments: [], input: input, on: interpreter)
         }
         if let first = arguments.first {
             if first == "help" {
@@ -316,16 +315,18 @@ struct TMSCommand: AsyncParsableCommand {
                 }
                 throw TMSError(e.diagnostics, exitCode: ExitCode.usage)
             }
-            let source = SourceFile(name: first, bytes: bytes)
-            let scriptArguments = Array(arguments.dropFirst())
-            try await Interrupt.runOnce(on: interpreter) { try await $0.run(script: source, arguments: scriptArguments, input: nil) }
-            return 0
+            return try await runScript(SourceFile(name: first, bytes: bytes), arguments: Array(arguments.dropFirst()), input: nil, on: interpreter)
         }
         if terminal.stdinIsTerminal && terminal.stdoutIsTerminal {
             return try await shell(interpreter, session, terminal: terminal)
         }
-        let source = SourceFile(name: "<stdin>", bytes: try readAll(0))
-        try await Interrupt.runOnce(on: interpreter) { try await $0.run(script: source, arguments: [], input: nil) }
+        return try await runScript(SourceFile(name: "<stdin>", bytes: try readAll(0)), arguments: [], input: nil, on: interpreter)
+    }
+
+    /// Runs a one-liner or a script as the shell runs an entry: the first Ctrl-C cancels it
+    /// (`Interrupt.runOnce`). Its exit code is 0; failures throw.
+    func runScript(_ source: sending SourceFile, arguments: [String], input: sending PipelineValue?, on interpreter: Interpreter) async throws -> Int32 {
+        try await Interrupt.runOnce(on: interpreter) { try await $0.run(script: source, arguments: arguments, input: input) }
         return 0
     }
 
