@@ -36,15 +36,19 @@ extension Sandbox {
     /// The full tracking object of `GET /trackings/{carrier}/{number}` at `now`, from the
     /// cache when it was rendered from the same stored tracking at the same time.
     func render(_ t: StoredTracking, now: Int) -> JSON {
-        rendered.rendered(t, now: now) { t, now in renderAfresh(t, now: now) }.json
+        cachedRender(t, now: now).json
     }
 
     /// The answer of `GET /trackings/{carrier}/{number}`, with the tracking's JSON text from
     /// the cache for tms serve to send as it is.
     func renderedEnvelope(_ t: StoredTracking, now: Int) -> Envelope {
-        let (json, bytes) = rendered.rendered(t, now: now) { t, now in renderAfresh(t, now: now) }
+        let (json, bytes) = cachedRender(t, now: now)
         var envelope = Envelope(.success, json)
         envelope.encodedData = bytes
         return envelope
+    }
+
+    private func cachedRender(_ t: StoredTracking, now: Int) -> (json: JSON, bytes: [UInt8]) {
+        rendered.rendered(t, now: now) { t, now in renderAfresh(t, now: now) }
     }
 }
