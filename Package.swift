@@ -34,6 +34,8 @@ let package = Package(
             name: "TrackingMoreSandbox",
             dependencies: [
                 "TrackingMore", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for what GRDB does not wrap (the WAL hook of `Checkpointer`).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -10,12 +10,20 @@ public final class SQLiteStore: SandboxStore {
     let readers: Readers?
     /// The trackings' fields as last parsed from their JSON text.
     let parsed = ParsedFields()
+    /// Copies a file's WAL into it beside the writer (nil for `:memory:`).
+    let checkpointer: Checkpointer?
 
     /// Opens (and migrates) the database at `path`; `:memory:` keeps it in memory.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, checkpointPages: Checkpointer.defaultPages)
+    }
+
+    /// `checkpointPages`: the new WAL pages between two checkpoints (tests make it small).
+    init(path: String, checkpointPages: Int32) throws {
         if path == ":memory:" {
             db = try DatabaseQueue()
             readers = nil
+            checkpointer = nil
         } else {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
@@ -26,8 +34,14 @@ public final class SQLiteStore: SandboxStore {
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             db = try DatabasePool(path: path, configuration: configuration)
             readers = Readers(path: path, configuration: configuration)
+            checkpointer = Checkpointer(path: path, configuration: configuration, pages: checkpointPages)
         }
         try Self.migrator.migrate(db)
+        if let checkpointer { try db.writeWithoutTransaction { checkpointer.start(on: $0) } }
+    }
+
+    deinit {
+        if let checkpointer { try? db.writeWithoutTransaction { checkpointer.stop(on: $0) } }
     }
 
     static var migrator: DatabaseMigrator {
