@@ -122,6 +122,32 @@ import Glibc
         #expect(await send("GET", "/trackings/getuserinfo", to: migrated).data["track_number"] == 998)
     }
 
+    /// v3 builds the tracking table again with the number before the carrier in its key: rows
+    /// keep their rowids (tracking ids are made from them), and a number is found through the
+    /// key with or without its carrier.
+    @Test func version3KeepsRowsAndFindsNumbersByTheKey() throws {
+        let path = "/tmp/tms-fidelity-v3-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
+        try Self.makeVersion1Database(path)
+        let before = try DatabaseQueue(path: path)
+        let rows = try before.read { try Row.fetchAll($0, sql: "SELECT rowid, id FROM tracking ORDER BY rowid") }
+        try before.close()
+        let store = try SQLiteStore(path: path)
+        try store.db.read { db in
+            // The v2 migration dropped the duplicate (rowid 2); the others keep theirs.
+            let after = try Row.fetchAll(db, sql: "SELECT rowid, id FROM tracking ORDER BY rowid")
+            #expect(after == rows.filter { $0["rowid"] != 2 })
+            for sql in [
+                "SELECT * FROM tracking WHERE key = 'local' AND tracking_number IN ('RR123456785CN', 'X')",
+                "SELECT * FROM tracking WHERE key = 'local' AND carrier_code = 'ups' AND tracking_number = '1Z999AA10123456784'",
+            ] {
+                let plan = try String.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, adapter: ColumnMapping(["detail": "detail"]))
+                #expect(plan.contains { $0.contains("USING INDEX sqlite_autoindex_tracking_1 (key=? AND tracking_number=?") }, "\(plan)")
+            }
+            #expect(try String.fetchOne(db, sql: "SELECT name FROM sqlite_master WHERE name = 'tracking_number'") == nil)
+        }
+    }
+
     /// A database as v1 left it: codes and numbers as typed, one tracking twice.
     static func makeVersion1Database(_ path: String) throws {
         let old = try DatabaseQueue(path: path)

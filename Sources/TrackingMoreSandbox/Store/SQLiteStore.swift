@@ -84,6 +84,34 @@ public final class SQLiteStore: SandboxStore {
                 """)
             try normalizeCase(db)
         }
+        m.registerMigration("v3: one key for a number with or without its carrier") { db in
+            // The primary key was (key, carrier_code, tracking_number), so finding a number
+            // without its carrier (list's `tracking_numbers`) needed an index of its own, which
+            // every insert also wrote. With the number before the carrier the one key serves
+            // both. The table is built again (SQLite cannot change a primary key in place);
+            // rowids are kept, as tracking ids are made from them.
+            let columns = """
+                key, id, carrier_code, tracking_number, created_at, updated_at, status, status_override, archived, tracked,
+                frozen_at, order_id, order_created_at, fields
+                """
+            try db.execute(sql: """
+                CREATE TABLE tracking_v3 (
+                    key TEXT NOT NULL, id TEXT NOT NULL, carrier_code TEXT NOT NULL, tracking_number TEXT NOT NULL,
+                    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, status TEXT NOT NULL,
+                    status_override INTEGER, archived INTEGER NOT NULL, tracked INTEGER NOT NULL, frozen_at INTEGER,
+                    order_id TEXT, order_created_at INTEGER, fields TEXT NOT NULL,
+                    PRIMARY KEY (key, tracking_number, carrier_code));
+                INSERT INTO tracking_v3 (rowid, \(columns)) SELECT rowid, \(columns) FROM tracking;
+                DROP TABLE tracking;
+                ALTER TABLE tracking_v3 RENAME TO tracking;
+                CREATE UNIQUE INDEX tracking_id ON tracking (key, id);
+                CREATE INDEX tracking_created ON tracking (key, created_at);
+                CREATE INDEX tracking_updated ON tracking (key, updated_at);
+                CREATE INDEX tracking_status ON tracking (key, status, created_at);
+                CREATE INDEX tracking_order ON tracking (key, order_id);
+                CREATE INDEX tracking_order_time ON tracking (key, order_created_at);
+                """)
+        }
         return m
     }
 
