@@ -40,7 +40,7 @@ import TrackingMore
     @Test func aReadIsAnsweredWhileWritesWaitForEachOther() async throws {
         let path = "/tmp/tms-writer-\(UInt32.random(in: 0...UInt32.max)).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
-        let sandbox = Sandbox(store: SlowWrites(inner: try SQLiteStore(path: path), seconds: 0.4))
+        let sandbox = Sandbox(store: SlowWrites(inner: try SQLiteStore(path: path), seconds: 1))
         let created: JSON = ["carrier_code": "sto", "tracking_number": "402934299065"]
         let create = APIRequest(method: "POST", path: "/trackings/post", body: created.bytes)
         #expect(await sandbox.handle(create, apiKey: nil).meta.code == 200)
@@ -57,7 +57,8 @@ import TrackingMore
                     finished.value.add(1, ordering: .relaxed)
                 }
             }
-            // Every writer has begun; the first holds the writer for 0.4 s, the others wait.
+            // Every writer has begun; the first holds the writer for 1 s (room for a loaded
+            // machine), the others wait.
             while started.value.load(ordering: .relaxed) < writers { await Task.yield() }
             try? await Task.sleep(for: .milliseconds(100))
             let got = await sandbox.handle(APIRequest(method: "GET", path: "/trackings/sto/402934299065"), apiKey: nil)

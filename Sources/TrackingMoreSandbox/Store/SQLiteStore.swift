@@ -140,7 +140,7 @@ public final class SQLiteStore: SandboxStore {
         // GRDB opens write transactions IMMEDIATE: the writer lock is taken before the first
         // read, so a read-modify-write cannot interleave with another writer.
         try db.write { db in
-            let transaction = SQLiteTransaction(db: db, writes: true, parsed: parsed, accounts: AccountMemo())
+            let transaction = SQLiteTransaction(db: db, writes: true, parsed: parsed, memo: TransactionMemo())
             let result = try body(transaction)
             try transaction.saveAccounts()
             return result
@@ -149,14 +149,14 @@ public final class SQLiteStore: SandboxStore {
 
     public func read<T>(_ body: (any SandboxTransaction) throws -> T) throws -> T {
         guard let readers else {
-            return try db.read { db in try body(SQLiteTransaction(db: db, writes: false, parsed: parsed, accounts: AccountMemo())) }
+            return try db.read { db in try body(SQLiteTransaction(db: db, writes: false, parsed: parsed, memo: TransactionMemo())) }
         }
         // The same deferred transaction GRDB's `read` opens, with BEGIN and COMMIT prepared
         // once per connection: GRDB prepares its BEGIN afresh each time, a tenth of a keyed GET.
         return try readers.read { db in
             try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
             do {
-                let result = try body(SQLiteTransaction(db: db, writes: false, parsed: parsed, accounts: AccountMemo()))
+                let result = try body(SQLiteTransaction(db: db, writes: false, parsed: parsed, memo: TransactionMemo()))
                 try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
                 return result
             } catch {
@@ -222,11 +222,15 @@ public final class SQLiteStore: SandboxStore {
     }
 }
 
-/// The accounts one transaction has read or changed. Inside a write transaction no other
-/// writer can change them (GRDB opens it IMMEDIATE), and every read and write of the account
-/// table goes through `account` and `save`, so the memo is the account as stored.
-final class AccountMemo {
+/// What one transaction knows of the store without asking it again. Inside a write
+/// transaction no other writer can change anything (GRDB opens it IMMEDIATE).
+final class TransactionMemo {
+    /// The accounts read or changed. Every read and write of the account table goes through
+    /// `account` and `save`, so this is the account as stored.
     var accounts: [String: (account: Account, dirty: Bool)] = [:]
+    /// The next tracking row's number, once read; each insert moves it on (a batch of 40
+    /// creates asked SQLite 40 times, a tenth of the writer's work).
+    var nextSerial: Int?
 }
 
 /// One request's view of the SQLite store, inside the transaction `SQLiteStore` opened.
@@ -235,8 +239,8 @@ struct SQLiteTransaction: SandboxTransaction {
     /// False in a read transaction: an account not seen before is not stored.
     let writes: Bool
     let parsed: ParsedFields
-    /// The accounts this transaction read or changed (nil: read and save each time).
-    var accounts: AccountMemo? = nil
+    /// What this transaction read or changed (nil: read and save each time).
+    var memo: TransactionMemo? = nil
 
     /// A tracking from a row of `trackingColumns`; its fields' JSON text is parsed once and
     /// remembered (`ParsedFields`).
@@ -255,14 +259,14 @@ struct SQLiteTransaction: SandboxTransaction {
             (try c.bool(0), try c.bool(1) ? try SQLiteStore.account(c, from: 2) : nil)
         }
         guard let (active, account) = found else { return nil }
-        if let account, let accounts, accounts.accounts[hash] == nil { accounts.accounts[hash] = (account, false) }
+        if let account, let memo, memo.accounts[hash] == nil { memo.accounts[hash] = (account, false) }
         return active
     }
 
     func account(_ key: String) throws -> Account {
-        if let known = accounts?.accounts[key] { return known.account }
+        if let known = memo?.accounts[key] { return known.account }
         if let stored = try storedAccount(key) {
-            accounts?.accounts[key] = (stored, false)
+            memo?.accounts[key] = (stored, false)
             return stored
         }
         let a = Account(clock: Choices.epoch, quota: Choices.initialQuota, granted: Choices.initialQuota, registeredAt: Choices.epoch)
@@ -273,17 +277,17 @@ struct SQLiteTransaction: SandboxTransaction {
     /// Keeps the account for `saveAccounts` at the end of the transaction when there is a
     /// memo: a batch charges each of its items, and the account row is written once.
     func save(_ key: String, _ a: Account) throws {
-        guard let accounts else { return try saveNow(key, a) }
-        accounts.accounts[key] = (a, true)
+        guard let memo else { return try saveNow(key, a) }
+        memo.accounts[key] = (a, true)
     }
 
     /// Writes the accounts changed in this transaction; `SQLiteStore.write` calls it last.
     func saveAccounts() throws {
-        guard let accounts else { return }
-        for (key, entry) in accounts.accounts.sorted(by: { $0.key < $1.key }) where entry.dirty {
+        guard let memo else { return }
+        for (key, entry) in memo.accounts.sorted(by: { $0.key < $1.key }) where entry.dirty {
             try saveNow(key, entry.account)
         }
-        accounts.accounts.removeAll()
+        memo.accounts.removeAll()
     }
 
     private func storedAccount(_ key: String) throws -> Account? {
@@ -302,7 +306,10 @@ struct SQLiteTransaction: SandboxTransaction {
 
     /// The next row's number: SQLite gives a new row the largest rowid plus one.
     func nextTrackingSerial() throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT ifnull(max(rowid), 0) + 1 FROM tracking")) ?? 1
+        if let next = memo?.nextSerial { return next }
+        let next = try Int.fetchOne(db.cachedStatement(sql: "SELECT ifnull(max(rowid), 0) + 1 FROM tracking")) ?? 1
+        memo?.nextSerial = next
+        return next
     }
 
     func insert(_ key: String, _ t: StoredTracking, fieldsText: String) throws -> Bool {
@@ -313,7 +320,10 @@ struct SQLiteTransaction: SandboxTransaction {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: SQLiteStore.arguments(key, t, fieldsText: fieldsText))
-        return db.changesCount == 1
+        guard db.changesCount == 1 else { return false }
+        // The new row has the largest rowid: the next one's is one more.
+        memo?.nextSerial = Int(db.lastInsertedRowID) + 1
+        return true
     }
 
     func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking? {
