@@ -319,7 +319,11 @@ struct SQLiteTransaction: SandboxTransaction {
                     status_override, archived, tracked, frozen_at, order_id, order_created_at, fields)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: SQLiteStore.arguments(key, t, fieldsText: fieldsText))
+        ).run(binding: [
+            .text(key), .text(t.id), .text(t.carrierCode), .text(t.trackingNumber), .int(t.createdAt), .int(t.updatedAt),
+            .text(t.status), .int(t.statusOverride), .int(t.archived ? 1 : 0), .int(t.tracked ? 1 : 0), .int(t.frozenAt),
+            .text(t.fields["order_id"]?.stringValue), .int(t.orderCreatedAt), .text(fieldsText),
+        ], in: db)
         guard db.changesCount == 1 else { return false }
         // The new row has the largest rowid: the next one's is one more.
         memo?.nextSerial = Int(db.lastInsertedRowID) + 1
@@ -428,13 +432,6 @@ struct SQLiteTransaction: SandboxTransaction {
 
 extension SQLiteStore {
     // MARK: Rows
-
-    static func arguments(_ key: String, _ t: StoredTracking, fieldsText: String) -> StatementArguments {
-        [
-            key, t.id, t.carrierCode, t.trackingNumber, t.createdAt, t.updatedAt, t.status, t.statusOverride, t.archived,
-            t.tracked, t.frozenAt, t.fields["order_id"]?.stringValue, t.orderCreatedAt, fieldsText,
-        ]
-    }
 
     /// The columns `account(_:from:)` reads, in its order.
     static let accountColumns = ["clock", "quota", "granted", "registered_at", "remote_calls", "live_limits"]
