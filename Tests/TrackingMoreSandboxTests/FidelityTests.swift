@@ -122,14 +122,21 @@ import Glibc
         #expect(await send("GET", "/trackings/getuserinfo", to: migrated).data["track_number"] == 998)
     }
 
-    /// v3 builds the tracking table again with the number before the carrier in its key: rows
-    /// keep their rowids (tracking ids are made from them), and a number is found through the
-    /// key with or without its carrier.
+    /// v3 builds the tracking table again under each account's number, with the number before
+    /// the carrier in its key: rows keep their rowids (tracking ids are made from them) and
+    /// their accounts, and a number is found through the key with or without its carrier.
     @Test func version3KeepsRowsAndFindsNumbersByTheKey() throws {
         let path = "/tmp/tms-fidelity-v3-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
         try Self.makeVersion1Database(path)
         let before = try DatabaseQueue(path: path)
+        // A tracking of a key with no account row (not made so, but an old file may hold one).
+        try before.write { db in
+            try db.execute(sql: """
+                INSERT INTO tracking (key, id, carrier_code, tracking_number, created_at, updated_at, status, archived, tracked, fields)
+                VALUES ('other', 'dddd', 'dhl', '1234567890', 0, 0, 'pending', 0, 1, '{}')
+                """)
+        }
         let rows = try before.read { try Row.fetchAll($0, sql: "SELECT rowid, id FROM tracking ORDER BY rowid") }
         try before.close()
         let store = try SQLiteStore(path: path)
@@ -138,13 +145,16 @@ import Glibc
             let after = try Row.fetchAll(db, sql: "SELECT rowid, id FROM tracking ORDER BY rowid")
             #expect(after == rows.filter { $0["rowid"] != 2 })
             for sql in [
-                "SELECT * FROM tracking WHERE key = 'local' AND tracking_number IN ('RR123456785CN', 'X')",
-                "SELECT * FROM tracking WHERE key = 'local' AND carrier_code = 'ups' AND tracking_number = '1Z999AA10123456784'",
+                "SELECT * FROM tracking WHERE account = 1 AND tracking_number IN ('RR123456785CN', 'X')",
+                "SELECT * FROM tracking WHERE account = 1 AND carrier_code = 'ups' AND tracking_number = '1Z999AA10123456784'",
             ] {
                 let plan = try String.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, adapter: ColumnMapping(["detail": "detail"]))
-                #expect(plan.contains { $0.contains("USING INDEX sqlite_autoindex_tracking_1 (key=? AND tracking_number=?") }, "\(plan)")
+                #expect(plan.contains { $0.contains("USING INDEX sqlite_autoindex_tracking_1 (account=? AND tracking_number=?") }, "\(plan)")
             }
             #expect(try String.fetchOne(db, sql: "SELECT name FROM sqlite_master WHERE name = 'tracking_number'") == nil)
+            let owners = try Row.fetchAll(db, sql: "SELECT t.id, a.key, a.quota FROM tracking t JOIN account a ON a.id = t.account ORDER BY t.rowid")
+            #expect(owners.map { $0["key"] as String } == ["local", "local", "other"])
+            #expect(owners.last?["quota"] == Choices.initialQuota)
         }
     }
 

@@ -39,6 +39,7 @@ extension SQLiteTransaction {
     }
 
     func setCreatedAt(_ key: String, id: String, to time: Int) throws {
-        try db.execute(sql: "UPDATE tracking SET created_at = ? WHERE key = ? AND id = ?", arguments: [time, key, id])
+        guard let account = try accountNumber(key) else { return }
+        try db.execute(sql: "UPDATE tracking SET created_at = ? WHERE account = ? AND id = ?", arguments: [time, account, id])
     }
 }
