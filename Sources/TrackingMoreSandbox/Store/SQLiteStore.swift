@@ -90,7 +90,9 @@ public final class SQLiteStore: SandboxStore {
             // hold their account's number (`account.id`), which SQLite stores in a byte or
             // two; with 10,000 creates the WAL holds a third fewer pages. The primary key
             // also puts the number before the carrier, so that finding a number without its
-            // carrier (list's `tracking_numbers`) needs no index of its own. SQLite cannot
+            // carrier (list's `tracking_numbers`) needs no index of its own. The order
+            // indexes leave out trackings without an order id or time, which their filters
+            // never match (most trackings have no order time). SQLite cannot
             // change a key in place: both tables are built again, keeping rowids (tracking
             // ids are made from them).
             try db.execute(sql: """
@@ -122,8 +124,8 @@ public final class SQLiteStore: SandboxStore {
                 CREATE INDEX tracking_created ON tracking (account, created_at);
                 CREATE INDEX tracking_updated ON tracking (account, updated_at);
                 CREATE INDEX tracking_status ON tracking (account, status, created_at);
-                CREATE INDEX tracking_order ON tracking (account, order_id);
-                CREATE INDEX tracking_order_time ON tracking (account, order_created_at);
+                CREATE INDEX tracking_order ON tracking (account, order_id) WHERE order_id IS NOT NULL;
+                CREATE INDEX tracking_order_time ON tracking (account, order_created_at) WHERE order_created_at IS NOT NULL;
                 """)
         }
         return m
