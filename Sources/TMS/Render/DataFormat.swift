@@ -251,6 +251,8 @@ struct CSVRecords {
             throw Short()
         }
         var fields: [String] = []
+        fields.reserveCapacity(header?.count ?? 0)
+        // One buffer for every field of the row, emptied but kept between fields.
         var field: [UInt8] = []
         var quoted = false
         var wasQuoted = false
@@ -270,7 +272,10 @@ struct CSVRecords {
                     }
                 } else {
                     if b == 0x0A { line += 1 }
-                    field.append(b)
+                    // The bytes up to the next one that means something here, at once.
+                    let from = position - 1
+                    while position < bytes.count, CSVRecords.isPlainQuoted(bytes[position]) { position += 1 }
+                    field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<position]))
                 }
                 continue
             }
@@ -283,7 +288,7 @@ struct CSVRecords {
                 wasQuoted = true
             case UInt8(ascii: ","):
                 fields.append(try text(field))
-                field = []
+                field.removeAll(keepingCapacity: true)
                 wasQuoted = false
             case 0x0D where position == bytes.count && !window.atEnd:
                 throw Short()
@@ -296,7 +301,9 @@ struct CSVRecords {
                 return fields
             default:
                 if wasQuoted { throw Failure(message: "text after a closing quote", line: line) }
-                field.append(b)
+                let from = position - 1
+                while position < bytes.count, CSVRecords.isPlainUnquoted(bytes[position]) { position += 1 }
+                field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<position]))
             }
         }
         if !window.atEnd { throw Short() }
@@ -306,9 +313,24 @@ struct CSVRecords {
         return fields
     }
 
+    /// A byte that is only text outside quotes: the loop above would append it and go on.
+    private static func isPlainUnquoted(_ b: UInt8) -> Bool {
+        b != UInt8(ascii: ",") && b != UInt8(ascii: "\"") && b != 0x0A && b != 0x0D && b != 0
+    }
+
+    /// A byte that is only text inside quotes (a newline is too, but it is counted).
+    private static func isPlainQuoted(_ b: UInt8) -> Bool {
+        b != UInt8(ascii: "\"") && b != 0x0A && b != 0
+    }
+
     func text(_ bytes: [UInt8]) throws(Failure) -> String {
-        guard let s = String(validating: bytes, as: UTF8.self) else { throw Failure(message: "invalid UTF-8", line: line) }
-        return s
+        try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
+            // ASCII, the common case, needs no validation pass of its own (String(validating:)
+            // is not specialized: it looks up generic metadata on every call).
+            if !buffer.contains(where: { $0 >= 0x80 }) { return String(decoding: buffer, as: UTF8.self) }
+            guard let s = String(validating: buffer, as: UTF8.self) else { throw Failure(message: "invalid UTF-8", line: line) }
+            return s
+        }
     }
 }
 

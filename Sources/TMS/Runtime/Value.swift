@@ -8,7 +8,18 @@ extension JSON {
     /// canonically: `7`, `-3`, `2.5`, `1e3`. `007` and `+1` stay text, so a tracking number
     /// with leading zeros is never changed.
     public static func number(fromWord w: String) -> JSON? {
-        let u = Array(w.utf8)
+        // The word's own UTF-8, not a copy: every CSV cell comes through here.
+        var text = w
+        guard let isFloat = text.withUTF8(numberForm) else { return nil }
+        // An integer too large for 64 bits stays text: it is surely an identifier, and a
+        // float would lose its digits.
+        if !isFloat { return Int(w).map { .int($0) } }
+        return Double(w).map { .double($0) }
+    }
+
+    /// Whether `u` is a number written canonically, an integer (false) or a float (true);
+    /// nil when it is not one.
+    private static func numberForm(_ u: UnsafeBufferPointer<UInt8>) -> Bool? {
         var i = 0
         if i < u.count, u[i] == UInt8(ascii: "-") { i += 1 }
         let intStart = i
@@ -33,10 +44,7 @@ extension JSON {
             isFloat = true
         }
         guard i == u.count else { return nil }
-        // An integer too large for 64 bits stays text: it is surely an identifier, and a
-        // float would lose its digits.
-        if !isFloat { return Int(w).map { .int($0) } }
-        return Double(w).map { .double($0) }
+        return isFloat
     }
 
     /// Ordering and equality within one kind; nil for values of different kinds (except that
