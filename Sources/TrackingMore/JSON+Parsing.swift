@@ -124,13 +124,23 @@ public struct JSONReader {
         try enter()
         defer { depth -= 1 }
         position += 1
+        // While the keys are those of the last object closed at this depth, in its order (the
+        // records of one answer or file), they are matched against its text where they stand:
+        // no key is read into a string, none can repeat one before it (that object's keys
+        // were all different), and the record shares that object's keys.
+        let expected = depth < shapes.count ? shapes[depth] : KeyShape()
+        var following = true
+        var followed = 0
         var keys: [String] = []
         var values: [JSON] = []
         // Objects at one depth tend to have the same size (records of one file): reserve that.
         let hint = sizeHint(depth)
-        keys.reserveCapacity(hint)
         values.reserveCapacity(hint)
         var index: [String: Int] = [:]
+        // This object's key prints go on the reader's stack, above those of the objects it
+        // is in, and come off when it is done (or fails).
+        let printsBase = keyPrints.count
+        defer { keyPrints.removeSubrange(printsBase...) }
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -140,24 +150,41 @@ public struct JSONReader {
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of JSON: unclosed '{'") }
             guard bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key in object") }
-            let key = try parseKey()
+            var read: (key: String, print: Int)?
+            if following, let end = expected.match(followed, in: bytes, at: position) {
+                position = end
+            } else {
+                if following {
+                    following = false
+                    keys.reserveCapacity(hint)
+                    keys.append(contentsOf: expected.keys[..<followed])
+                    keyPrints.append(contentsOf: expected.prints[..<followed])
+                }
+                read = try parseKey()
+            }
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
                 throw error("expected ':' after object key")
             }
             position += 1
             let value = try parseValue()
-            // The last of duplicate keys wins, as in most parsers. Records have few fields, so
-            // a search of the keys before is cheapest; a huge object gets an index.
-            if keys.count >= 32 && index.isEmpty {
-                for (i, k) in keys.enumerated() { index[k] = i }
-            }
-            if let i = index.isEmpty ? keys.firstIndex(of: key) : index[key] {
-                values[i] = value
+            if let (key, print) = read {
+                // The last of duplicate keys wins, as in most parsers. Records have few fields,
+                // so a search of the keys before is cheapest; a huge object gets an index.
+                if keys.count >= 32 && index.isEmpty {
+                    for (i, k) in keys.enumerated() { index[k] = i }
+                }
+                if let i = index.isEmpty ? earlierIndex(of: key, print, in: keys, printsBase) : index[key] {
+                    values[i] = value
+                } else {
+                    if !index.isEmpty { index[key] = keys.count }
+                    keys.append(key)
+                    values.append(value)
+                    keyPrints.append(print)
+                }
             } else {
-                if !index.isEmpty { index[key] = keys.count }
-                keys.append(key)
                 values.append(value)
+                followed += 1
             }
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of JSON: unclosed '{'") }
@@ -167,7 +194,13 @@ public struct JSONReader {
             }
             if bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                recordSize(depth, keys.count)
+                recordSize(depth, values.count)
+                if following {
+                    if followed == expected.keys.count { return .record(Record(uniqueKeys: expected.keys, values: values)) }
+                    keys = Array(expected.keys[..<followed])
+                    keyPrints.append(contentsOf: expected.prints[..<followed])
+                }
+                if depth < shapes.count { shapes[depth] = KeyShape(keys, prints: keyPrints[printsBase...]) }
                 return .record(Record(uniqueKeys: keys, values: values))
             }
             throw error("expected ',' or '}' in object")
@@ -202,33 +235,100 @@ public struct JSONReader {
         }
     }
 
+    /// The index of the key among `keys` (this object's so far) equal to `key`, if one is.
+    ///
+    /// Swift compares strings by canonical equivalence, so two different byte sequences can
+    /// be equal ("\u{212A}" and "K"); but ASCII text is only ever equal to another ASCII text
+    /// byte for byte. So when both keys are ASCII with different prints they differ, without
+    /// a comparison of the strings; any other pair is compared as strings.
+    private func earlierIndex(of key: String, _ print: Int, in keys: [String], _ printsBase: Int) -> Int? {
+        for i in keys.indices {
+            let other = keyPrints[printsBase + i]
+            if print != JSONReader.noPrint, other != JSONReader.noPrint, other != print { continue }
+            if keys[i] == key { return i }
+        }
+        return nil
+    }
+
     /// Object keys repeat in every record of a file; the same key text gets the same String,
     /// found by a small hash of its bytes, instead of a new one each time.
-    private mutating func parseKey() throws(JSONParseError) -> String {
+    ///
+    /// Returns the key with its print: a hash of its bytes when it is ASCII written without
+    /// escapes (equal prints for equal bytes), else `noPrint`.
+    private mutating func parseKey() throws(JSONParseError) -> (String, print: Int) {
         let start = position + 1
         var end = start
+        var hash = 0
+        var high: UInt8 = 0
         while end < bytes.count {
             let b = bytes[end]
             if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+            hash = (hash &* 31) &+ Int(b)
+            high |= b
             end += 1
         }
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), end - start <= 64 else { return try parseString() }
-        var hash = end - start
-        for i in start..<end { hash = (hash &* 31) &+ Int(bytes[i]) }
+        let length = end - start
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), length <= 64 else { return (try parseString(), JSONReader.noPrint) }
+        hash = (hash &* 31) &+ length
+        let print = high < 0x80 ? hash & Int.max : JSONReader.noPrint
         let slot = hash & (keyCache.count - 1)
-        if let cached = keyCache[slot], cached.bytes.count == end - start,
-            let base = bytes.baseAddress, cached.bytes.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, base + start, end - start) == 0 } ?? true })
+        if let cached = keyCache[slot], cached.bytes.count == length,
+            let base = bytes.baseAddress, cached.bytes.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, base + start, length) == 0 } ?? true })
         {
             position = end + 1
-            return cached.key
+            return (cached.key, print)
         }
         let key = try parseString()
         keyCache[slot] = (key, Array(bytes[start..<end]))
-        return key
+        return (key, print)
     }
 
+    /// The print of a key that is not plain ASCII: it is compared as a string.
+    private static let noPrint = -1
+
     /// Keys met lately, each with its UTF-8 bytes to compare with the next key at once.
-    private var keyCache = [(key: String, bytes: [UInt8])?](repeating: nil, count: 256)
+    private var keyCache = [(key: String, bytes: [UInt8])?](repeating: nil, count: 64)
+
+    /// The prints of the keys of the objects being read, innermost last.
+    private var keyPrints: [Int] = []
+
+    /// The keys of the last object closed at each depth (up to 16 levels).
+    private var shapes = [KeyShape](repeating: KeyShape(), count: 16)
+
+    /// The keys of an object, with the text of those at its start that are plain (ASCII
+    /// without escapes: their text is their UTF-8) to match the next object's keys against.
+    struct KeyShape {
+        var keys: [String] = []
+        var prints: [Int] = []
+        /// The UTF-8 of the plain keys one after the other, and where each ends.
+        var text: [UInt8] = []
+        var ends: [Int] = []
+
+        init() {}
+
+        init(_ keys: [String], prints: ArraySlice<Int>) {
+            self.keys = keys
+            self.prints = Array(prints)
+            for (key, print) in zip(keys, prints) {
+                guard print != JSONReader.noPrint else { break }
+                text.append(contentsOf: key.utf8)
+                ends.append(text.count)
+            }
+        }
+
+        /// When key `i` is plain and stands in quotes at `position`, the position after them.
+        func match(_ i: Int, in bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {
+            guard i < ends.count else { return nil }
+            let start = i == 0 ? 0 : ends[i - 1]
+            let length = ends[i] - start
+            let quote = position + 1 + length
+            guard quote < bytes.count, bytes[quote] == UInt8(ascii: "\""), let base = bytes.baseAddress else { return nil }
+            let same = text.withUnsafeBufferPointer { t in
+                t.baseAddress.map { memcmp($0 + start, base + position + 1, length) == 0 } ?? (length == 0)
+            }
+            return same ? quote + 1 : nil
+        }
+    }
 
     /// The size of the last object or array closed at each depth (up to 16 levels).
     private var sizes = [Int](repeating: 0, count: 16)
@@ -247,20 +347,29 @@ public struct JSONReader {
     }
 
     private mutating func parseString() throws(JSONParseError) -> String {
-        position += 1  // opening quote
-        let start = position
-        // Fast path: no escapes.
-        while position < bytes.count {
-            let b = bytes[position]
+        let start = position + 1  // after the opening quote
+        // Fast path: no escapes. Plain ASCII is skipped eight bytes at a time; after that,
+        // whether any byte is not ASCII is noted on the way. (A local index, not `position`,
+        // which as a property is stored at every step.)
+        var end = bytes.firstByte(from: start, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "\""), below: 0x20, nonASCII: true)
+        var high: UInt8 = 0
+        while end < bytes.count {
+            let b = bytes[end]
             if b == UInt8(ascii: "\"") {
-                let s = try makeString(start, position)
-                position += 1
+                position = end
+                let s = try makeString(start, end, ascii: high < 0x80)
+                position = end + 1
                 return s
             }
             if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 { throw error("control character in string") }
-            position += 1
+            if b < 0x20 {
+                position = end
+                throw error("control character in string")
+            }
+            high |= b
+            end += 1
         }
+        position = end
         var buffer = Array(bytes[start..<position])
         while position < bytes.count {
             let b = bytes[position]
@@ -311,11 +420,11 @@ public struct JSONReader {
         throw error("unexpected end of JSON: unterminated string")
     }
 
-    private func makeString(_ start: Int, _ end: Int) throws(JSONParseError) -> String {
+    private func makeString(_ start: Int, _ end: Int, ascii: Bool) throws(JSONParseError) -> String {
         let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
         // ASCII is the common case in API data and needs no validation pass of its own (and
         // String(validating:) is not specialized: it looks up generic metadata every call).
-        if !slice.contains(where: { $0 >= 0x80 }) { return String(decoding: slice, as: UTF8.self) }
+        if ascii { return String(decoding: slice, as: UTF8.self) }
         guard let s = String(validating: slice, as: UTF8.self) else {
             throw JSONParseError(
                 message: "invalid UTF-8 in string", offset: start, line: lineOf(start).0, column: lineOf(start).1)

@@ -53,7 +53,8 @@ extension JSON {
         // Most strings need no escape: checked and copied over the contiguous UTF-8 at once.
         var s = s
         let copied = s.withUTF8 { text -> Bool in
-            for u in text where u < 0x20 || u == 0x22 || u == 0x5C { return false }
+            let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+            guard text.firstByte(from: 0, quote, backslash, quote, below: 0x20, nonASCII: false) == text.count else { return false }
             out.append(contentsOf: text)
             return true
         }

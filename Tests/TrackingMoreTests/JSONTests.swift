@@ -70,6 +70,76 @@ import TrackingMore
         #expect(items == [["a": 1], 2, "x"])
     }
 
+    /// A repeated key keeps its first place and takes the last value, whichever way the keys
+    /// are written: keys are equal as Swift strings are, by canonical equivalence, so an
+    /// escape, a precomposed letter and a compatibility sign like KELVIN (equal to "K") all
+    /// count as the same key.
+    @Test(arguments: [
+        (#"{"a":1,"b":2,"a":3}"#, ["a", "b"], [3, 2]),
+        (#"{"ab":1,"ba":2,"ab":3}"#, ["ab", "ba"], [3, 2]),
+        (#"{"ab":1,"a\u0062":2}"#, ["ab"], [2]),
+        (#"{"a\u0062":1,"ab":2}"#, ["ab"], [2]),
+        ("{\"K\":1,\"\u{212A}\":2}", ["K"], [2]),
+        ("{\"\u{212A}\":1,\"K\":2}", ["\u{212A}"], [2]),
+        (#"{"K":1,"\u212a":2}"#, ["K"], [2]),
+        ("{\"\u{E9}\":1,\"e\u{301}\":2,\"e\":3}", ["\u{E9}", "e"], [2, 3]),
+        ("{\"e\u{301}\":1,\"\u{E9}\":2}", ["e\u{301}"], [2]),
+        (#"{"x":1,"x\n":2,"x":3}"#, ["x", "x\n"], [3, 2]),
+    ] as [(String, [String], [Int])])
+    func repeatedKeysKeepTheLastValue(_ text: String, _ keys: [String], _ values: [Int]) throws {
+        let record = try #require(try JSON.parse(text).recordValue)
+        #expect(record.keys.map { Array($0.unicodeScalars) } == keys.map { Array($0.unicodeScalars) })
+        #expect(record.values == values.map { JSON.int($0) })
+    }
+
+    /// An object's repeated keys are found among its own keys only, however deep it is.
+    @Test func repeatedKeysInNestedObjects() throws {
+        let v = try JSON.parse(#"{"a":1,"b":{"c":1,"d":{"c":5,"c":6},"c":2},"a":3,"e":{"a":7,"a":8}}"#)
+        #expect(v.compactText == #"{"a":3,"b":{"c":2,"d":{"c":6}},"e":{"a":8}}"#)
+    }
+
+    /// Records of one shape are read by matching each key against the last record's; one
+    /// that leaves the shape (another key, a longer key, a repeat, an escape) is read as any.
+    @Test func recordsOfOneShapeAndRecordsThatLeaveIt() throws {
+        let text = #"[{"a":1,"b":2},{"a":3,"b":4},{"a":3,"b":4,"a":5},{"a":1,"bc":2},{"a":1,"b":2,"c":3},{"a":1},"#
+            + #"{"a":1,"b":2,"b":3},{"a":1,"b":2,"c":4,"b":5},{"b":1,"a":2},{"a":{"a":1,"a":2},"b":[{"a":1},{"a":2,"a":3}]}]"#
+        #expect(try JSON.parse(text).compactText == #"[{"a":1,"b":2},{"a":3,"b":4},{"a":5,"b":4},{"a":1,"bc":2},{"a":1,"b":2,"c":3},{"a":1},"#
+            + #"{"a":1,"b":3},{"a":1,"b":5,"c":4},{"b":1,"a":2},{"a":{"a":2},"b":[{"a":1},{"a":3}]}]"#)
+        let kelvin = try JSON.parse("[{\"K\":1},{\"\u{212A}\":2,\"K\":3},{\"K\":4,\"\u{212A}\":5}]")
+        #expect(kelvin.listValue?.map { $0.recordValue?.keys.map { Array($0.unicodeScalars) } } == [[["K"]], [["\u{212A}"]], [["K"]]])
+        #expect(kelvin.listValue?.map { $0.recordValue?.values } == [[1], [3], [5]])
+    }
+
+    /// Objects of random keys, many of them equal in different spellings, read as the record
+    /// built field by field, where `Record` compares keys with Swift's own `==`.
+    @Test func repeatedKeysAgreeWithRecord() throws {
+        let spellings: [(json: String, key: String)] = [
+            ("K", "K"), ("\\u212A", "\u{212A}"), ("\u{212A}", "\u{212A}"), ("k", "k"), ("\u{E9}", "\u{E9}"),
+            ("e\u{301}", "e\u{301}"), ("e\\u0301", "e\u{301}"), ("ab", "ab"), ("ba", "ba"), ("a\\u0062", "ab"),
+            ("tracking_number", "tracking_number"), ("tracking_numbeR", "tracking_numbeR"), ("", ""),
+            (String(repeating: "x", count: 70), String(repeating: "x", count: 70)),
+            (String(repeating: "x", count: 69) + "\\u0078", String(repeating: "x", count: 70)),
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let count = Int.random(in: 0...40, using: &generator)
+            var expected = Record()
+            var text = "{"
+            for i in 0..<count {
+                let k = spellings.randomElement(using: &generator)!
+                if i > 0 { text += "," }
+                text += "\"\(k.json)\":\(i)"
+                expected[k.key] = .int(i)
+            }
+            text += "}"
+            let record = try #require(try JSON.parse(text).recordValue, "\(text)")
+            #expect(record.keys == expected.keys, "\(text)")
+            #expect(record.values == expected.values, "\(text)")
+            // Byte for byte, not only as equal strings: the first spelling keeps its place.
+            #expect(record.keys.map { Array($0.utf8) } == expected.keys.map { Array($0.utf8) }, "\(text)")
+        }
+    }
+
     @Test func recordsCompareWithoutOrder() {
         let a: JSON = ["x": 1, "y": 2]
         let b: JSON = ["y": 2, "x": 1]
