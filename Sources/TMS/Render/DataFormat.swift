@@ -252,7 +252,9 @@ struct CSVRecords {
         }
         var fields: [String] = []
         fields.reserveCapacity(header?.count ?? 0)
-        // One buffer for every field of the row, emptied but kept between fields.
+        // An unquoted field is one run of the window, made into a string as it stands; a
+        // quoted one is copied into a buffer (kept for the next), without its quotes.
+        var run = position..<position
         var field: [UInt8] = []
         var quoted = false
         var wasQuoted = false
@@ -274,20 +276,21 @@ struct CSVRecords {
                     if b == 0x0A { line += 1 }
                     // The bytes up to the next one that means something here, at once.
                     let from = position - 1
-                    while position < bytes.count, CSVRecords.isPlainQuoted(bytes[position]) { position += 1 }
+                    position = bytes.firstByte(from: position, UInt8(ascii: "\""), 0x0A, 0x0A, below: 1, nonASCII: false)
                     field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<position]))
                 }
                 continue
             }
             switch b {
             case UInt8(ascii: "\""):
-                guard field.isEmpty && !wasQuoted else {
+                guard field.isEmpty && run.isEmpty && !wasQuoted else {
                     throw Failure(message: "a quote in the middle of an unquoted field", line: line)
                 }
                 quoted = true
                 wasQuoted = true
             case UInt8(ascii: ","):
-                fields.append(try text(field))
+                fields.append(try text(bytes, run, field))
+                run = position..<position
                 field.removeAll(keepingCapacity: true)
                 wasQuoted = false
             case 0x0D where position == bytes.count && !window.atEnd:
@@ -296,19 +299,21 @@ struct CSVRecords {
                 break
             case 0x0A:
                 line += 1
-                fields.append(try text(field))
+                fields.append(try text(bytes, run, field))
                 window.start = position
                 return fields
             default:
                 if wasQuoted { throw Failure(message: "text after a closing quote", line: line) }
                 let from = position - 1
                 while position < bytes.count, CSVRecords.isPlainUnquoted(bytes[position]) { position += 1 }
-                field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<position]))
+                // Only a lone \r (kept as text) stops a run inside a field, and it joins the
+                // run: the field's text is one run.
+                run = (run.isEmpty ? from : run.lowerBound)..<position
             }
         }
         if !window.atEnd { throw Short() }
         if quoted { throw Failure(message: "a quoted field is not closed", line: startLine) }
-        fields.append(try text(field))
+        fields.append(try text(bytes, run, field))
         window.start = position
         return fields
     }
@@ -318,19 +323,18 @@ struct CSVRecords {
         b != UInt8(ascii: ",") && b != UInt8(ascii: "\"") && b != 0x0A && b != 0x0D && b != 0
     }
 
-    /// A byte that is only text inside quotes (a newline is too, but it is counted).
-    private static func isPlainQuoted(_ b: UInt8) -> Bool {
-        b != UInt8(ascii: "\"") && b != 0x0A && b != 0
+    /// A field's text: the run of `bytes` when it was unquoted, else the buffer.
+    func text(_ bytes: UnsafeBufferPointer<UInt8>, _ run: Range<Int>, _ field: [UInt8]) throws(Failure) -> String {
+        if !run.isEmpty { return try text(UnsafeBufferPointer(rebasing: bytes[run])) }
+        return try field.withUnsafeBufferPointer { buffer throws(Failure) in try text(buffer) }
     }
 
-    func text(_ bytes: [UInt8]) throws(Failure) -> String {
-        try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
-            // ASCII, the common case, needs no validation pass of its own (String(validating:)
-            // is not specialized: it looks up generic metadata on every call).
-            if !buffer.contains(where: { $0 >= 0x80 }) { return String(decoding: buffer, as: UTF8.self) }
-            guard let s = String(validating: buffer, as: UTF8.self) else { throw Failure(message: "invalid UTF-8", line: line) }
-            return s
-        }
+    func text(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> String {
+        // ASCII, the common case, needs no validation pass of its own (String(validating:)
+        // is not specialized: it looks up generic metadata on every call).
+        if !buffer.contains(where: { $0 >= 0x80 }) { return String(decoding: buffer, as: UTF8.self) }
+        guard let s = String(validating: buffer, as: UTF8.self) else { throw Failure(message: "invalid UTF-8", line: line) }
+        return s
     }
 }
 
