@@ -488,9 +488,9 @@ public struct JSONReader {
 
     private mutating func literal(_ word: StaticString) throws(JSONParseError) {
         let n = word.utf8CodeUnitCount
-        guard position + n <= bytes.count else { throw error("invalid literal") }
-        let w = word.utf8Start
-        for i in 0..<n where bytes[position + i] != w[i] { throw error("invalid literal") }
+        guard position + n <= bytes.count, let base = bytes.baseAddress, memcmp(base + position, word.utf8Start, n) == 0 else {
+            throw error("invalid literal")
+        }
         position += n
     }
 

@@ -25,7 +25,7 @@ extension JSON {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: b ? "true".utf8 : "false".utf8)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .int(let i): JSON.writeDecimal(i, to: &out)
         case .double(let d): out.append(contentsOf: JSON.format(d).utf8)
         case .string(let s): JSON.writeQuoted(s, to: &out)
         case .list(let items):
@@ -47,18 +47,32 @@ extension JSON {
         }
     }
 
+    /// An integer's digits, written as `String(i)` writes them, without making that string.
+    static func writeDecimal(_ i: Int, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var magnitude = i.magnitude
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if i < 0 { out.append(UInt8(ascii: "-")) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+    }
+
     /// A string in quotes, escaped as `writeQuoted(_:to: inout String)` escapes it.
     static func writeQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escape: checked and copied over the contiguous UTF-8 at once.
-        var s = s
-        let copied = s.withUTF8 { text -> Bool in
+        let copied = s.utf8.withContiguousStorageIfAvailable { text -> Bool in
             let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
             guard text.firstByte(from: 0, quote, backslash, quote, below: 0x20, nonASCII: false) == text.count else { return false }
             out.append(contentsOf: text)
             return true
         }
-        if copied {
+        if copied == true {
             out.append(UInt8(ascii: "\""))
             return
         }
