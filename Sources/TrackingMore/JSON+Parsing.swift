@@ -196,12 +196,15 @@ public struct JSONReader {
                 position += 1
                 recordSize(depth, values.count)
                 if following {
-                    if followed == expected.keys.count { return .record(Record(uniqueKeys: expected.keys, values: values)) }
+                    if followed == expected.keys.count {
+                        return .record(Record(uniqueKeys: expected.keys, values: values, keysAreASCII: expected.isPlain))
+                    }
                     keys = Array(expected.keys[..<followed])
                     keyPrints.append(contentsOf: expected.prints[..<followed])
                 }
-                if depth < shapes.count { shapes[depth] = KeyShape(keys, prints: keyPrints[printsBase...]) }
-                return .record(Record(uniqueKeys: keys, values: values))
+                let shape = KeyShape(keys, prints: keyPrints[printsBase...])
+                if depth < shapes.count { shapes[depth] = shape }
+                return .record(Record(uniqueKeys: keys, values: values, keysAreASCII: shape.isPlain))
             }
             throw error("expected ',' or '}' in object")
         }
@@ -315,6 +318,9 @@ public struct JSONReader {
                 ends.append(text.count)
             }
         }
+
+        /// Whether every key is plain (and so ASCII).
+        var isPlain: Bool { ends.count == keys.count }
 
         /// When key `i` is plain and stands in quotes at `position`, the position after them.
         func match(_ i: Int, in bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> Int? {

@@ -87,6 +87,10 @@ extension JSON {
 public struct Record: Sendable, Hashable {
     public private(set) var keys: [String]
     public private(set) var values: [JSON]
+    /// True when every key is known to be ASCII (a record read from JSON whose keys were
+    /// plain ASCII): then a lookup by an ASCII key compares only the keys of its length.
+    /// False says nothing about the keys.
+    private var keysAreASCII = false
 
     public init() {
         keys = []
@@ -123,11 +127,30 @@ public struct Record: Sendable, Hashable {
         self.values = values
     }
 
+    /// The same, for a reader that also knows whether all the keys are ASCII.
+    init(uniqueKeys keys: [String], values: [JSON], keysAreASCII: Bool) {
+        self.init(uniqueKeys: keys, values: values)
+        self.keysAreASCII = keysAreASCII
+    }
+
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
 
     public func index(of key: String) -> Int? {
-        keys.firstIndex(of: key)
+        // Strings are equal by canonical equivalence ("\u{212A}" == "K"), but ASCII text is
+        // equal to other ASCII text only byte for byte: when both sides are ASCII, a key of
+        // another length is another key, and only those of the same length are compared.
+        if keysAreASCII, let length = Record.asciiLength(key) {
+            for i in keys.indices where keys[i].utf8.count == length && keys[i] == key { return i }
+            return nil
+        }
+        return keys.firstIndex(of: key)
+    }
+
+    /// The UTF-8 length of an ASCII string; nil for any other.
+    private static func asciiLength(_ s: String) -> Int? {
+        let ascii = s.utf8.withContiguousStorageIfAvailable { $0.firstByte(from: 0, 0x80, 0x80, 0x80, below: 0, nonASCII: true) == $0.count }
+        return (ascii ?? s.utf8.allSatisfy { $0 < 0x80 }) ? s.utf8.count : nil
     }
 
     public subscript(key: String) -> JSON? {
@@ -139,6 +162,7 @@ public struct Record: Sendable, Hashable {
                     values.remove(at: i)
                 }
             } else if let newValue {
+                if keysAreASCII { keysAreASCII = Record.asciiLength(key) != nil }
                 keys.append(key)
                 values.append(newValue)
             }

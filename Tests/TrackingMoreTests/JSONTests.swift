@@ -110,6 +110,31 @@ import TrackingMore
         #expect(kelvin.listValue?.map { $0.recordValue?.values } == [[1], [3], [5]])
     }
 
+    /// A record read from JSON with ASCII keys finds a key by comparing only keys of its
+    /// length, which must not miss a key equal in another spelling: one asked for in
+    /// another spelling, or added later in one.
+    @Test func lookupsFindEquivalentKeys() throws {
+        var record = try #require(try JSON.parse(#"{"K":1,"ab":2,"tracking_number":3}"#).recordValue)
+        #expect(record["\u{212A}"] == 1)
+        #expect(record["K"] == 1)
+        #expect(record["k"] == nil)
+        #expect(record["tracking_number"] == 3)
+        #expect(record["tracking_numbe"] == nil)
+        record["e\u{301}"] = 4
+        record["\u{212B}"] = 5
+        #expect(record["\u{E9}"] == 4)
+        #expect(record["A\u{30A}"] == 5)
+        var other = try #require(try JSON.parse(#"{"a":1}"#).recordValue)
+        other["\u{212A}"] = 2
+        #expect(other["K"] == 2)
+        #expect(other.keys.count == 2)
+        other["K"] = 3
+        #expect(other.keys.count == 2)
+        #expect(other["\u{212A}"] == 3)
+        let kelvin = try JSON.parse("{\"\u{212A}\":1,\"b\":2}")
+        #expect(kelvin["K"] == 1)
+    }
+
     /// Objects of random keys, many of them equal in different spellings, read as the record
     /// built field by field, where `Record` compares keys with Swift's own `==`.
     @Test func repeatedKeysAgreeWithRecord() throws {
@@ -137,6 +162,7 @@ import TrackingMore
             #expect(record.values == expected.values, "\(text)")
             // Byte for byte, not only as equal strings: the first spelling keeps its place.
             #expect(record.keys.map { Array($0.utf8) } == expected.keys.map { Array($0.utf8) }, "\(text)")
+            for k in spellings { #expect(record[k.key] == expected[k.key], "\(text) [\(k.key)]") }
         }
     }
 
