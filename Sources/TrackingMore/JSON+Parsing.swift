@@ -314,7 +314,10 @@ public struct JSONReader {
             self.prints = Array(prints)
             for (key, print) in zip(keys, prints) {
                 guard print != JSONReader.noPrint else { break }
-                text.append(contentsOf: key.utf8)
+                // The contiguous UTF-8 at once (appending the UTF8View goes byte by byte).
+                if key.utf8.withContiguousStorageIfAvailable({ text.append(contentsOf: $0) }) == nil {
+                    text.append(contentsOf: key.utf8)
+                }
                 ends.append(text.count)
             }
         }
