@@ -24,6 +24,12 @@ import TrackingMore
         #expect(try JSON.parse(v.prettyText) == v)
     }
 
+    @Test(arguments: [0, 7, -3, 10, 1_000_000_000, -1_000_000_007, Int.max, Int.min])
+    func integersAreWrittenAsTheirDescription(_ i: Int) {
+        #expect(JSON.int(i).compactText == String(i))
+        #expect(JSON.list([.int(i), ["n": .int(i)]]).compactText == "[\(i),{\"n\":\(i)}]")
+    }
+
     @Test func hugeIntegersBecomeDoubles() throws {
         #expect(try JSON.parse("123456789012345678901234567890") == .double(1.2345678901234568e29))
     }
