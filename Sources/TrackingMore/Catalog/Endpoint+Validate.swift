@@ -20,6 +20,31 @@ extension Endpoint {
 
     /// Checks one body object (the body, or an item of an array body).
     public func validate(item: Record) -> [Field.Problem] {
+        validate(item: item, values: bodyValues(of: item))
+    }
+
+    /// The values an item gives the body's fields, in the fields' order (nil: not given), as
+    /// `item[name]` finds each. Read in one pass over the item's keys, comparing lengths
+    /// before names, rather than by looking each field up by name: a batch item has some 5
+    /// keys, and create's body 18 fields, for each of the 40 items of every batch request.
+    public func bodyValues(of item: Record) -> [JSON?] {
+        let fields = body.fields
+        var values = [JSON?](unsafeUninitializedCapacity: fields.count) { buffer, count in
+            buffer.initialize(repeating: nil)
+            count = buffer.count
+        }
+        for (key, value) in item.pairs {
+            let length = key.utf8.count
+            // The first of a repeated key, as `item[name]` finds it; every field of the name.
+            for i in fields.indices where fields[i].name.utf8.count == length && values[i] == nil && fields[i].name == key {
+                values[i] = value
+            }
+        }
+        return values
+    }
+
+    /// `validate(item:)` with the item's `bodyValues`, for a caller that reads them too.
+    public func validate(item: Record, values: [JSON?]) -> [Field.Problem] {
         var problems: [Field.Problem] = []
         let fields = body.fields
         if closedBody {
@@ -33,8 +58,14 @@ extension Endpoint {
                     expected: "one of " + editable.joined(separator: ", ")))
             }
         }
-        for f in fields {
-            if let p = f.check(item[f.name]) { problems.append(p) }
+        // Only the fields given, and the required ones: `check` finds nothing wrong with a
+        // field that is neither.
+        // Through the buffer: a call on an element of the array copied the whole Field, each
+        // of its strings retained and released, for every field of every item.
+        fields.withUnsafeBufferPointer { fields in
+            for i in fields.indices where values[i] != nil || fields[i].required {
+                if let p = fields[i].check(values[i]) { problems.append(p) }
+            }
         }
         return problems
     }
@@ -47,13 +78,21 @@ extension Field {
     /// The problem of a value (nil: not given), if it has one; a required field missing or
     /// empty is one.
     func check(_ value: JSON?) -> Problem? {
-        guard let value, !value.isNull, value != .string("") else {
+        guard let value, !value.isNull, !value.isEmptyString else {
             guard required else { return nil }
             let message = missingCode == .trackingNumberRequired ? missingCode.message : "\(name) is required."
             return problem(missingCode, message)
         }
         if case .failure(let p) = decode(value) { return p }
         return nil
+    }
+}
+
+extension JSON {
+    /// Whether it is the string "", which a field takes as not given.
+    fileprivate var isEmptyString: Bool {
+        if case .string(let s) = self { return s.isEmpty }
+        return false
     }
 }
 

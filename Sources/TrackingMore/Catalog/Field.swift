@@ -163,11 +163,15 @@ public struct Field: Sendable {
             let text: String
             switch value {
             case .string(let s): text = s
-            case .int, .double: text = value.compactText
+            // Its digits, as `compactText` writes them, without writing JSON to get them.
+            case .int(let i): text = String(i)
+            case .double: text = value.compactText
             default: return .failure(problem(invalidCode, "\(name) must be a string, not \(value.kindName)."))
             }
             if let pattern, !pattern.matches(text) { return .failure(refused()) }
-            if let maxLength, text.count > maxLength {
+            // Counting characters takes a walk over the text; no more bytes than the limit
+            // means no more characters, which is almost every text.
+            if let maxLength, text.utf8.count > maxLength, text.count > maxLength {
                 return .failure(problem(invalidCode, "\(name) takes at most \(maxLength) characters; \(text.count) were sent."))
             }
             return .success(.string(text))
