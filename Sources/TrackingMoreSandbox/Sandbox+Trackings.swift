@@ -21,7 +21,9 @@ extension Sandbox {
         case .batch: items = Call.objects(of: body)
         default: return nil
         }
-        return items.map { item in (item, Result { try newTracking(item, for: endpoint, account: account) }) }
+        // The account's part of the items' id hashes is the same for all of them: read once.
+        let accountHash = trackingIDHash(account: account)
+        return items.map { item in (item, Result { try newTracking(item, for: endpoint, accountHash: accountHash) }) }
     }
 
     /// Create or batch items, each with the tracking it adds or its refusal.
@@ -30,30 +32,80 @@ extension Sandbox {
     /// A create or batch item of the account checked (`Call.identify`) and its fields read:
     /// the refusal carries the per-item code.
     static func newTracking(_ item: Record, for endpoint: Endpoint, account: String) throws -> NewTracking {
-        let (carrier, number) = try Call.identify(item, for: endpoint)
+        try newTracking(item, for: endpoint, accountHash: trackingIDHash(account: account))
+    }
+
+    /// The same with the account's part of the id hash read (`trackingIDHash(account:)`).
+    static func newTracking(_ item: Record, for endpoint: Endpoint, accountHash: SHA256) throws -> NewTracking {
+        let layout = createItemLayouts[endpoint.id] ?? CreateItemLayout(endpoint)
+        // The item's values of the body's fields, read once for the check and for the fields.
+        let given = endpoint.bodyValues(of: item)
+        // `Call.identify(_:for:)`, with the values read.
+        if case .array = endpoint.body, let problem = endpoint.validate(item: item, values: given).first { throw Refusal(problem) }
+        let (carrier, number) = try Call.identify(
+            number: layout.value(of: "tracking_number", at: layout.number, given, item),
+            carrier: layout.value(of: "carrier_code", at: layout.carrier, given, item))
         // In the catalog's order; its names are unique, so the record is built without looking.
         var names: [String] = []
         var values: [JSON] = []
-        for f in Sandbox.givenCreateFields {
-            guard let v = item[f.name], !v.isNull else { continue }
+        // Each value kept comes from a key of its own.
+        names.reserveCapacity(item.count)
+        values.reserveCapacity(item.count)
+        var orderTime: String?
+        for k in layout.given.indices {
+            let f = layout.given[k]
+            guard let v = layout.value(of: f.name, at: f.position, given, item), !v.isNull else { continue }
             names.append(f.name)
-            switch f.kind {
-            case .int:
+            if f.isInt {
                 // `auto_correct` comes as 1 or as "1" from the official samples; both are read.
                 guard let n = v.intValue ?? v.stringValue.flatMap({ Int($0) }) else {
                     throw Refusal(.badRequest, "\(f.name) must be an integer.")
                 }
                 values.append(.int(n))
-            default:
-                values.append(.string(try Call.string(v, f.name) ?? ""))
+            } else {
+                let text = try Call.string(v, f.name) ?? ""
+                values.append(.string(text))
+                if k == layout.orderCreateTime { orderTime = text }
             }
         }
         let fields = Record(uniqueKeys: names, values: values)
         return NewTracking(
             carrier: carrier, number: number, fields: fields, fieldsText: JSON.record(fields).compactText,
-            orderCreatedAt: fields["order_create_time"]?.stringValue.flatMap(parseOrderTime),
-            idHash: trackingIDHash(account, carrier, number))
+            orderCreatedAt: orderTime.flatMap(parseOrderTime),
+            idHash: trackingIDHash(accountHash, carrier, number))
     }
+
+    /// Where the fields a create or batch item is read for are among its endpoint's body
+    /// fields (`Endpoint.bodyValues`): found once for each endpoint, not by name for each item.
+    struct CreateItemLayout: Sendable {
+        let number: Int?
+        let carrier: Int?
+        /// `givenCreateFields` in order: each one's name, whether it is read as an integer,
+        /// and its position (nil: not a body field of the endpoint).
+        let given: [(name: String, isInt: Bool, position: Int?)]
+        /// Which of `given` is `order_create_time`.
+        let orderCreateTime: Int?
+
+        init(_ endpoint: Endpoint) {
+            let names = endpoint.body.fields.map(\.name)
+            number = names.firstIndex(of: "tracking_number")
+            carrier = names.firstIndex(of: "carrier_code")
+            given = Sandbox.givenCreateFields.map { f in (f.name, f.kind == .int, names.firstIndex(of: f.name)) }
+            orderCreateTime = given.firstIndex { $0.name == "order_create_time" }
+        }
+
+        /// The item's value of a field: from the body's values, or by name for a field the
+        /// body lacks, as `item[name]` finds it.
+        func value(of name: String, at position: Int?, _ values: [JSON?], _ item: Record) -> JSON? {
+            guard let position else { return item[name] }
+            return values[position]
+        }
+    }
+
+    /// The endpoints `newTrackings` reads items for; another is worked out when asked.
+    static let createItemLayouts: [Endpoint.ID: CreateItemLayout] = [
+        .create: CreateItemLayout(Catalog.endpoint(.create)), .batch: CreateItemLayout(Catalog.endpoint(.batch)),
+    ]
 
     /// The fields of a create kept with the tracking (title, order_id, ...): all but its identity.
     static let givenCreateFields = Catalog.createFields.filter { $0.name != "tracking_number" && $0.name != "carrier_code" }
@@ -292,10 +344,27 @@ extension Sandbox {
 
     /// The hash of a tracking id that has read all but the time (`NewTracking.idHash`).
     static func trackingIDHash(_ account: String, _ carrier: String, _ number: String) -> SHA256 {
+        trackingIDHash(trackingIDHash(account: account), carrier, number)
+    }
+
+    /// The start of the hash of every tracking id of an account: it has read `account|`.
+    static func trackingIDHash(account: String) -> SHA256 {
         var hash = SHA256()
-        for var part in [account, "|", carrier, "|", number, "|"] {
-            part.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        }
+        hash.update(data: Array((account + "|").utf8))
+        return hash
+    }
+
+    /// The hash of a tracking id from its account's start (`trackingIDHash(account:)`): it
+    /// reads `carrier|number|` on.
+    static func trackingIDHash(_ accountHash: SHA256, _ carrier: String, _ number: String) -> SHA256 {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(carrier.utf8.count + number.utf8.count + 2)
+        bytes += carrier.utf8
+        bytes.append(UInt8(ascii: "|"))
+        bytes += number.utf8
+        bytes.append(UInt8(ascii: "|"))
+        var hash = accountHash
+        hash.update(data: bytes)
         return hash
     }
 

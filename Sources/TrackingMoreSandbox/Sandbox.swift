@@ -267,7 +267,10 @@ struct Call {
         guard !v.isNull else { return nil }
         switch v {
         case .string(let s): return s
-        case .int, .double: return v.compactText
+        // Its digits, as `compactText` writes them, without writing JSON to get them: CSV
+        // columns of digits come as numbers.
+        case .int(let i): return String(i)
+        case .double: return v.compactText
         default: throw Refusal(.badRequest, "\(name) must be a string, not \(v.kindName).")
         }
     }
@@ -281,7 +284,15 @@ struct Call {
 
     static func identify(_ item: Record, for endpoint: Endpoint) throws -> (carrier: String, number: String) {
         if case .array = endpoint.body, let problem = endpoint.validate(item: item).first { throw Refusal(problem) }
-        guard let number = try string(item, "tracking_number"), let carrier = try string(item, "carrier_code") else {
+        return try identify(number: item["tracking_number"], carrier: item["carrier_code"])
+    }
+
+    /// The carrier code and tracking number from an item's values of them, as the API reads
+    /// them: each must be a string, and the carrier known.
+    static func identify(number: JSON?, carrier: JSON?) throws -> (carrier: String, number: String) {
+        guard let number = try number.flatMap({ try string($0, "tracking_number") }),
+            let carrier = try carrier.flatMap({ try string($0, "carrier_code") })
+        else {
             throw Refusal(.badRequest, "tracking_number and carrier_code are required.")
         }
         return try identify(carrier: carrier, number: number)

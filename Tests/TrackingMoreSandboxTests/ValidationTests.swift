@@ -93,4 +93,27 @@ import TrackingMore
         // A number given for a text is sent as a string, because the field's kind says so.
         #expect(try Catalog.number.encode(.int(402934299065)).get() == "402934299065")
     }
+
+    @Test func anItemsValuesAreReadByPositionAsTheyAreByName() {
+        // `bodyValues` reads an item in one pass over its keys; it must find what looking each
+        // field up by name finds, for every endpoint's body and any item.
+        for e in Catalog.endpoints {
+            let names = e.body.fields.map(\.name)
+            var items: [Record] = [Record(), ["unknown": 1], Record(names.map { ($0, JSON.string($0)) })]
+            items.append(Record(names.reversed().enumerated().map { ($1, $0 % 3 == 0 ? JSON.null : .int($0)) } + [("extra", "x")]))
+            if let example = e.requestExample?.body { items += example.listValue?.compactMap(\.recordValue) ?? [example.recordValue].compactMap { $0 } }
+            for item in items {
+                #expect(e.bodyValues(of: item) == e.body.fields.map { item[$0.name] }, "\(e.id)")
+                #expect(e.validate(item: item, values: e.bodyValues(of: item)) == e.validate(item: item), "\(e.id)")
+            }
+        }
+        // The fields create and batch keep are found where their bodies have them.
+        for (id, layout) in Sandbox.createItemLayouts {
+            let fields = Catalog.endpoint(id).body.fields
+            #expect(layout.number.map { fields[$0].name } == "tracking_number")
+            #expect(layout.carrier.map { fields[$0].name } == "carrier_code")
+            #expect(layout.given.map(\.name) == Sandbox.givenCreateFields.map(\.name))
+            #expect(layout.given.allSatisfy { g in g.position.map { fields[$0].name } == g.name })
+        }
+    }
 }
