@@ -38,13 +38,13 @@ extension Sandbox {
     /// The same with the account's part of the id hash read (`trackingIDHash(account:)`).
     static func newTracking(_ item: Record, for endpoint: Endpoint, accountHash: SHA256) throws -> NewTracking {
         let layout = createItemLayouts[endpoint.id] ?? CreateItemLayout(endpoint)
-        // The item's values of the body's fields, read once for the check and for the fields.
-        let given = endpoint.bodyValues(of: item)
-        // `Call.identify(_:for:)`, with the values read.
-        if case .array = endpoint.body, let problem = endpoint.validate(item: item, values: given).first { throw Refusal(problem) }
+        // Where the item has the body's fields, found once for the check and for the fields.
+        let positions = endpoint.fieldPositions(in: item)
+        // `Call.identify(_:for:)`, with the positions found.
+        if case .array = endpoint.body, let problem = endpoint.validate(item: item, positions: positions).first { throw Refusal(problem) }
         let (carrier, number) = try Call.identify(
-            number: layout.value(of: "tracking_number", at: layout.number, given, item),
-            carrier: layout.value(of: "carrier_code", at: layout.carrier, given, item))
+            number: layout.value(of: "tracking_number", at: layout.number, positions, item),
+            carrier: layout.value(of: "carrier_code", at: layout.carrier, positions, item))
         // In the catalog's order; its names are unique, so the record is built without looking.
         var names: [String] = []
         var values: [JSON] = []
@@ -54,7 +54,7 @@ extension Sandbox {
         var orderTime: String?
         for k in layout.given.indices {
             let f = layout.given[k]
-            guard let v = layout.value(of: f.name, at: f.position, given, item), !v.isNull else { continue }
+            guard let v = layout.value(of: f.name, at: f.position, positions, item), !v.isNull else { continue }
             names.append(f.name)
             if f.isInt {
                 // `auto_correct` comes as 1 or as "1" from the official samples; both are read.
@@ -76,7 +76,7 @@ extension Sandbox {
     }
 
     /// Where the fields a create or batch item is read for are among its endpoint's body
-    /// fields (`Endpoint.bodyValues`): found once for each endpoint, not by name for each item.
+    /// fields (`Endpoint.fieldPositions`): found once for each endpoint, not by name for each item.
     struct CreateItemLayout: Sendable {
         let number: Int?
         let carrier: Int?
@@ -94,11 +94,11 @@ extension Sandbox {
             orderCreateTime = given.firstIndex { $0.name == "order_create_time" }
         }
 
-        /// The item's value of a field: from the body's values, or by name for a field the
-        /// body lacks, as `item[name]` finds it.
-        func value(of name: String, at position: Int?, _ values: [JSON?], _ item: Record) -> JSON? {
+        /// The item's value of a field: where `Endpoint.fieldPositions` found it, or by name
+        /// for a field the body lacks.
+        func value(of name: String, at position: Int?, _ positions: [Int?], _ item: Record) -> JSON? {
             guard let position else { return item[name] }
-            return values[position]
+            return positions[position].map { item.values[$0] }
         }
     }
 

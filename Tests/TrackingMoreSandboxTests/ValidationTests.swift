@@ -95,16 +95,15 @@ import TrackingMore
     }
 
     @Test func anItemsValuesAreReadByPositionAsTheyAreByName() {
-        // `bodyValues` reads an item in one pass over its keys; it must find what looking each
-        // field up by name finds, for every endpoint's body and any item.
+        // `fieldPositions` reads an item in one pass over its keys; it must find what looking
+        // each field up by name finds, for every endpoint's body and any item.
         for e in Catalog.endpoints {
             let names = e.body.fields.map(\.name)
             var items: [Record] = [Record(), ["unknown": 1], Record(names.map { ($0, JSON.string($0)) })]
             items.append(Record(names.reversed().enumerated().map { ($1, $0 % 3 == 0 ? JSON.null : .int($0)) } + [("extra", "x")]))
             if let example = e.requestExample?.body { items += example.listValue?.compactMap(\.recordValue) ?? [example.recordValue].compactMap { $0 } }
             for item in items {
-                #expect(e.bodyValues(of: item) == e.body.fields.map { item[$0.name] }, "\(e.id)")
-                #expect(e.validate(item: item, values: e.bodyValues(of: item)) == e.validate(item: item), "\(e.id)")
+                #expect(e.fieldPositions(in: item) == e.body.fields.map { item.index(of: $0.name) }, "\(e.id)")
             }
         }
         // The fields create and batch keep are found where their bodies have them.

@@ -20,31 +20,37 @@ extension Endpoint {
 
     /// Checks one body object (the body, or an item of an array body).
     public func validate(item: Record) -> [Field.Problem] {
-        validate(item: item, values: bodyValues(of: item))
+        validate(item: item, positions: fieldPositions(in: item))
     }
 
-    /// The values an item gives the body's fields, in the fields' order (nil: not given), as
-    /// `item[name]` finds each. Read in one pass over the item's keys, comparing lengths
-    /// before names, rather than by looking each field up by name: a batch item has some 5
-    /// keys, and create's body 18 fields, for each of the 40 items of every batch request.
-    public func bodyValues(of item: Record) -> [JSON?] {
+    /// Where the item has each of the body's fields among its pairs, in the fields' order
+    /// (nil: not given), as `item[name]` finds each. Read in one pass over the item's keys,
+    /// each looked for among the names of its length, rather than by looking each field up
+    /// by name: a batch item has some 5 keys, and create's body 18 fields, for each of the
+    /// 40 items of every batch request. Positions rather than values: an array of 18 JSON
+    /// values made and destroyed for each item cost more than the lookups.
+    public func fieldPositions(in item: Record) -> [Int?] {
         let fields = body.fields
-        var values = [JSON?](unsafeUninitializedCapacity: fields.count) { buffer, count in
-            buffer.initialize(repeating: nil)
-            count = buffer.count
+        var positions = [Int?](repeating: nil, count: fields.count)
+        // Only the catalog makes endpoints (there is no public initializer and `body` is a
+        // `let`), so its table has this endpoint's body; the count is checked all the same.
+        guard let names = Catalog.bodyNames[id], names.names.count == fields.count else {
+            for i in fields.indices { positions[i] = item.index(of: fields[i].name) }
+            return positions
         }
-        for (key, value) in item.pairs {
+        for (k, key) in item.keys.enumerated() {
             let length = key.utf8.count
+            guard length < names.byLength.count else { continue }
             // The first of a repeated key, as `item[name]` finds it; every field of the name.
-            for i in fields.indices where fields[i].name.utf8.count == length && values[i] == nil && fields[i].name == key {
-                values[i] = value
+            for i in names.byLength[length] where positions[i] == nil && names.names[i] == key {
+                positions[i] = k
             }
         }
-        return values
+        return positions
     }
 
-    /// `validate(item:)` with the item's `bodyValues`, for a caller that reads them too.
-    public func validate(item: Record, values: [JSON?]) -> [Field.Problem] {
+    /// `validate(item:)` with the item's `fieldPositions`, for a caller that reads them too.
+    public func validate(item: Record, positions: [Int?]) -> [Field.Problem] {
         var problems: [Field.Problem] = []
         let fields = body.fields
         if closedBody {
@@ -60,12 +66,8 @@ extension Endpoint {
         }
         // Only the fields given, and the required ones: `check` finds nothing wrong with a
         // field that is neither.
-        // Through the buffer: a call on an element of the array copied the whole Field, each
-        // of its strings retained and released, for every field of every item.
-        fields.withUnsafeBufferPointer { fields in
-            for i in fields.indices where values[i] != nil || fields[i].required {
-                if let p = fields[i].check(values[i]) { problems.append(p) }
-            }
+        for i in fields.indices where positions[i] != nil || fields[i].required {
+            if let p = fields[i].check(positions[i].map { item.values[$0] }) { problems.append(p) }
         }
         return problems
     }
@@ -94,6 +96,25 @@ extension JSON {
         if case .string(let s) = self { return s.isEmpty }
         return false
     }
+}
+
+extension Catalog {
+    /// The names of an endpoint's body fields, in order, and where the names of each length
+    /// in bytes are among them: made once, for `Endpoint.fieldPositions(in:)`.
+    struct BodyNames: Sendable {
+        let names: [String]
+        /// `byLength[n]`: the positions of the names of `n` bytes.
+        let byLength: [[Int]]
+
+        init(_ fields: [Field]) {
+            names = fields.map(\.name)
+            var byLength = [[Int]](repeating: [], count: (names.map(\.utf8.count).max() ?? 0) + 1)
+            for (i, name) in names.enumerated() { byLength[name.utf8.count].append(i) }
+            self.byLength = byLength
+        }
+    }
+
+    static let bodyNames: [Endpoint.ID: BodyNames] = Dictionary(uniqueKeysWithValues: endpoints.map { ($0.id, BodyNames($0.body.fields)) })
 }
 
 extension Envelope {
