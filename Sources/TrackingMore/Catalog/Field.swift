@@ -41,14 +41,19 @@ public struct Field: Sendable {
         case language = "^[A-Za-z]{2}$"
 
         func matches(_ s: String) -> Bool {
-            switch self {
-            case .trackingNumber:
-                return s.utf8.count >= 5 && s.utf8.allSatisfy { b in
-                    (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
-                        || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
+            // Over the contiguous UTF-8 at once: walking the UTF8View took some 45
+            // instructions a byte, for every tracking number of every batch item.
+            var s = s
+            return s.withUTF8 { u in
+                switch self {
+                case .trackingNumber:
+                    return u.count >= 5 && u.allSatisfy { b in
+                        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                            || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
+                    }
+                case .language:
+                    return u.count == 2 && u.allSatisfy { b in (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
                 }
-            case .language:
-                return s.utf8.count == 2 && s.utf8.allSatisfy { b in (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
             }
         }
 
