@@ -100,6 +100,8 @@ import TrackingMore
         for e in Catalog.endpoints {
             let names = e.body.fields.map(\.name)
             var items: [Record] = [Record(), ["unknown": 1], Record(names.map { ($0, JSON.string($0)) })]
+            // Keys equal to no name, one of them a name in decomposed form.
+            items.append(["tracking_numbe\u{0301}r": 1, "\u{212A}": 2, "ｔｉｔｌｅ": 3])
             items.append(Record(names.reversed().enumerated().map { ($1, $0 % 3 == 0 ? JSON.null : .int($0)) } + [("extra", "x")]))
             if let example = e.requestExample?.body { items += example.listValue?.compactMap(\.recordValue) ?? [example.recordValue].compactMap { $0 } }
             for item in items {

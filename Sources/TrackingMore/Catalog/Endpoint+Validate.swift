@@ -39,10 +39,8 @@ extension Endpoint {
             return positions
         }
         for (k, key) in item.keys.enumerated() {
-            let length = key.utf8.count
-            guard length < names.byLength.count else { continue }
             // The first of a repeated key, as `item[name]` finds it; every field of the name.
-            for i in names.byLength[length] where positions[i] == nil && names.names[i] == key {
+            for i in names.candidates(for: key) where positions[i] == nil && names.names[i] == key {
                 positions[i] = k
             }
         }
@@ -105,16 +103,31 @@ extension Catalog {
         let names: [String]
         /// `byLength[n]`: the positions of the names of `n` bytes.
         let byLength: [[Int]]
+        let all: [Int]
 
-        init(_ fields: [Field]) {
+        /// Nil when a name is not ASCII (the catalog's are).
+        init?(_ fields: [Field]) {
             names = fields.map(\.name)
+            guard names.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return nil }
             var byLength = [[Int]](repeating: [], count: (names.map(\.utf8.count).max() ?? 0) + 1)
             for (i, name) in names.enumerated() { byLength[name.utf8.count].append(i) }
             self.byLength = byLength
+            all = Array(names.indices)
+        }
+
+        /// The positions of the names `key` may be equal to. Strings are equal by canonical
+        /// equivalence ("\u{212A}" == "K"), but ASCII text is equal to ASCII text only byte
+        /// for byte: an ASCII key may equal only the names of its length; another, any.
+        func candidates(for key: String) -> [Int] {
+            let length = key.utf8.count
+            guard key.utf8.withContiguousStorageIfAvailable({ !$0.contains { $0 >= 0x80 } }) == true else { return all }
+            return length < byLength.count ? byLength[length] : []
         }
     }
 
-    static let bodyNames: [Endpoint.ID: BodyNames] = Dictionary(uniqueKeysWithValues: endpoints.map { ($0.id, BodyNames($0.body.fields)) })
+    static let bodyNames: [Endpoint.ID: BodyNames] = Dictionary(uniqueKeysWithValues: endpoints.compactMap { e in
+        BodyNames(e.body.fields).map { (e.id, $0) }
+    })
 }
 
 extension Envelope {
