@@ -333,7 +333,8 @@ def store_inserts(db, work, batches_per_transaction, list_indexes=True):
     schema = [sql for (sql,) in source.execute(
         "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type DESC, rowid")]
     (account,) = source.execute("SELECT hash FROM api_key WHERE name = 'tms0'").fetchone()
-    rows = source.execute("SELECT * FROM tracking WHERE key = ? ORDER BY rowid", (account,)).fetchall()
+    rows = source.execute("SELECT * FROM tracking WHERE account = (SELECT id FROM account WHERE key = ?) ORDER BY rowid",
+                          (account,)).fetchall()
     columns = len(rows[0])
     source.close()
     assert len(rows) == 10_000, len(rows)
@@ -344,6 +345,9 @@ def store_inserts(db, work, batches_per_transaction, list_indexes=True):
     target = sqlite3.connect(path, isolation_level=None)
     target.execute("PRAGMA journal_mode = WAL")
     target.execute("PRAGMA synchronous = NORMAL")
+    # tms serve's writer does not checkpoint (its Checkpointer does, on a thread of its own)
+    # but once every 10,000 WAL pages, which these 10,000 rows (about 6,500 pages) do not reach.
+    target.execute("PRAGMA wal_autocheckpoint = 0")
     for sql in schema:
         if list_indexes or not re.match(r"CREATE INDEX \w+ ON tracking\b", sql):
             target.execute(sql)
