@@ -265,14 +265,8 @@ struct Call {
     /// The value of the field `name` as a string; nil for null.
     static func string(_ v: JSON, _ name: String) throws -> String? {
         guard !v.isNull else { return nil }
-        switch v {
-        case .string(let s): return s
-        // Its digits, as `compactText` writes them, without writing JSON to get them: CSV
-        // columns of digits come as numbers.
-        case .int(let i): return String(i)
-        case .double: return v.compactText
-        default: throw Refusal(.badRequest, "\(name) must be a string, not \(v.kindName).")
-        }
+        guard let text = v.scalarText else { throw Refusal(.badRequest, "\(name) must be a string, not \(v.kindName).") }
+        return text
     }
 
     /// The carrier code and tracking number of an item, validated as the API does: an item

@@ -35,10 +35,19 @@ extension JSON {
     /// The value as a path or query parameter carries it: text as it is, a list's items
     /// comma-separated, anything else as JSON (`100`, `true`).
     public var parameterText: String {
+        if case .list(let items) = self { return items.map { $0.scalarText ?? $0.compactText }.joined(separator: ",") }
+        return scalarText ?? compactText
+    }
+
+    /// What a field that takes text reads from a value: a string as it is, a number as JSON
+    /// writes it (an integer's digits, without writing JSON to get them: CSV columns of digits
+    /// come as numbers); nil for anything else.
+    public var scalarText: String? {
         switch self {
         case .string(let s): return s
-        case .list(let items): return items.map { $0.stringValue ?? $0.compactText }.joined(separator: ",")
-        default: return compactText
+        case .int(let i): return String(i)
+        case .double: return compactText
+        default: return nil
         }
     }
 }

@@ -165,13 +165,8 @@ public struct Field: Sendable {
         func refused() -> Problem { problem(invalidCode, "\(name) must be \(expected).") }
         switch kind {
         case .string:
-            let text: String
-            switch value {
-            case .string(let s): text = s
-            // Its digits, as `compactText` writes them, without writing JSON to get them.
-            case .int(let i): text = String(i)
-            case .double: text = value.compactText
-            default: return .failure(problem(invalidCode, "\(name) must be a string, not \(value.kindName)."))
+            guard let text = value.scalarText else {
+                return .failure(problem(invalidCode, "\(name) must be a string, not \(value.kindName)."))
             }
             if let pattern, !pattern.matches(text) { return .failure(refused()) }
             // Counting characters takes a walk over the text; no more bytes than the limit
