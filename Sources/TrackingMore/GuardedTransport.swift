@@ -13,6 +13,7 @@ public struct GuardedTransport: Transport {
 
     public let inner: any Transport
     public let mode: Mode
+    public var taskExecutor: (any TaskExecutor)? { inner.taskExecutor }
     /// Told of each write that was not sent, to print it.
     let described: @Sendable (APIRequest, Endpoint) -> Void
 

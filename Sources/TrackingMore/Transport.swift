@@ -40,4 +40,12 @@ public struct APIRequest: Sendable, Equatable {
 /// `tms serve`, or the live API. The language talks only to this.
 public protocol Transport: Sendable {
     func send(_ request: APIRequest) async throws -> Envelope
+    /// Where tasks that send many requests at once best run: the event loop the requests'
+    /// connections use, so that starting a request and reading its answer cross no threads
+    /// (`HTTPTransport`); nil for anywhere.
+    var taskExecutor: (any TaskExecutor)? { get }
+}
+
+extension Transport {
+    public var taskExecutor: (any TaskExecutor)? { nil }
 }

@@ -36,7 +36,8 @@ extension APISession {
         _ = await webhookTraceMark(before: endpoint, capabilities)
         let window = inFlight
         typealias Arrival = (index: Int, result: Result<Envelope, any Error>, elapsed: Duration)
-        await withTaskGroup(of: Arrival.self) { group in
+        // On the transport's event loop, if it has one: see `Transport.taskExecutor`.
+        await withTaskExecutorPreference(transport.taskExecutor) { await withTaskGroup(of: Arrival.self) { group in
             var next = 0
             var running = 0
             var stopped = false
@@ -92,7 +93,7 @@ extension APISession {
                     progress?(read)
                 }
             }
-        }
+        } }
         return outcome
     }
 
@@ -103,7 +104,7 @@ extension APISession {
     /// Sends one request of a bulk call; when the call is cancelled meanwhile, the request is
     /// cancelled only `answerWait` later, if it has not been answered by then.
     static func send(_ request: APIRequest, on transport: any Transport) async throws -> Envelope {
-        let sending = Task { try await transport.send(request) }
+        let sending = Task(executorPreference: transport.taskExecutor) { try await transport.send(request) }
         return try await withTaskCancellationHandler {
             try await sending.value
         } onCancel: {
