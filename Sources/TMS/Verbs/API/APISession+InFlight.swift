@@ -10,8 +10,10 @@ extension APISession {
         var failure: (index: Int, error: any Error)?
     }
 
-    /// Sends `requests` with up to `inFlight` of them on the way at once (a task group with a
-    /// window), and returns their answers in the requests' order. Each goes through the same
+    /// Sends `count` requests with up to `inFlight` of them on the way at once (a task group
+    /// with a window), and returns their answers in the requests' order. Each request is made
+    /// (`request(i)`, its body written) only when its turn to go comes, so that writing the
+    /// later ones overlaps the answering of the first. Each goes through the same
     /// steps as `send`: the deadline, the budget and cancellation are checked, and the request
     /// is counted, before it starts; the answers are traced, dry-run writes described and meta
     /// errors found in order, whatever order they came back in. Retries stay the transport's,
@@ -22,15 +24,15 @@ extension APISession {
     /// what they did is known (after Ctrl-C for `answerWait` at most). `progress` is told how many requests have been read, each time
     /// one is.
     func sendInFlight(
-        _ requests: [APIRequest], _ endpoint: Endpoint, _ span: Span, _ capabilities: Capabilities,
+        _ count: Int, request make: (_ index: Int) -> APIRequest, _ endpoint: Endpoint, _ span: Span, _ capabilities: Capabilities,
         progress: ((_ answered: Int) -> Void)? = nil
     ) async -> InFlightOutcome {
-        var outcome = InFlightOutcome(answers: Array(repeating: nil, count: requests.count))
+        var outcome = InFlightOutcome(answers: Array(repeating: nil, count: count))
         let transport: any Transport
         do {
             transport = try self.transport(capabilities)
         } catch {
-            outcome.failure = (0, failure(error, requests.first ?? APIRequest(method: "", path: ""), endpoint, span))
+            outcome.failure = (0, failure(error, count > 0 ? make(0) : APIRequest(method: "", path: ""), endpoint, span))
             return outcome
         }
         _ = await webhookTraceMark(before: endpoint, capabilities)
@@ -38,6 +40,8 @@ extension APISession {
         typealias Arrival = (index: Int, result: Result<Envelope, any Error>, elapsed: Duration)
         // On the transport's event loop, if it has one: see `Transport.taskExecutor`.
         await withTaskExecutorPreference(transport.taskExecutor) { await withTaskGroup(of: Arrival.self) { group in
+            var requests: [APIRequest] = []
+            requests.reserveCapacity(count)
             var next = 0
             var running = 0
             var stopped = false
@@ -49,14 +53,15 @@ extension APISession {
                 if outcome.failure.map({ index < $0.index }) ?? true { outcome.failure = (index, error) }
             }
             while true {
-                while !stopped, running < window, next < requests.count {
+                while !stopped, running < window, next < count {
                     do {
                         try begin(span, capabilities)
                     } catch {
                         stop(next, error)
                         break
                     }
-                    let (index, request) = (next, requests[next])
+                    let (index, request) = (next, make(next))
+                    requests.append(request)
                     group.addTask {
                         let started = ContinuousClock.now
                         do {

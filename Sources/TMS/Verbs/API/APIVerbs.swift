@@ -176,7 +176,7 @@ public enum APIVerbs {
         var shown = false
         defer { if shown { api.progress?("") } }
         let outcome = await api.sendInFlight(
-            chunks.map { request(id, body: .list(Array($0))).0 }, endpoint, call.span, call.interpreter.capabilities
+            chunks.count, request: { request(id, body: .list(Array(chunks[$0]))).0 }, endpoint, call.span, call.interpreter.capabilities
         ) { answered in
             guard let progress = api.progress, answered < chunks.count, ContinuousClock.now - began > .seconds(1) else { return }
             progress("\(call.name): \(min(items.count, answered * limit)) of \(items.count) done")
