@@ -58,7 +58,12 @@ public struct SandboxServer: Sendable {
             },
             logger: logger
         )
-        try await app.runService()
+        // The connections' tasks, children of this one, inherit the preference.
+        if #available(macOS 15, *) {
+            try await withTaskExecutorPreference(EventLoopExecutor(app.eventLoopGroup)) { try await app.runService() }
+        } else {
+            try await app.runService()
+        }
     }
 
     public struct Limits: Sendable {
@@ -89,15 +94,32 @@ public struct SandboxServer: Sendable {
     }
 }
 
+/// Hummingbird's basic context and the event loop of the request's connection.
+struct SandboxRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let eventLoop: any EventLoop
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        eventLoop = source.channel.eventLoop
+    }
+}
+
 struct SandboxResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = SandboxRequestContext
     let sandbox: Sandbox
     let bodyLimit: Int
     let log: RequestLog
     static let keyHeader = HTTPFields.Element.Name(Catalog.keyHeader)
     static let contentType: HTTPFields = [.contentType: "application/json; charset=utf-8"]
 
-    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+    func respond(to request: Request, context: SandboxRequestContext) async throws -> Response {
+        // The writer resumes the request on its connection's event loop, which writes the answer.
+        guard #available(macOS 15, *) else { return await answer(request) }
+        return await withTaskExecutorPreference(EventLoopExecutor(context.eventLoop)) { await answer(request) }
+    }
+
+    func answer(_ request: Request) async -> Response {
         let started = ContinuousClock.now
         let key = Self.keyHeader.flatMap { request.headers[$0] }
         let envelope: Envelope
