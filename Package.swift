@@ -37,8 +37,11 @@ let package = Package(
                 // SQLite's C API, for what GRDB does not wrap (the WAL hook of `Checkpointer`).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto"),
+                "CSQLiteConfig",
             ]
         ),
+        // SQLite's process-wide settings (`sqlite3_config` is variadic, which Swift cannot call).
+        .target(name: "CSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "TMSShell", dependencies: ["TMS", "CEditLine"]),
         // tms's crash report (a signal handler, so C): see docs/reliability.md.
