@@ -241,7 +241,11 @@ extension Sandbox {
     // MARK: Many trackings
 
     func batch(_ call: Call) throws -> Envelope {
-        let report = try bulk(call, call.newTrackings, item: \.item) { create in .record(shortForm(try insert(create.new.get(), call), batch: true)) }
+        // Every tracking of a batch is created at the account's one moment: its time written once.
+        let now = (time: call.now, iso: UTC.iso(call.now))
+        let report = try bulk(call, call.newTrackings, item: \.item) { create in
+            .record(shortForm(try insert(create.new.get(), call), batch: true, created: now))
+        }
         return Envelope(report.done == 0 ? .success : Choices.batchCode, report.json)
     }
 
@@ -375,15 +379,29 @@ extension Sandbox {
     /// another sort one after another, as MongoDB's ObjectIds do, so that the store's id index
     /// takes each new one at its end: with ids all over the index, a batch of 40 creates
     /// rewrote some 40 of its pages, and the inserts took a third longer (docs/performance.md).
+    /// The writer makes one for each create: its 32 digits (lower case, as `Hex.encode`
+    /// writes them) go straight into the string, with no array of the bytes between.
     static func trackingID(_ hash: SHA256, _ time: Int, serial: Int) -> String {
         var hash = hash
-        hash.update(data: Array(String(time).utf8))
-        let t = UInt32(truncatingIfNeeded: time), n = UInt32(truncatingIfNeeded: serial)
-        var bytes: [UInt8] = [UInt8(t >> 24), UInt8(t >> 16 & 0xFF), UInt8(t >> 8 & 0xFF), UInt8(t & 0xFF),
-                              UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
-        hash.finalize().withUnsafeBytes { bytes += $0.prefix(9) }
-        return Hex.encode(bytes)
+        var decimal = String(time)
+        decimal.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        let digest = hash.finalize()
+        // The time's 4 bytes and the serial's last 3: 14 digits.
+        let prefix = UInt64(UInt32(truncatingIfNeeded: time)) << 24 | UInt64(UInt32(truncatingIfNeeded: serial) & 0xFF_FFFF)
+        return String(unsafeUninitializedCapacity: 32) { out in
+            for k in 0..<14 { out[k] = hexDigit(UInt8(truncatingIfNeeded: prefix >> (52 - 4 * k)) & 0x0F) }
+            digest.withUnsafeBytes { bytes in
+                for k in 0..<9 {
+                    out[14 + 2 * k] = hexDigit(bytes[k] >> 4)
+                    out[15 + 2 * k] = hexDigit(bytes[k] & 0x0F)
+                }
+            }
+            return 32
+        }
     }
+
+    @inline(__always)
+    private static func hexDigit(_ d: UInt8) -> UInt8 { d < 10 ? UInt8(ascii: "0") + d : UInt8(ascii: "a") - 10 + d }
 
     func route(_ t: StoredTracking) -> Route {
         let carrier = Carriers.carrier(code: t.carrierCode)
@@ -412,21 +430,28 @@ extension Sandbox {
     }
 
     /// The short form that create and batch answer with: the fields of the catalog's
-    /// `createdTracking` or `batchTracking`, in order.
-    func shortForm(_ t: StoredTracking, batch: Bool) -> Record {
+    /// `createdTracking` or `batchTracking`, in order. `created` is the tracking's creation
+    /// time already written, when the caller has it (a batch's trackings share one).
+    func shortForm(_ t: StoredTracking, batch: Bool, created known: (time: Int, iso: String)? = nil) -> Record {
         let form = batch ? Sandbox.batchForm : Sandbox.createdForm
         // A create's times are one moment: written once.
-        let created = UTC.iso(t.createdAt)
-        return Record(uniqueKeys: form.names, values: form.fields.map { field in
+        let created = known.flatMap { $0.time == t.createdAt ? $0.iso : nil } ?? UTC.iso(t.createdAt)
+        var values = form.fields.map { field -> JSON in
             switch field {
-            case .orderCreateTime: return t.fields["order_create_time"] ?? .int(Choices.unsetOrderCreateTime)
-            case .destination: return t.fields["destination_code"] ?? .null
+            case .orderCreateTime: return .int(Choices.unsetOrderCreateTime)
+            case .destination, .common(.given), .none: return .null
             case .common(.createdAt): return .string(created)
             case .common(.updatedAt) where t.updatedAt == t.createdAt: return .string(created)
             case .common(let c): return c.value(t)
-            case .none: return .null
             }
-        })
+        }
+        // The fields given at create, each put where the form has it: one pass over the
+        // tracking's few fields rather than a search of them for each field of the form (from
+        // the last, so that a name given twice has its first value, as a search finds).
+        for i in t.fields.keys.indices.reversed() {
+            for position in form.positions[t.fields.keys[i]] ?? [] { values[position] = t.fields.values[i] }
+        }
+        return Record(uniqueKeys: form.names, values: values)
     }
 
     /// A field of a short form, told from its name once (`batchForm`, `createdForm`)
@@ -448,8 +473,31 @@ extension Sandbox {
         }
     }
 
-    static let createdForm = (names: Catalog.createdTracking.properties.map(\.name), fields: Catalog.createdTracking.properties.map { ShortField($0.name) })
-    static let batchForm = (names: Catalog.batchTracking.properties.map(\.name), fields: Catalog.batchTracking.properties.map { ShortField($0.name) })
+    static let createdForm = ShortForm(Catalog.createdTracking.properties.map(\.name))
+    static let batchForm = ShortForm(Catalog.batchTracking.properties.map(\.name))
+
+    /// A short form's field names, what each is, and where each of a tracking's given fields
+    /// goes in it (`order_create_time` and `destination_code` too, as the form writes them).
+    struct ShortForm {
+        let names: [String]
+        let fields: [ShortField]
+        let positions: [String: [Int]]
+
+        init(_ names: [String]) {
+            self.names = names
+            fields = names.map(ShortField.init)
+            var positions: [String: [Int]] = [:]
+            for (i, field) in fields.enumerated() {
+                switch field {
+                case .orderCreateTime: positions["order_create_time", default: []].append(i)
+                case .destination: positions["destination_code", default: []].append(i)
+                case .common(.given(let name)): positions[name, default: []].append(i)
+                default: break
+                }
+            }
+            self.positions = positions
+        }
+    }
 
     /// A field every form of a tracking writes the same way (its identity, times, the fields
     /// given at create); nil for the others.
