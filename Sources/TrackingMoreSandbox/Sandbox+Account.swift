@@ -95,7 +95,7 @@ extension Sandbox {
             ]
             fields["destination_code"] = .string(Route.destinations[Int(rng.next() % UInt64(Route.destinations.count))])
             var t = StoredTracking(
-                id: Sandbox.trackingID(Sandbox.trackingIDHash(call.account, carrier.code, number), created, serial: try call.store.nextTrackingSerial()),
+                id: Sandbox.trackingID(Sandbox.trackingIDHash(call.account, carrier.code, number), created),
                 carrierCode: carrier.code, trackingNumber: number,
                 createdAt: created, fields: fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
                 status: "pending", updatedAt: created, orderCreatedAt: nil)

@@ -120,7 +120,7 @@ extension Sandbox {
     func insert(_ new: NewTracking, _ call: Call) throws -> StoredTracking {
         try call.requireQuota(Choices.createCost)
         var t = StoredTracking(
-            id: Sandbox.trackingID(new.idHash, call.now, serial: try call.store.nextTrackingSerial()), carrierCode: new.carrier,
+            id: Sandbox.trackingID(new.idHash, call.now), carrierCode: new.carrier,
             trackingNumber: new.number,
             createdAt: call.now, fields: new.fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
             status: TrackingStatus.pending.rawValue, updatedAt: call.now, orderCreatedAt: new.orderCreatedAt)
@@ -209,7 +209,7 @@ extension Sandbox {
             throw Refusal(Choices.missingTrackingCode)
         }
         if target != carrier {
-            guard try call.store.changeCarrier(call.account, id: t.id, to: target) else { throw Refusal(.trackingExists) }
+            guard try call.store.changeCarrier(call.account, t, to: target) else { throw Refusal(.trackingExists) }
             if var moved = try call.store.tracking(call.account, carrier: target, number: number) {
                 moved = refreshed(moved, now: call.now)
                 try call.store.update(call.account, [moved])
@@ -231,7 +231,7 @@ extension Sandbox {
             if let d = try call.string(call.object, "destination_code") { fields["destination_code"] = .string(d) }
             t = refreshed(
                 StoredTracking(
-                    id: trackingID("realtime", carrier, number, 0), carrierCode: carrier, trackingNumber: number,
+                    id: Sandbox.trackingID(Sandbox.trackingIDHash("realtime", carrier, number), 0), carrierCode: carrier, trackingNumber: number,
                     createdAt: call.now - age, fields: fields, archived: false, statusOverride: nil, tracked: true,
                     frozenAt: nil, status: "pending", updatedAt: call.now, orderCreatedAt: nil), now: call.now)
         }
@@ -338,14 +338,6 @@ extension Sandbox {
 
     // MARK: The tracking's shape
 
-    /// The id of a tracking that is not stored (realtime's answer): 32 hex digits of the
-    /// SHA-256 of `account|carrier|number|time`, the same for the same number each time.
-    func trackingID(_ account: String, _ carrier: String, _ number: String, _ time: Int) -> String {
-        var hash = Sandbox.trackingIDHash(account, carrier, number)
-        hash.update(data: Array(String(time).utf8))
-        return hash.finalize().withUnsafeBytes { Hex.encode(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
-    }
-
     /// The hash of a tracking id that has read all but the time (`NewTracking.idHash`).
     static func trackingIDHash(_ account: String, _ carrier: String, _ number: String) -> SHA256 {
         trackingIDHash(trackingIDHash(account: account), carrier, number)
@@ -372,28 +364,21 @@ extension Sandbox {
         return hash
     }
 
-    /// A stored tracking's id: 32 hex digits, like the API's. The first 8 are the time it was
-    /// created (seconds on the account's clock), the next 6 the store's serial for it
-    /// (`nextTrackingSerial`, its last 24 bits), the last 18 of the SHA-256 of
-    /// `account|carrier|number|time` (`hash` has read all but the time). Ids made one after
-    /// another sort one after another, as MongoDB's ObjectIds do, so that the store's id index
-    /// takes each new one at its end: with ids all over the index, a batch of 40 creates
-    /// rewrote some 40 of its pages, and the inserts took a third longer (docs/performance.md).
-    /// The writer makes one for each create: its 32 digits (lower case, as `Hex.encode`
-    /// writes them) go straight into the string, with no array of the bytes between.
-    static func trackingID(_ hash: SHA256, _ time: Int, serial: Int) -> String {
+    /// A tracking's id: 32 hex digits, like the API's, of the SHA-256 of
+    /// `account|carrier|number|time` (`hash` has read all but the time; `realtime`'s, never
+    /// stored, are those of account `realtime` at time 0, the same for a number each time).
+    /// The writer makes one for each create: its digits (lower case, as `Hex.encode` writes
+    /// them) go straight into the string, with no array of the bytes between.
+    static func trackingID(_ hash: SHA256, _ time: Int) -> String {
         var hash = hash
         var decimal = String(time)
         decimal.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         let digest = hash.finalize()
-        // The time's 4 bytes and the serial's last 3: 14 digits.
-        let prefix = UInt64(UInt32(truncatingIfNeeded: time)) << 24 | UInt64(UInt32(truncatingIfNeeded: serial) & 0xFF_FFFF)
         return String(unsafeUninitializedCapacity: 32) { out in
-            for k in 0..<14 { out[k] = hexDigit(UInt8(truncatingIfNeeded: prefix >> (52 - 4 * k)) & 0x0F) }
             digest.withUnsafeBytes { bytes in
-                for k in 0..<9 {
-                    out[14 + 2 * k] = hexDigit(bytes[k] >> 4)
-                    out[15 + 2 * k] = hexDigit(bytes[k] & 0x0F)
+                for k in 0..<16 {
+                    out[2 * k] = hexDigit(bytes[k] >> 4)
+                    out[2 * k + 1] = hexDigit(bytes[k] & 0x0F)
                 }
             }
             return 32

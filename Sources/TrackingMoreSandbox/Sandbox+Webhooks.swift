@@ -173,7 +173,7 @@ extension Sandbox {
             let path = r.events.map(\.status.rawValue).reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
             throw Refusal(.statusInvalid, "This parcel's simulated route never reaches \(target.rawValue): it goes \((["pending"] + path).joined(separator: " → ")).")
         }
-        try call.store.setCreatedAt(call.account, id: t.id, to: t.createdAt)
+        try call.store.setCreatedAt(call.account, t, to: t.createdAt)
         t = refreshed(t, now: call.now)
         try call.store.update(call.account, [t])
         return Envelope(.success, render(t, now: call.now))

@@ -123,8 +123,9 @@ import Glibc
     }
 
     /// v3 builds the tracking table again under each account's number, with the number before
-    /// the carrier in its key: rows keep their rowids (tracking ids are made from them) and
-    /// their accounts, and a number is found through the key with or without its carrier.
+    /// the carrier in its key: rows keep their rowids (list pages break ties of time by them)
+    /// and their accounts, and a number is found through the key with or without its carrier.
+    /// v4 drops the index of ids: a tracking is changed through the key.
     @Test func version3KeepsRowsAndFindsNumbersByTheKey() throws {
         let path = "/tmp/tms-fidelity-v3-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
@@ -147,6 +148,9 @@ import Glibc
             for (sql, index) in [
                 ("SELECT * FROM tracking WHERE account = ? AND tracking_number IN (?, ?)", "sqlite_autoindex_tracking_1 (account=? AND tracking_number=?"),
                 ("SELECT * FROM tracking WHERE account = ? AND carrier_code = ? AND tracking_number = ?", "sqlite_autoindex_tracking_1 (account=? AND tracking_number=?"),
+                // What changes a tracking finds it by the key (v4 dropped the index of ids).
+                ("UPDATE tracking SET status = ? WHERE account = ? AND tracking_number = ? AND carrier_code = ?", "sqlite_autoindex_tracking_1 (account=? AND tracking_number=? AND carrier_code=?)"),
+                ("UPDATE OR IGNORE tracking SET carrier_code = ? WHERE account = ? AND tracking_number = ? AND carrier_code = ?", "sqlite_autoindex_tracking_1 (account=? AND tracking_number=? AND carrier_code=?)"),
                 // The order indexes leave out trackings without an order id or time; the filters still use them.
                 ("SELECT COUNT(*) FROM tracking WHERE account = ? AND order_id IN (?, ?)", "tracking_order (account=? AND order_id=?)"),
                 ("SELECT COUNT(*) FROM tracking WHERE account = ? AND order_created_at >= ? AND order_created_at <= ?", "tracking_order_time (account=? AND order_created_at>? AND order_created_at<?)"),
@@ -156,6 +160,7 @@ import Glibc
                 #expect(plan.contains { $0.contains(index) }, "\(sql): \(plan)")
             }
             #expect(try String.fetchOne(db, sql: "SELECT name FROM sqlite_master WHERE name = 'tracking_number'") == nil)
+            #expect(try String.fetchOne(db, sql: "SELECT name FROM sqlite_master WHERE name = 'tracking_id'") == nil)
             let owners = try Row.fetchAll(db, sql: "SELECT t.id, a.key, a.quota FROM tracking t JOIN account a ON a.id = t.account ORDER BY t.rowid")
             #expect(owners.map { $0["key"] as String } == ["local", "local", "other"])
             #expect(owners.last?["quota"] == Choices.initialQuota)

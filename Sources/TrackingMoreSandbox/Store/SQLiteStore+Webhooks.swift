@@ -38,8 +38,10 @@ extension SQLiteTransaction {
         return db.changesCount == 1
     }
 
-    func setCreatedAt(_ key: String, id: String, to time: Int) throws {
+    func setCreatedAt(_ key: String, _ tracking: StoredTracking, to time: Int) throws {
         guard let account = try accountNumber(key) else { return }
-        try db.execute(sql: "UPDATE tracking SET created_at = ? WHERE account = ? AND id = ?", arguments: [time, account, id])
+        try db.execute(
+            sql: "UPDATE tracking SET created_at = ? WHERE account = ? AND tracking_number = ? AND carrier_code = ?",
+            arguments: [time, account, tracking.trackingNumber, tracking.carrierCode])
     }
 }

@@ -102,8 +102,7 @@ public final class SQLiteStore: SandboxStore {
             // carrier (list's `tracking_numbers`) needs no index of its own. The order
             // indexes leave out trackings without an order id or time, which their filters
             // never match (most trackings have no order time). SQLite cannot
-            // change a key in place: both tables are built again, keeping rowids (tracking
-            // ids are made from them).
+            // change a key in place: both tables are built again, keeping rowids.
             try db.execute(sql: """
                 CREATE TABLE account_v3 (
                     id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, clock INTEGER NOT NULL, quota INTEGER NOT NULL,
@@ -136,6 +135,13 @@ public final class SQLiteStore: SandboxStore {
                 CREATE INDEX tracking_order ON tracking (account, order_id) WHERE order_id IS NOT NULL;
                 CREATE INDEX tracking_order_time ON tracking (account, order_created_at) WHERE order_created_at IS NOT NULL;
                 """)
+        }
+        m.registerMigration("v4: no index of tracking ids") { db in
+            // Nothing finds a tracking by its id: updates find it by its primary key. The index
+            // cost every insert a search for a duplicate and an entry of its own (new ids are
+            // a hash again, as live ones look, rather than the time and a serial that kept
+            // them at the index's end).
+            try db.execute(sql: "DROP INDEX tracking_id")
         }
         return m
     }
@@ -255,9 +261,6 @@ final class TransactionMemo {
     var accounts = FewByKey<(account: Account, dirty: Bool)>()
     /// The accounts' numbers, which trackings are stored under (`accountNumber`).
     var numbers = FewByKey<Int>()
-    /// The next tracking row's number, once read; each insert moves it on (a batch of 40
-    /// creates asked SQLite 40 times, a tenth of the writer's work).
-    var nextSerial: Int?
     /// The tracking insert, once found among the connection's prepared statements: GRDB finds
     /// one by hashing its SQL, 2,000 instructions for this one's 330 characters at each of a
     /// batch's 40 inserts.
@@ -376,14 +379,6 @@ struct SQLiteTransaction: SandboxTransaction {
         ).execute(arguments: [key, a.clock, a.quota, a.granted, a.registeredAt, a.remoteCalls, a.liveLimits])
     }
 
-    /// The next row's number: SQLite gives a new row the largest rowid plus one.
-    func nextTrackingSerial() throws -> Int {
-        if let next = memo?.nextSerial { return next }
-        let next = try Int.fetchOne(db.cachedStatement(sql: "SELECT ifnull(max(rowid), 0) + 1 FROM tracking")) ?? 1
-        memo?.nextSerial = next
-        return next
-    }
-
     func insert(_ key: String, _ t: StoredTracking, fieldsText: String) throws -> Bool {
         guard let account = try accountNumber(key) else { return false }
         let insert = try memo?.insertTracking ?? db.cachedStatement(sql: SQLiteStore.insertTrackingSQL)
@@ -393,10 +388,7 @@ struct SQLiteTransaction: SandboxTransaction {
             .text(t.status), .int(t.statusOverride), .int(t.archived ? 1 : 0), .int(t.tracked ? 1 : 0), .int(t.frozenAt),
             .text(t.fields["order_id"]?.stringValue), .int(t.orderCreatedAt), .text(fieldsText),
         ], in: db)
-        guard db.changesCount == 1 else { return false }
-        // The new row has the largest rowid: the next one's is one more.
-        memo?.nextSerial = Int(db.lastInsertedRowID) + 1
-        return true
+        return db.changesCount == 1
     }
 
     func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking? {
@@ -413,19 +405,22 @@ struct SQLiteTransaction: SandboxTransaction {
                 sql: """
                     UPDATE tracking SET updated_at = ?, status = ?, status_override = ?, archived = ?, tracked = ?,
                         frozen_at = ?, order_id = ?, order_created_at = ?, fields = ?
-                    WHERE account = ? AND id = ?
+                    WHERE account = ? AND tracking_number = ? AND carrier_code = ?
                     """
             ).execute(
                 arguments: [
                     t.updatedAt, t.status, t.statusOverride, t.archived, t.tracked, t.frozenAt,
-                    t.fields["order_id"]?.stringValue, t.orderCreatedAt, JSON.record(t.fields).compactText, account, t.id,
+                    t.fields["order_id"]?.stringValue, t.orderCreatedAt, JSON.record(t.fields).compactText, account,
+                    t.trackingNumber, t.carrierCode,
                 ])
         }
     }
 
-    func changeCarrier(_ key: String, id: String, to carrier: String) throws -> Bool {
+    func changeCarrier(_ key: String, _ tracking: StoredTracking, to carrier: String) throws -> Bool {
         guard let account = try accountNumber(key) else { return false }
-        try db.execute(sql: "UPDATE OR IGNORE tracking SET carrier_code = ? WHERE account = ? AND id = ?", arguments: [carrier, account, id])
+        try db.execute(
+            sql: "UPDATE OR IGNORE tracking SET carrier_code = ? WHERE account = ? AND tracking_number = ? AND carrier_code = ?",
+            arguments: [carrier, account, tracking.trackingNumber, tracking.carrierCode])
         return db.changesCount == 1
     }
 

@@ -107,18 +107,14 @@ public protocol SandboxTransaction: WebhookStore {
     func account(_ key: String) throws -> Account
     func save(_ key: String, _ account: Account) throws
 
-    /// A number larger than that of any tracking stored before (of any account): the serial
-    /// part of a new tracking's id (`Sandbox.trackingID`), so that new ids go to the end of
-    /// the id index rather than all over it.
-    func nextTrackingSerial() throws -> Int
     /// Inserts unless the carrier and number exist for this key; false when they do.
     /// `fieldsText` is `tracking.fields` as compact JSON (`JSON.compactText`).
     func insert(_ key: String, _ tracking: StoredTracking, fieldsText: String) throws -> Bool
     func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking?
-    /// Replaces trackings found by their ids.
+    /// Replaces trackings found by their number and carrier.
     func update(_ key: String, _ trackings: [StoredTracking]) throws
     /// Moves a tracking to another carrier; false when the target exists already.
-    func changeCarrier(_ key: String, id: String, to carrier: String) throws -> Bool
+    func changeCarrier(_ key: String, _ tracking: StoredTracking, to carrier: String) throws -> Bool
     func delete(_ key: String, carrier: String, number: String) throws -> Bool
     /// One page of the trackings that pass the filter, newest first, and how many pass.
     func list(_ key: String, _ filter: ListFilter, page: Int, limit: Int) throws -> (total: Int, items: [StoredTracking])

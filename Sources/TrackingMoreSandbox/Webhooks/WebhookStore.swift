@@ -33,5 +33,5 @@ public protocol WebhookStore {
     func removeWebhook(_ key: String, url: String) throws -> Bool
     /// Moves a tracking's creation time, so its simulated route stands where `sandbox trigger`
     /// wants it.
-    func setCreatedAt(_ key: String, id: String, to time: Int) throws
+    func setCreatedAt(_ key: String, _ tracking: StoredTracking, to time: Int) throws
 }
