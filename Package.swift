@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "tms",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "TMS", targets: ["TMS"]),
         .library(name: "TrackingMore", targets: ["TrackingMore"]),

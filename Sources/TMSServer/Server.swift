@@ -59,11 +59,7 @@ public struct SandboxServer: Sendable {
             logger: logger
         )
         // The connections' tasks, children of this one, inherit the preference.
-        if #available(macOS 15, *) {
-            try await withTaskExecutorPreference(EventLoopExecutor(app.eventLoopGroup)) { try await app.runService() }
-        } else {
-            try await app.runService()
-        }
+        try await withTaskExecutorPreference(EventLoopExecutor(app.eventLoopGroup)) { try await app.runService() }
     }
 
     public struct Limits: Sendable {
@@ -115,7 +111,6 @@ struct SandboxResponder: HTTPResponder {
 
     func respond(to request: Request, context: SandboxRequestContext) async throws -> Response {
         // The writer resumes the request on its connection's event loop, which writes the answer.
-        guard #available(macOS 15, *) else { return await answer(request) }
         return await withTaskExecutorPreference(EventLoopExecutor(context.eventLoop)) { await answer(request) }
     }
 

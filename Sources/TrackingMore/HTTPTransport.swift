@@ -67,7 +67,7 @@ public struct HTTPTransport: Transport {
     }()
 
     static let sharedLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    static let sharedExecutor = EventLoopTaskExecutor(sharedLoop.next())
+    static let sharedExecutor = EventLoopExecutor(sharedLoop)
 
     public var taskExecutor: (any TaskExecutor)? { client === HTTPTransport.sharedClient ? HTTPTransport.sharedExecutor : nil }
 
@@ -316,18 +316,6 @@ final class AnswerCollector: HTTPClientResponseDelegate, @unchecked Sendable {
     func didFinishRequest(task: HTTPClient.Task<Answer>) throws -> Answer {
         guard let head else { throw HTTPClientError.remoteConnectionClosed }
         return Answer(head: head, body: body)
-    }
-}
-
-/// Runs tasks' jobs on a NIO event loop.
-final class EventLoopTaskExecutor: TaskExecutor {
-    let loop: any EventLoop
-
-    init(_ loop: any EventLoop) { self.loop = loop }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 
