@@ -13,8 +13,10 @@ extension Sandbox {
 
     /// The items of a create or batch body, each with the tracking it adds or its refusal
     /// (`newTracking`); nil for other endpoints. Nothing here reads the store, so `handle` does
-    /// it before the request's transaction (`Call.creates`).
-    static func newTrackings(_ endpoint: Endpoint, _ body: JSON, account: String) -> NewTrackings? {
+    /// it before the request's transaction (`Call.creates`). With the account's clock as it
+    /// last was (`time`), each tracking's id is made for that time here too, off the writer
+    /// (`NewTracking.id(at:)`); the transaction makes it again only if the clock has moved.
+    static func newTrackings(_ endpoint: Endpoint, _ body: JSON, account: String, at time: Int? = nil) -> NewTrackings? {
         let items: [Record]
         switch endpoint.id {
         case .create: items = [Call.object(of: body)]
@@ -23,7 +25,13 @@ extension Sandbox {
         }
         // The account's part of the items' id hashes is the same for all of them: read once.
         let accountHash = trackingIDHash(account: account)
-        return items.map { item in (item, Result { try newTracking(item, for: endpoint, accountHash: accountHash) }) }
+        return items.map { item in
+            (item, Result {
+                var new = try newTracking(item, for: endpoint, accountHash: accountHash)
+                if let time { new.madeID = (time, trackingID(new.idHash, time)) }
+                return new
+            })
+        }
     }
 
     /// Create or batch items, each with the tracking it adds or its refusal.
@@ -120,7 +128,7 @@ extension Sandbox {
     func insert(_ new: NewTracking, _ call: Call) throws -> StoredTracking {
         try call.requireQuota(Choices.createCost)
         var t = StoredTracking(
-            id: Sandbox.trackingID(new.idHash, call.now), carrierCode: new.carrier,
+            id: new.id(at: call.now), carrierCode: new.carrier,
             trackingNumber: new.number,
             createdAt: call.now, fields: new.fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
             status: TrackingStatus.pending.rawValue, updatedAt: call.now, orderCreatedAt: new.orderCreatedAt)
@@ -614,6 +622,14 @@ struct NewTracking {
     let orderCreatedAt: Int?
     /// The hash of its id, all read but the time it is created at (`Sandbox.trackingID`).
     let idHash: SHA256
+    /// Its id made for a time before the transaction (`Sandbox.newTrackings`).
+    var madeID: (time: Int, id: String)?
+
+    /// Its id if created at `time`.
+    func id(at time: Int) -> String {
+        if let madeID, madeID.time == time { return madeID.id }
+        return Sandbox.trackingID(idHash, time)
+    }
 }
 
 private extension Character {

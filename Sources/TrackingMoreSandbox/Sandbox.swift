@@ -1,4 +1,5 @@
 import Crypto
+import Synchronization
 import TrackingMore
 
 #if canImport(Glibc)
@@ -27,6 +28,9 @@ public final class Sandbox: Sendable {
     /// thread of their own: a request waiting for the writer never holds one of Swift's
     /// cooperative threads, which go on reading and answering other requests meanwhile.
     let writer = BlockingQueue(label: "tms.sandbox.writes")
+    /// Each account's clock as its last request read it: the time a create's id is made for
+    /// before the transaction (`Sandbox.newTrackings`), used when the clock is still there.
+    let clocks = Mutex<[String: Int]>([:])
 
     /// The account of the in-process sandbox, used when no key is given.
     public static let localAccount = "local"
@@ -68,13 +72,16 @@ public final class Sandbox: Sendable {
             // The trackings a create or batch adds, checked and read before the transaction
             // (nothing of it reads the store): the writer lock is held for less. An item's
             // refusal is the item's answer, given in the transaction in the item's turn.
-            let creates = (try? asked.get()).flatMap { Sandbox.newTrackings($0.endpoint, $0.body, account: account) }
+            let creates = (try? asked.get()).flatMap {
+                Sandbox.newTrackings($0.endpoint, $0.body, account: account, at: clocks.withLock { $0[account] })
+            }
             // One transaction per request, the key's check included: a read-only one where
             // nothing can change.
             let run = { (transaction: any SandboxTransaction) throws -> (Envelope, FiredWebhooks?) in
                 if let hash, let refusal = try transaction.keyRefusal(hash: hash) { throw refusal }
                 let a = try asked.get()
                 let state = try transaction.account(account)
+                if creates != nil { self.clocks.withLock { $0[account] = state.clock } }
                 if let limits = self.limits ?? (state.liveLimits ? .live : nil),
                     let wait = self.limiter.admit(account, a.endpoint.rateClass, limits)
                 {

@@ -57,6 +57,25 @@ import TrackingMore
         #expect(Set(ids).count == ids.count)
     }
 
+    /// A create's id is made before its transaction for the account's clock as its last
+    /// request read it, and again in the transaction when the clock has moved since: either
+    /// way it is the id of the time the tracking was created at.
+    @Test func idsAreThoseOfTheTimeOfCreation() async throws {
+        func batch(_ numbers: [String]) async throws -> [String] {
+            let body = JSON.list(numbers.map { ["carrier_code": "sto", "tracking_number": .string($0)] })
+            let clock = try sandbox.store.read { try $0.account(Sandbox.localAccount).clock }
+            let ids = (await send("POST", "/trackings/batch", body).data["trackings"]?.listValue ?? []).compactMap { $0["id"]?.stringValue }
+            #expect(ids == numbers.map { Sandbox.trackingID(Sandbox.trackingIDHash(Sandbox.localAccount, "sto", $0), clock) })
+            return ids
+        }
+        // No clock known yet; then the one the first batch read; then one that moved since.
+        var ids = try await batch(["402934299060", "402934299061"])
+        ids += try await batch(["402934299062"])
+        _ = await send("POST", "/sandbox/advance", ["seconds": .int(3600)])
+        ids += try await batch(["402934299063", "402934299064"])
+        #expect(ids.count == 5)
+    }
+
     /// The answers' fields are the catalog's, in its order: one list for the sandbox, the
     /// OpenAPI document, `fields` and the table's columns.
     @Test func trackingFieldsAreTheCatalogs() async throws {
