@@ -209,7 +209,7 @@ def print_bulk_floor(f):
           f"the Python client {ms['python_alone']:,.0f} ms\n"
           f"  the store alone, SQLite inserting the same 10,000 rows in 250 transactions into tms serve's schema: "
           f"{ms['store']:,.0f} ms (four batches a transaction: {ms['store_grouped']:,.0f} ms); "
-          f"with only the two unique keys, no list indexes: {ms['store_keys_only']:,.0f} ms "
+          f"with only the primary key (account, number, carrier), no list indexes: {ms['store_keys_only']:,.0f} ms "
           f"({ms['store_keys_only_grouped']:,.0f} ms)\n"
           f"  a server costing nothing but its inserts: ratio >= {bound(f['store'], f['store']):.2f}; "
           f"{bound(f['store_grouped'], f['store']):.2f} committing four at a time; "
@@ -326,8 +326,8 @@ def bulk_floor(tms, peer, work, csv, client, db, base, runs):
 def store_inserts(db, work, batches_per_transaction, list_indexes=True):
     """Seconds SQLite takes to insert the first bulk run's 10,000 rows into a new database with
     tms serve's schema, 40 rows a batch, batches_per_transaction batches a transaction; without
-    list_indexes, only the table with its two unique keys (carrier and number; id), the least
-    any store keeping the API's rules pays."""
+    list_indexes, only the table with its primary key (account, number, carrier), the least any
+    store keeping the API's rules pays."""
     import sqlite3
     source = sqlite3.connect(db)
     schema = [sql for (sql,) in source.execute(
