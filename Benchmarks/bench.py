@@ -183,7 +183,7 @@ def main():
     rows = []
     try:
         rows.append(serve_row(tms, peer, work, 3 if quick else 10))
-        rows.append(bulk_row(tms, peer, work, 1 if quick else 3))
+        rows.append(bulk_row(tms, peer, work, 1 if quick else 7))
         rows.append(startup_row(tms, 11 if quick else 41))
         rows += pipeline_rows(tms, 3 if quick else 5, quick)
     finally:
