@@ -21,11 +21,12 @@ extension APISession {
     ///
     /// The first failure (a request that failed for good, a refused meta, the deadline, the
     /// budget, Ctrl-C) stops new requests; those already on the way are waited for, so that
-    /// what they did is known (after Ctrl-C for `answerWait` at most). `progress` is told how many requests have been read, each time
-    /// one is.
+    /// what they did is known (after Ctrl-C for `answerWait` at most). `read` is told of each
+    /// answer as it is read, in the requests' order: how many have been read, and this one's data
+    /// (nil when it gave none), so that the caller can take it in while later ones are on the way.
     func sendInFlight(
         _ count: Int, request make: (_ index: Int) -> APIRequest, _ endpoint: Endpoint, _ span: Span, _ capabilities: Capabilities,
-        progress: ((_ answered: Int) -> Void)? = nil
+        read: ((_ answered: Int, _ answer: Value?) -> Void)? = nil
     ) async -> InFlightOutcome {
         var outcome = InFlightOutcome(answers: Array(repeating: nil, count: count))
         let transport: any Transport
@@ -47,7 +48,7 @@ extension APISession {
             var stopped = false
             // Answers that came back before an earlier one, held until it is read.
             var early: [Int: Arrival] = [:]
-            var read = 0
+            var taken = 0
             func stop(_ index: Int, _ error: any Error) {
                 stopped = true
                 if outcome.failure.map({ index < $0.index }) ?? true { outcome.failure = (index, error) }
@@ -79,8 +80,8 @@ extension APISession {
                 // one is still on the way; its error is taken in order, below.
                 if case .failure = arrival.result { stopped = true }
                 early[arrival.index] = arrival
-                while let (index, result, elapsed) = early.removeValue(forKey: read) {
-                    read += 1
+                while let (index, result, elapsed) = early.removeValue(forKey: taken) {
+                    taken += 1
                     let request = requests[index]
                     switch result {
                     case .success(let envelope):
@@ -95,7 +96,7 @@ extension APISession {
                     case .failure(let error):
                         stop(index, failure(error, request, endpoint, span))
                     }
-                    progress?(read)
+                    read?(taken, outcome.answers[index])
                 }
             }
         } }

@@ -210,7 +210,9 @@ public final class APISession {
     /// known to be done (a lost answer may have done some), so they go into the file too, and
     /// the warning says how many and why.
     func reportFailures(_ report: BulkReport, items: [Value], _ call: VerbInvocation, unfinished: [Value] = [], reason: String? = nil) throws {
-        let failures = BulkFailures(errors: report.errors, trackings: report.trackings, verb: call.name)
+        // Where refused items are listed apart (`errors`), `trackings` holds only done ones.
+        let coded = report.shape.items == .errorsApart ? [] : report.trackings
+        let failures = BulkFailures(errors: report.errors, trackings: coded, verb: call.name)
         guard failures.count > 0 || !unfinished.isEmpty else { return }
         hadBulkFailures = true
         let inputs = items.filter { failures.worthRetrying.contains(BulkFailures.key($0)) } + unfinished

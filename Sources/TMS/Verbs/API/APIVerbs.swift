@@ -175,27 +175,30 @@ public enum APIVerbs {
         let began = ContinuousClock.now
         var shown = false
         defer { if shown { api.progress?("") } }
+        var total = Record()
+        // Each answer is summed as it is read, while later requests are on the way.
         let outcome = await api.sendInFlight(
             chunks.count, request: { request(id, body: .list(Array(chunks[$0]))).0 }, endpoint, call.span, call.interpreter.capabilities
-        ) { answered in
+        ) { answered, answer in
+            if let answer {
+                if let shape = endpoint.report {
+                    report?.add(BulkReport(shape, parsing: answer))
+                } else if case .record(let r) = answer {
+                    for (k, v) in r.pairs {
+                        switch (total[k], v) {
+                        case (.int(let a)?, .int(let b)): total[k] = .int(a + b)
+                        case (.list(let a)?, .list(let b)): total[k] = .list(a + b)
+                        default: total[k] = v
+                        }
+                    }
+                }
+            }
             guard let progress = api.progress, answered < chunks.count, ContinuousClock.now - began > .seconds(1) else { return }
             progress("\(call.name): \(min(items.count, answered * limit)) of \(items.count) done")
             shown = true
         }
-        var total = Record()
-        for case let answer? in outcome.answers {
-            if let shape = endpoint.report {
-                report?.add(BulkReport(shape, parsing: answer))
-            } else if case .record(let r) = answer {
-                for (k, v) in r.pairs {
-                    switch (total[k], v) {
-                    case (.int(let a)?, .int(let b)): total[k] = .int(a + b)
-                    case (.list(let a)?, .list(let b)): total[k] = .list(a + b)
-                    default: total[k] = v
-                    }
-                }
-            }
-        }
+        // The answers' trackings are the report's too: let go of elsewhere (see `releaseElsewhere`).
+        defer { releaseElsewhere(outcome.answers.compactMap { $0 }) }
         if let (_, error) = outcome.failure {
             // Stopped partway: what is known is reported, the rest goes to the failed-items
             // file. A refusal of the whole call (a bad key) before any chunk was answered is

@@ -88,6 +88,7 @@ extension APIVerbs {
                 throw TMSError(.missingColumns(call.span, verb: call.name, missing: missing, columns: r.keys))
             }
         }
+        defer { releaseElsewhere(items) }
         return try await bulk(.batch, items, call)
     }
 
