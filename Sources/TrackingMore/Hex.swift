@@ -15,24 +15,27 @@ public enum Hex {
     @usableFromInline static let lower = Array("0123456789abcdef".utf8)
     @usableFromInline static let upper = Array("0123456789ABCDEF".utf8)
 
-    /// Two digits a byte, lower case unless asked. Inlinable, so that callers in other
-    /// modules get it specialized for their byte sequence (a digest's hex in tms serve's
-    /// creates) rather than iterating through the generic protocol witnesses.
+    /// Two digits a byte, lower case unless asked, written straight into the string.
+    /// Inlinable, so that callers in other modules get it specialized for their bytes (a
+    /// digest's in tms serve's creates) rather than iterating through the generic protocol
+    /// witnesses.
     @inlinable
-    public static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes, uppercase: Bool = false) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.underestimatedCount * 2)
-        append(bytes, to: &out, uppercase: uppercase)
-        return String(decoding: out, as: UTF8.self)
+    public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes, uppercase: Bool = false) -> String {
+        let digits = uppercase ? upper : lower
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            var i = 0
+            for b in bytes {
+                out[i] = digits[Int(b >> 4)]
+                out[i + 1] = digits[Int(b & 0x0F)]
+                i += 2
+            }
+            return i
+        }
     }
 
-    /// Appends two digits a byte to `out`.
-    @inlinable @inline(__always)
-    public static func append<Bytes: Sequence<UInt8>>(_ bytes: Bytes, to out: inout [UInt8], uppercase: Bool = false) {
-        let digits = uppercase ? upper : lower
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
+    /// The same for bytes that are only a sequence (a digest).
+    @inlinable
+    public static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes, uppercase: Bool = false) -> String {
+        encode(Array(bytes), uppercase: uppercase)
     }
 }

@@ -375,26 +375,12 @@ extension Sandbox {
     /// A tracking's id: 32 hex digits, like the API's, of the SHA-256 of
     /// `account|carrier|number|time` (`hash` has read all but the time; `realtime`'s, never
     /// stored, are those of account `realtime` at time 0, the same for a number each time).
-    /// The writer makes one for each create: its digits (lower case, as `Hex.encode` writes
-    /// them) go straight into the string, with no array of the bytes between.
     static func trackingID(_ hash: SHA256, _ time: Int) -> String {
         var hash = hash
         var decimal = String(time)
         decimal.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        let digest = hash.finalize()
-        return String(unsafeUninitializedCapacity: 32) { out in
-            digest.withUnsafeBytes { bytes in
-                for k in 0..<16 {
-                    out[2 * k] = hexDigit(bytes[k] >> 4)
-                    out[2 * k + 1] = hexDigit(bytes[k] & 0x0F)
-                }
-            }
-            return 32
-        }
+        return hash.finalize().withUnsafeBytes { Hex.encode(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
     }
-
-    @inline(__always)
-    private static func hexDigit(_ d: UInt8) -> UInt8 { d < 10 ? UInt8(ascii: "0") + d : UInt8(ascii: "a") - 10 + d }
 
     func route(_ t: StoredTracking) -> Route {
         let carrier = Carriers.carrier(code: t.carrierCode)
