@@ -176,23 +176,26 @@ public enum APIVerbs {
         var shown = false
         defer { if shown { api.progress?("") } }
         var total = Record()
+        /// An answer summed into the report, or for an endpoint with none, into `total`.
+        func take(_ answer: Value) {
+            if let shape = endpoint.report {
+                report?.add(BulkReport(shape, parsing: answer))
+                return
+            }
+            guard case .record(let r) = answer else { return }
+            for (k, v) in r.pairs {
+                switch (total[k], v) {
+                case (.int(let a)?, .int(let b)): total[k] = .int(a + b)
+                case (.list(let a)?, .list(let b)): total[k] = .list(a + b)
+                default: total[k] = v
+                }
+            }
+        }
         // Each answer is summed as it is read, while later requests are on the way.
         let outcome = await api.sendInFlight(
             chunks.count, request: { request(id, body: .list(Array(chunks[$0]))).0 }, endpoint, call.span, call.interpreter.capabilities
         ) { answered, answer in
-            if let answer {
-                if let shape = endpoint.report {
-                    report?.add(BulkReport(shape, parsing: answer))
-                } else if case .record(let r) = answer {
-                    for (k, v) in r.pairs {
-                        switch (total[k], v) {
-                        case (.int(let a)?, .int(let b)): total[k] = .int(a + b)
-                        case (.list(let a)?, .list(let b)): total[k] = .list(a + b)
-                        default: total[k] = v
-                        }
-                    }
-                }
-            }
+            if let answer { take(answer) }
             guard let progress = api.progress, answered < chunks.count, ContinuousClock.now - began > .seconds(1) else { return }
             progress("\(call.name): \(min(items.count, answered * limit)) of \(items.count) done")
             shown = true
