@@ -127,15 +127,20 @@ extension Sandbox {
     /// Stores a new tracking at the account's clock, charging for it.
     func insert(_ new: NewTracking, _ call: Call) throws -> StoredTracking {
         try call.requireQuota(Choices.createCost)
-        var t = StoredTracking(
-            id: new.id(at: call.now), carrierCode: new.carrier,
-            trackingNumber: new.number,
-            createdAt: call.now, fields: new.fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
-            status: TrackingStatus.pending.rawValue, updatedAt: call.now, orderCreatedAt: new.orderCreatedAt)
-        t = refreshed(t, now: call.now)
+        let t = storedTracking(new, call)
         guard try call.store.insert(call.account, t, fieldsText: new.fieldsText) else { throw Refusal(.trackingExists) }
         try call.charge(Choices.createCost)
         return t
+    }
+
+    /// A new tracking as it is stored at the account's clock.
+    func storedTracking(_ new: NewTracking, _ call: Call) -> StoredTracking {
+        refreshed(
+            StoredTracking(
+                id: new.id(at: call.now), carrierCode: new.carrier, trackingNumber: new.number, createdAt: call.now,
+                fields: new.fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
+                status: TrackingStatus.pending.rawValue, updatedAt: call.now, orderCreatedAt: new.orderCreatedAt),
+            now: call.now)
     }
 
     func get(_ call: Call) throws -> Envelope {
@@ -251,10 +256,32 @@ extension Sandbox {
     func batch(_ call: Call) throws -> Envelope {
         // Every tracking of a batch is created at the account's one moment: its time written once.
         let now = (time: call.now, iso: UTC.iso(call.now))
-        let report = try bulk(call, call.newTrackings, item: \.item) { create in
-            .record(shortForm(try insert(create.new.get(), call), batch: true, created: now))
+        let creates = call.newTrackings
+        let atOnce = try insertAtOnce(creates, call)
+        let report = try bulk(call, Array(creates.indices), item: { creates[$0].item }) { i in
+            let new = try creates[i].new.get()
+            guard let atOnce else { return .record(shortForm(try insert(new, call), batch: true, created: now)) }
+            guard let t = atOnce[i] else { throw Refusal(.trackingExists) }
+            return .record(shortForm(t, batch: true, created: now))
         }
         return Envelope(report.done == 0 ? .success : Choices.batchCode, report.json)
+    }
+
+    /// Stores the items of a batch that can be created in one statement of the store, when the
+    /// quota covers them all (as it mostly does), and charges for those stored: for each item,
+    /// its tracking as stored, or nil when its number and carrier were taken. This is what
+    /// storing them one by one gives; only when the quota runs out partway does the item it
+    /// runs out at matter, and then nothing is stored here (nil) and the items go one by one.
+    func insertAtOnce(_ creates: NewTrackings, _ call: Call) throws -> [Int: StoredTracking]? {
+        let valid = creates.indices.compactMap { i in (try? creates[i].new.get()).map { (i, $0) } }
+        guard valid.count * Choices.createCost <= (try call.store.account(call.account).quota) else { return nil }
+        let trackings = valid.map { (i, new) in (tracking: storedTracking(new, call), fieldsText: new.fieldsText) }
+        var stored: [Int: StoredTracking] = [:]
+        for ((i, _), (t, inserted)) in zip(valid, zip(trackings.map(\.tracking), try call.store.insert(call.account, trackings))) where inserted {
+            stored[i] = t
+        }
+        if !stored.isEmpty { try call.charge(stored.count * Choices.createCost) }
+        return stored
     }
 
     func updatemore(_ call: Call) throws -> Envelope {

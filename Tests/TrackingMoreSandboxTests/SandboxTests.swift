@@ -261,6 +261,48 @@ import TrackingMore
         #expect(await send("GET", "/trackings/get", key: key).data["total"] == "5")
     }
 
+    /// A batch the quota covers is stored in one statement; each item's outcome is still the
+    /// one storing them in order gives: of two items with the same number (in any case) and
+    /// carrier the first is created, one stored before is refused, and only those created
+    /// are charged.
+    @Test func aBatchStoredAtOnceReportsEachItemInOrder() async throws {
+        let key = try #require(try sandbox.addKey(name: "atonce", quota: 10))
+        _ = await send("POST", "/trackings/post", ["carrier_code": "dhl", "tracking_number": "1000000003"], key: key)
+        let report = await send("POST", "/trackings/batch", [
+            ["carrier_code": "dhl", "tracking_number": "JJD000000001", "title": "first"],
+            ["carrier_code": "dhl", "tracking_number": "1000000002"],
+            ["carrier_code": "dhl", "tracking_number": "jjd000000001", "title": "second"],
+            ["carrier_code": "dhl", "tracking_number": "1000000003"],
+            ["carrier_code": "nope", "tracking_number": "1000000004"],
+            ["carrier_code": "dhl", "tracking_number": "1000000005"],
+        ], key: key)
+        #expect(report.data["submitted"] == 6)
+        #expect(report.data["added"] == 3)
+        #expect(report.data["trackings"]?.listValue?.compactMap { $0["tracking_number"]?.stringValue } == ["JJD000000001", "1000000002", "1000000005"])
+        #expect(report.data["trackings"]?["0"]?["title"] == "first")
+        #expect(report.data["errors"]?.listValue?.compactMap { $0["tracking_number"]?.stringValue } == ["jjd000000001", "1000000003", "1000000004"])
+        #expect(report.data["errors"]?.listValue?.compactMap { $0["code"]?.intValue } == [4016, 4016, 4015])
+        #expect(try sandbox.quota(keyName: "atonce") == 10 - 1 - 3)
+        let stored = await send("GET", "/trackings/get", query: [("numbers", "JJD000000001")], key: key)
+        #expect(stored.data["items"]?["0"]?["title"] == "first")
+        #expect(await send("GET", "/trackings/get", key: key).data["total"] == "4")
+    }
+
+    /// When the quota runs out partway, the items go one by one: which item it runs out at
+    /// depends on the refusals before it.
+    @Test func aBatchTheQuotaDoesNotCoverGoesItemByItem() async throws {
+        let key = try #require(try sandbox.addKey(name: "partway", quota: 3))
+        _ = await send("POST", "/trackings/post", ["carrier_code": "dhl", "tracking_number": "1000000001"], key: key)
+        let items = JSON.list(["1000000001", "1000000002", "1000000002", "1000000003", "1000000004"].map { n in
+            ["carrier_code": "dhl", "tracking_number": .string(n)]
+        })
+        let report = await send("POST", "/trackings/batch", items, key: key)
+        #expect(report.data["added"] == 2)
+        #expect(report.data["errors"]?.listValue?.compactMap { $0["code"]?.intValue } == [4016, 4016, 4021])
+        #expect(report.data["errors"]?["2"]?["tracking_number"] == "1000000004")
+        #expect(try sandbox.quota(keyName: "partway") == 0)
+    }
+
     @Test func seededTrackingsCoverTheStatuses() async {
         let seeded = await send("POST", "/sandbox/seed", ["count": 300])
         #expect(seeded.data["added"] == 300)

@@ -12,9 +12,10 @@ extension Statement {
     /// as `ColumnCursor` reads columns. GRDB's `execute(arguments:)` first makes each value a
     /// `DatabaseValue` and then binds those: for the 14 columns of a tracking row that was most
     /// of an insert's cost outside SQLite, and tms serve inserts 40 a batch while every other
-    /// write waits. Strings are copied by SQLite (`SQLITE_TRANSIENT`). The statement is reset
-    /// after it ran, as GRDB leaves its statements.
-    func run(binding values: [BoundValue], in db: Database) throws {
+    /// write waits. Strings are copied by SQLite (`SQLITE_TRANSIENT`). `row` is given each row
+    /// the statement returns (`RETURNING`), to read with `sqlite3_column_*`. The statement is
+    /// reset after it ran, as GRDB leaves its statements.
+    func run(binding values: [BoundValue], in db: Database, row: ((OpaquePointer) throws -> Void)? = nil) throws {
         let statement = sqliteStatement
         sqlite3_reset(statement)
         for (i, value) in zip(CInt(1)..., values) {
@@ -29,7 +30,16 @@ extension Statement {
             }
             guard code == SQLITE_OK else { throw error(code, in: db) }
         }
-        let code = sqlite3_step(statement)
+        var code = sqlite3_step(statement)
+        do {
+            while code == SQLITE_ROW, let row {
+                try row(statement)
+                code = sqlite3_step(statement)
+            }
+        } catch {
+            sqlite3_reset(statement)
+            throw error
+        }
         let failure = code == SQLITE_DONE ? nil : error(code, in: db)  // before reset, which may change the message
         sqlite3_reset(statement)
         if let failure { throw failure }

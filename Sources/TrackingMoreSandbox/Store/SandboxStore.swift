@@ -107,9 +107,10 @@ public protocol SandboxTransaction: WebhookStore {
     func account(_ key: String) throws -> Account
     func save(_ key: String, _ account: Account) throws
 
-    /// Inserts unless the carrier and number exist for this key; false when they do.
-    /// `fieldsText` is `tracking.fields` as compact JSON (`JSON.compactText`).
-    func insert(_ key: String, _ tracking: StoredTracking, fieldsText: String) throws -> Bool
+    /// Inserts each tracking unless its carrier and number exist for this key, or come earlier
+    /// in `new`; for each, whether it was inserted. `fieldsText` is `tracking.fields` as
+    /// compact JSON (`JSON.compactText`).
+    func insert(_ key: String, _ new: [(tracking: StoredTracking, fieldsText: String)]) throws -> [Bool]
     func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking?
     /// Replaces trackings found by their number and carrier.
     func update(_ key: String, _ trackings: [StoredTracking]) throws
@@ -132,6 +133,11 @@ extension SandboxTransaction {
     /// Inserts unless the carrier and number exist for this key; false when they do.
     func insert(_ key: String, _ tracking: StoredTracking) throws -> Bool {
         try insert(key, tracking, fieldsText: JSON.record(tracking.fields).compactText)
+    }
+
+    /// The same, with `fieldsText` given.
+    func insert(_ key: String, _ tracking: StoredTracking, fieldsText: String) throws -> Bool {
+        try insert(key, [(tracking, fieldsText)]) == [true]
     }
 
     /// The API's refusal of an unknown (4001) or revoked (4002) key; nil for an active one.
