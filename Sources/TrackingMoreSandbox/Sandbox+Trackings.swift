@@ -272,15 +272,24 @@ extension Sandbox {
     /// its tracking as stored, or nil when its number and carrier were taken. This is what
     /// storing them one by one gives; only when the quota runs out partway does the item it
     /// runs out at matter, and then nothing is stored here (nil) and the items go one by one.
-    func insertAtOnce(_ creates: NewTrackings, _ call: Call) throws -> [Int: StoredTracking]? {
-        let valid = creates.indices.compactMap { i in (try? creates[i].new.get()).map { (i, $0) } }
-        guard valid.count * Choices.createCost <= (try call.store.account(call.account).quota) else { return nil }
-        let trackings = valid.map { (i, new) in (tracking: storedTracking(new, call), fieldsText: new.fieldsText) }
-        var stored: [Int: StoredTracking] = [:]
-        for ((i, _), (t, inserted)) in zip(valid, zip(trackings.map(\.tracking), try call.store.insert(call.account, trackings))) where inserted {
-            stored[i] = t
+    func insertAtOnce(_ creates: NewTrackings, _ call: Call) throws -> [StoredTracking?]? {
+        // The items that can be created (their places in the batch), and their trackings.
+        var places: [Int] = []
+        var rows: [TrackingInsert] = []
+        for (i, create) in creates.enumerated() {
+            guard case .success(let new) = create.new else { continue }
+            places.append(i)
+            rows.append(TrackingInsert(tracking: storedTracking(new, call), fieldsText: new.fieldsText))
         }
-        if !stored.isEmpty { try call.charge(stored.count * Choices.createCost) }
+        guard rows.count * Choices.createCost <= (try call.store.account(call.account).quota) else { return nil }
+        let inserted = try call.store.insert(call.account, rows)
+        var stored = [StoredTracking?](repeating: nil, count: creates.count)
+        var count = 0
+        for k in rows.indices where inserted[k] {
+            stored[places[k]] = rows[k].tracking
+            count += 1
+        }
+        if count > 0 { try call.charge(count * Choices.createCost) }
         return stored
     }
 

@@ -375,29 +375,35 @@ struct SQLiteTransaction: SandboxTransaction {
         ).execute(arguments: [key, a.clock, a.quota, a.granted, a.registeredAt, a.remoteCalls, a.liveLimits])
     }
 
-    func insert(_ key: String, _ new: [(tracking: StoredTracking, fieldsText: String)]) throws -> [Bool] {
+    func insert(_ key: String, _ new: [TrackingInsert]) throws -> [Bool] {
         guard let account = try accountNumber(key) else { return new.map { _ in false } }
         guard !new.isEmpty else { return [] }
-        var values: [BoundValue] = []
-        values.reserveCapacity(new.count * SQLiteStore.insertedColumns)
-        for (t, fieldsText) in new {
-            values += [
-                .int(account), .text(t.id), .text(t.carrierCode), .text(t.trackingNumber), .int(t.createdAt), .int(t.updatedAt),
-                .text(t.status), .int(t.statusOverride), .int(t.archived ? 1 : 0), .int(t.tracked ? 1 : 0), .int(t.frozenAt),
-                .text(t.fields["order_id"]?.stringValue), .int(t.orderCreatedAt), .text(fieldsText),
-            ]
-        }
-        // The rows stored, by number and carrier: each at most once (the primary key).
-        var stored: [String: [String]] = [:]
-        try db.cachedStatement(sql: SQLiteStore.insertTrackingsSQL(new.count)).run(binding: values, in: db) { row in
-            let columns = ColumnCursor<Void>.Columns(statement: row)
-            stored[try columns.string(0), default: []].append(try columns.string(1))
+        // The number and carrier of each row stored: each at most once (the primary key).
+        var stored: [(number: String, carrier: String)?] = []
+        stored.reserveCapacity(new.count)
+        try db.cachedStatement(sql: SQLiteStore.insertTrackingsSQL(new.count)).run(in: db) { b in
+            for row in new {
+                let t = row.tracking
+                try b.int(account); try b.text(t.id); try b.text(t.carrierCode); try b.text(t.trackingNumber)
+                try b.int(t.createdAt); try b.int(t.updatedAt); try b.text(t.status); try b.int(t.statusOverride)
+                try b.int(t.archived ? 1 : 0); try b.int(t.tracked ? 1 : 0); try b.int(t.frozenAt)
+                try b.text(t.fields["order_id"]?.stringValue); try b.int(t.orderCreatedAt); try b.text(row.fieldsText)
+            }
+        } row: { columns in
+            stored.append((try columns.string(0), try columns.string(1)))
         }
         // SQLite stores the rows in order and ignores one whose number and carrier are taken,
-        // by an earlier row too: of items with the same number and carrier, the first was stored.
-        return new.map { t in
-            guard let i = stored[t.tracking.trackingNumber]?.firstIndex(of: t.tracking.carrierCode) else { return false }
-            stored[t.tracking.trackingNumber]?.remove(at: i)
+        // by an earlier row too: of items with the same number and carrier, the first was
+        // stored. It returns them in the order it stored them, as far as can be seen, so each
+        // is looked for first where the one before was found.
+        var next = 0
+        return new.map { row in
+            let (number, carrier) = (row.tracking.trackingNumber, row.tracking.carrierCode)
+            let found = stored[next...].firstIndex { $0?.number == number && $0?.carrier == carrier }
+                ?? stored[..<next].firstIndex { $0?.number == number && $0?.carrier == carrier }
+            guard let found else { return false }
+            stored[found] = nil
+            next = found + 1
             return true
         }
     }

@@ -23,6 +23,12 @@ public struct StoredTracking: Sendable, Equatable {
     public var orderCreatedAt: Int?
 }
 
+/// A tracking to insert, and its fields as the JSON text the store keeps (`JSON.compactText`).
+public struct TrackingInsert: Sendable {
+    public var tracking: StoredTracking
+    public var fieldsText: String
+}
+
 /// The filters of `GET /trackings/get`.
 public struct ListFilter: Sendable {
     public var status: String?
@@ -108,9 +114,8 @@ public protocol SandboxTransaction: WebhookStore {
     func save(_ key: String, _ account: Account) throws
 
     /// Inserts each tracking unless its carrier and number exist for this key, or come earlier
-    /// in `new`; for each, whether it was inserted. `fieldsText` is `tracking.fields` as
-    /// compact JSON (`JSON.compactText`).
-    func insert(_ key: String, _ new: [(tracking: StoredTracking, fieldsText: String)]) throws -> [Bool]
+    /// in `new`; for each, whether it was inserted.
+    func insert(_ key: String, _ new: [TrackingInsert]) throws -> [Bool]
     func tracking(_ key: String, carrier: String, number: String) throws -> StoredTracking?
     /// Replaces trackings found by their number and carrier.
     func update(_ key: String, _ trackings: [StoredTracking]) throws
@@ -137,7 +142,7 @@ extension SandboxTransaction {
 
     /// The same, with `fieldsText` given.
     func insert(_ key: String, _ tracking: StoredTracking, fieldsText: String) throws -> Bool {
-        try insert(key, [(tracking, fieldsText)]) == [true]
+        try insert(key, [TrackingInsert(tracking: tracking, fieldsText: fieldsText)]) == [true]
     }
 
     /// The API's refusal of an unknown (4001) or revoked (4002) key; nil for an active one.
