@@ -325,9 +325,9 @@ def bulk_floor(tms, peer, work, csv, client, db, base, runs):
 
 def store_inserts(db, work, batches_per_transaction, list_indexes=True):
     """Seconds SQLite takes to insert the first bulk run's 10,000 rows into a new database with
-    tms serve's schema, 40 rows a batch, batches_per_transaction batches a transaction; without
-    list_indexes, only the table with its primary key (account, number, carrier), the least any
-    store keeping the API's rules pays."""
+    tms serve's schema, 40 rows a batch in one statement (as tms serve does),
+    batches_per_transaction batches a transaction; without list_indexes, only the table with its
+    primary key (account, number, carrier), the least any store keeping the API's rules pays."""
     import sqlite3
     source = sqlite3.connect(db)
     schema = [sql for (sql,) in source.execute(
@@ -351,12 +351,15 @@ def store_inserts(db, work, batches_per_transaction, list_indexes=True):
     for sql in schema:
         if list_indexes or not re.match(r"CREATE INDEX \w+ ON tracking\b", sql):
             target.execute(sql)
-    insert = f"INSERT OR IGNORE INTO tracking VALUES ({', '.join('?' * columns)})"
+    # As tms serve stores a batch: its 40 rows in one statement, which returns those stored.
+    row = f"({', '.join('?' * columns)})"
+    insert = f"INSERT OR IGNORE INTO tracking VALUES {', '.join([row] * 40)} RETURNING tracking_number, carrier_code"
     size = 40 * batches_per_transaction
     start = time.perf_counter()
     for i in range(0, len(rows), size):
         target.execute("BEGIN IMMEDIATE")
-        target.executemany(insert, rows[i:i + size])
+        for j in range(i, i + size, 40):
+            target.execute(insert, [v for r in rows[j:j + 40] for v in r]).fetchall()
         target.execute("COMMIT")
     elapsed = time.perf_counter() - start
     target.close()
