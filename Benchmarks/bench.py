@@ -358,7 +358,7 @@ def store_inserts(db, work, batches_per_transaction, list_indexes=True):
     start = time.perf_counter()
     for i in range(0, len(rows), size):
         target.execute("BEGIN IMMEDIATE")
-        for j in range(i, i + size, 40):
+        for j in range(i, min(i + size, len(rows)), 40):
             target.execute(insert, [v for r in rows[j:j + 40] for v in r]).fetchall()
         target.execute("COMMIT")
     elapsed = time.perf_counter() - start
