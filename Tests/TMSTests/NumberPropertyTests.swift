@@ -81,6 +81,23 @@ import TrackingMore
         }
     }
 
+    /// A CSV cell, read from its bytes, is the value the same word has in the language: true,
+    /// false, a canonical number that fits, or else text.
+    @Test func csvCellsReadAsWords() async throws {
+        func same(_ word: String) throws {
+            let expected: Value = word == "true" ? .bool(true) : word == "false" ? .bool(false) : JSON.number(fromWord: word) ?? .string(word)
+            let cell = try Array(word.utf8).withUnsafeBufferPointer { try CSVRecords.value($0, line: 1) }
+            #expect(cell.kindName == expected.kindName && cell.compactText == expected.compactText, "\(word)")
+        }
+        for word in ["true", "false", "True", "tru", "truex", "f", "0", "-0", "007", "-", "", "1.", ".5", "1.5", "-1.5e3", "1E+5", "1e",
+                     "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "12ab", "é", "DHL"] {
+            try same(word)
+        }
+        await propertyCheck(count: 200, input: Gen.number.string(of: 1...40), Gen.bool) { digits, negative in
+            try? same((negative ? "-" : "") + digits)
+        }
+    }
+
     /// `(-9223372036854775807 - 1) / -1` and friends, through the whole language.
     @Test(arguments: [
         "(-9223372036854775807 - 1) / -1", "(-9223372036854775807 - 1) % -1", "9223372036854775807 + 1",

@@ -206,7 +206,7 @@ struct CSVRecords {
             if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { window.start = 3 }
         }
         if header == nil {
-            guard let h = try row() else { return nil }
+            guard let h = try row(CSVRecords.text) else { return nil }
             var seen = Set<String>()
             for name in h where !seen.insert(name).inserted {
                 throw Failure(message: "the header names '\(name)' twice", line: 1)
@@ -214,28 +214,55 @@ struct CSVRecords {
             header = h
         }
         guard let header else { return nil }
-        while let row = try row() {
-            if row.count == 1 && row[0].isEmpty { continue }  // a blank line
+        while let row = try row(CSVRecords.value) {
+            if row.count == 1 && row[0] == .string("") { continue }  // a blank line
             guard row.count == header.count else {
                 throw Failure(message: "\(row.count) fields where the header has \(header.count)", line: line - 1)
             }
-            return .record(Record(uniqueKeys: header, values: row.map(CSVRecords.value)))
+            return .record(Record(uniqueKeys: header, values: row))
         }
         return nil
     }
 
-    static func value(_ text: String) -> Value {
-        if text == "true" { return .bool(true) }
-        if text == "false" { return .bool(false) }
-        return JSON.number(fromWord: text) ?? .string(text)
+    /// A cell's value: `true`, `false`, a number written canonically (an integer too large
+    /// for 64 bits stays text: it is surely an identifier), or else its text. Read from the
+    /// cell's bytes, so that a number or a word never becomes a string first (every cell of a
+    /// bulk file comes through here).
+    static func value(_ cell: UnsafeBufferPointer<UInt8>, line: Int) throws(Failure) -> Value {
+        switch cell.first ?? 0 {
+        case UInt8(ascii: "t") where cell.elementsEqual("true".utf8): return .bool(true)
+        case UInt8(ascii: "f") where cell.elementsEqual("false".utf8): return .bool(false)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            switch JSON.numberForm(cell) {
+            case false?: if let n = integer(cell) { return .int(n) }
+            case true?: if let d = Double(String(decoding: cell, as: UTF8.self)) { return .double(d) }
+            case nil: break
+            }
+        default: break
+        }
+        return .string(try text(cell, line: line))
     }
 
-    /// The next row; a row cut short by the end of a chunk is read again after a refill.
-    mutating func row() throws -> [String]? {
+    /// The integer of canonical digits (with a leading `-`), or nil past 64 bits.
+    private static func integer(_ digits: UnsafeBufferPointer<UInt8>) -> Int? {
+        let negative = digits.first == UInt8(ascii: "-")
+        var n = 0
+        for d in digits.dropFirst(negative ? 1 : 0) {
+            let (times, o1) = n.multipliedReportingOverflow(by: 10)
+            let (plus, o2) = negative ? times.subtractingReportingOverflow(Int(d &- 0x30)) : times.addingReportingOverflow(Int(d &- 0x30))
+            if o1 || o2 { return nil }
+            n = plus
+        }
+        return n
+    }
+
+    /// The next row, each cell made by `make`; a row cut short by the end of a chunk is read
+    /// again after a refill.
+    mutating func row<Cell>(_ make: (UnsafeBufferPointer<UInt8>, Int) throws(Failure) -> Cell) throws -> [Cell]? {
         while true {
             let before = line
             do {
-                return try rowInWindow()
+                return try rowInWindow(make)
             } catch is Short {
                 line = before
                 try window.refill()
@@ -243,14 +270,14 @@ struct CSVRecords {
         }
     }
 
-    private mutating func rowInWindow() throws -> [String]? {
+    private mutating func rowInWindow<Cell>(_ make: (UnsafeBufferPointer<UInt8>, Int) throws(Failure) -> Cell) throws -> [Cell]? {
         let bytes = window.bytes
         var position = window.start
         guard position < bytes.count else {
             if window.atEnd { return nil }
             throw Short()
         }
-        var fields: [String] = []
+        var fields: [Cell] = []
         fields.reserveCapacity(header?.count ?? 0)
         // An unquoted field is one run of the window, made into a string as it stands; a
         // quoted one is copied into a buffer (kept for the next), without its quotes.
@@ -289,7 +316,7 @@ struct CSVRecords {
                 quoted = true
                 wasQuoted = true
             case UInt8(ascii: ","):
-                fields.append(try text(bytes, run, field))
+                fields.append(try cell(bytes, run, field, make))
                 run = position..<position
                 field.removeAll(keepingCapacity: true)
                 wasQuoted = false
@@ -299,7 +326,7 @@ struct CSVRecords {
                 break
             case 0x0A:
                 line += 1
-                fields.append(try text(bytes, run, field))
+                fields.append(try cell(bytes, run, field, make))
                 window.start = position
                 return fields
             default:
@@ -313,7 +340,7 @@ struct CSVRecords {
         }
         if !window.atEnd { throw Short() }
         if quoted { throw Failure(message: "a quoted field is not closed", line: startLine) }
-        fields.append(try text(bytes, run, field))
+        fields.append(try cell(bytes, run, field, make))
         window.start = position
         return fields
     }
@@ -323,13 +350,15 @@ struct CSVRecords {
         b != UInt8(ascii: ",") && b != UInt8(ascii: "\"") && b != 0x0A && b != 0x0D && b != 0
     }
 
-    /// A field's text: the run of `bytes` when it was unquoted, else the buffer.
-    func text(_ bytes: UnsafeBufferPointer<UInt8>, _ run: Range<Int>, _ field: [UInt8]) throws(Failure) -> String {
-        if !run.isEmpty { return try text(UnsafeBufferPointer(rebasing: bytes[run])) }
-        return try field.withUnsafeBufferPointer { buffer throws(Failure) in try text(buffer) }
+    /// A field's cell, made from the run of `bytes` when it was unquoted, else from the buffer.
+    func cell<Cell>(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ run: Range<Int>, _ field: [UInt8], _ make: (UnsafeBufferPointer<UInt8>, Int) throws(Failure) -> Cell
+    ) throws(Failure) -> Cell {
+        if !run.isEmpty { return try make(UnsafeBufferPointer(rebasing: bytes[run]), line) }
+        return try field.withUnsafeBufferPointer { buffer throws(Failure) in try make(buffer, line) }
     }
 
-    func text(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> String {
+    static func text(_ buffer: UnsafeBufferPointer<UInt8>, line: Int) throws(Failure) -> String {
         // ASCII, the common case, needs no validation pass of its own (String(validating:)
         // is not specialized: it looks up generic metadata on every call).
         if !buffer.contains(where: { $0 >= 0x80 }) { return String(decoding: buffer, as: UTF8.self) }

@@ -20,7 +20,7 @@ extension JSON {
 
     /// Whether `u` is a number written canonically, an integer (false) or a float (true);
     /// nil when it is not one.
-    private static func numberForm(_ u: UnsafeBufferPointer<UInt8>) -> Bool? {
+    static func numberForm(_ u: UnsafeBufferPointer<UInt8>) -> Bool? {
         var i = 0
         if i < u.count, u[i] == UInt8(ascii: "-") { i += 1 }
         let intStart = i
