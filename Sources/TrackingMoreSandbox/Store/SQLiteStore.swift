@@ -376,8 +376,8 @@ struct SQLiteTransaction: SandboxTransaction {
     }
 
     func insert(_ key: String, _ new: [TrackingInsert]) throws -> [Bool] {
-        guard let account = try accountNumber(key) else { return new.map { _ in false } }
         guard !new.isEmpty else { return [] }
+        guard let account = try accountNumber(key) else { return new.map { _ in false } }
         // The number and carrier of each row stored: each at most once (the primary key).
         var stored: [(number: String, carrier: String)?] = []
         stored.reserveCapacity(new.count)
