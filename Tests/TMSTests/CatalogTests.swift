@@ -109,7 +109,8 @@ import TrackingMore
             report.refused(["tracking_number": "x", "carrier_code": "sto"], Meta(.trackingNumberInvalid))
             let again = BulkReport(shape, parsing: report.json)
             #expect(again == report)
-            #expect(again.failures.map(\.number) == ["x"])
+            #expect(again.refusals.map { $0["tracking_number"] } == ["x"])
+            #expect(again.refusals.map { $0["code"] } == [.int(MetaCode.trackingNumberInvalid.rawValue)])
             #expect(again.submitted == 2 && again.done == 1)
         }
     }

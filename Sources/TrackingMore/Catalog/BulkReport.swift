@@ -104,18 +104,16 @@ public struct BulkReport: Sendable, Equatable {
         return shape.items == .metaEach ? ["meta": .record(r)] : .record(r)
     }
 
-    /// The carrier and number of every item that was refused.
-    public var failures: [(carrier: String, number: String)] {
-        var failed: [(String, String)] = []
-        for e in errors {
-            failed.append((e["carrier_code"]?.description ?? "", e["tracking_number"]?.description ?? ""))
-        }
-        for t in trackings {
+    /// The result of every item that was refused, with its number, carrier, code and message:
+    /// those listed in `errors`, and where every item is in `trackings`, those whose `code` (or
+    /// `meta.code`) is not a success. Where refused items are listed apart, `trackings` holds
+    /// done ones only, and is not read.
+    public var refusals: [JSON] {
+        guard shape.items != .errorsApart else { return errors }
+        return errors + trackings.compactMap { t in
             let item = t["meta"] ?? t
-            if let code = item["code"]?.intValue, code != 200, code != 201 {
-                failed.append((item["carrier_code"]?.description ?? "", item["tracking_number"]?.description ?? ""))
-            }
+            guard let code = item["code"]?.intValue, code != 200, code != 201 else { return nil }
+            return item
         }
-        return failed
     }
 }

@@ -210,9 +210,7 @@ public final class APISession {
     /// known to be done (a lost answer may have done some), so they go into the file too, and
     /// the warning says how many and why.
     func reportFailures(_ report: BulkReport, items: [Value], _ call: VerbInvocation, unfinished: [Value] = [], reason: String? = nil) throws {
-        // Where refused items are listed apart (`errors`), `trackings` holds only done ones.
-        let coded = report.shape.items == .errorsApart ? [] : report.trackings
-        let failures = BulkFailures(errors: report.errors, trackings: coded, verb: call.name)
+        let failures = BulkFailures(report, verb: call.name)
         guard failures.count > 0 || !unfinished.isEmpty else { return }
         hadBulkFailures = true
         let inputs = items.filter { failures.worthRetrying.contains(BulkFailures.key($0)) } + unfinished

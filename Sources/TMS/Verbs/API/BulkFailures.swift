@@ -22,15 +22,10 @@ struct BulkFailures {
     var count: Int { groups.reduce(0) { $0 + $1.count } }
     var worthRetryingCount: Int { groups.filter(\.worthRetrying).reduce(0) { $0 + $1.count } }
 
-    /// Reads the refused items of a report: those in `errors`, and those in `trackings` whose
-    /// `code` (or `meta.code`) is not a success.
-    init(errors: [JSON], trackings: [JSON], verb: String) {
+    /// Reads the refused items of a report (`BulkReport.refusals`).
+    init(_ report: BulkReport, verb: String) {
         self.verb = verb
-        for e in errors { add(e) }
-        for t in trackings {
-            let item = t["meta"] ?? t
-            if let code = item["code"]?.intValue, code != 200, code != 201 { add(item) }
-        }
+        for item in report.refusals { add(item) }
     }
 
     private mutating func add(_ item: JSON) {
