@@ -232,28 +232,10 @@ struct CSVRecords {
         switch cell.first ?? 0 {
         case UInt8(ascii: "t") where cell.elementsEqual("true".utf8): return .bool(true)
         case UInt8(ascii: "f") where cell.elementsEqual("false".utf8): return .bool(false)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            switch JSON.numberForm(cell) {
-            case false?: if let n = integer(cell) { return .int(n) }
-            case true?: if let d = Double(String(decoding: cell, as: UTF8.self)) { return .double(d) }
-            case nil: break
-            }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): if let n = JSON.number(utf8: cell) { return n }
         default: break
         }
         return .string(try text(cell, line: line))
-    }
-
-    /// The integer of canonical digits (with a leading `-`), or nil past 64 bits.
-    private static func integer(_ digits: UnsafeBufferPointer<UInt8>) -> Int? {
-        let negative = digits.first == UInt8(ascii: "-")
-        var n = 0
-        for d in digits.dropFirst(negative ? 1 : 0) {
-            let (times, o1) = n.multipliedReportingOverflow(by: 10)
-            let (plus, o2) = negative ? times.subtractingReportingOverflow(Int(d &- 0x30)) : times.addingReportingOverflow(Int(d &- 0x30))
-            if o1 || o2 { return nil }
-            n = plus
-        }
-        return n
     }
 
     /// The next row, each cell made by `make`; a row cut short by the end of a chunk is read

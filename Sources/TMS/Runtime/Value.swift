@@ -9,18 +9,37 @@ extension JSON {
     /// canonically: `7`, `-3`, `2.5`, `1e3`. `007` and `+1` stay text, so a tracking number
     /// with leading zeros is never changed.
     public static func number(fromWord w: String) -> JSON? {
-        // The word's own UTF-8, not a copy: every CSV cell comes through here.
         var text = w
-        guard let isFloat = text.withUTF8(numberForm) else { return nil }
-        // An integer too large for 64 bits stays text: it is surely an identifier, and a
-        // float would lose its digits.
-        if !isFloat { return Int(w).map { .int($0) } }
-        return Double(w).map { .double($0) }
+        return text.withUTF8(number(utf8:))
+    }
+
+    /// The same from a word's UTF-8 (a CSV cell's bytes, read without making a string first).
+    /// An integer too large for 64 bits stays text: it is surely an identifier, and a float
+    /// would lose its digits.
+    static func number(utf8 u: UnsafeBufferPointer<UInt8>) -> JSON? {
+        switch numberForm(u) {
+        case false?: return integer(u).map { .int($0) }
+        case true?: return Double(String(decoding: u, as: UTF8.self)).map { .double($0) }
+        case nil: return nil
+        }
+    }
+
+    /// The integer of canonical digits (with a leading `-`), or nil past 64 bits.
+    private static func integer(_ digits: UnsafeBufferPointer<UInt8>) -> Int? {
+        let negative = digits.first == UInt8(ascii: "-")
+        var n = 0
+        for d in digits.dropFirst(negative ? 1 : 0) {
+            let (times, o1) = n.multipliedReportingOverflow(by: 10)
+            let (plus, o2) = negative ? times.subtractingReportingOverflow(Int(d &- 0x30)) : times.addingReportingOverflow(Int(d &- 0x30))
+            if o1 || o2 { return nil }
+            n = plus
+        }
+        return n
     }
 
     /// Whether `u` is a number written canonically, an integer (false) or a float (true);
     /// nil when it is not one.
-    static func numberForm(_ u: UnsafeBufferPointer<UInt8>) -> Bool? {
+    private static func numberForm(_ u: UnsafeBufferPointer<UInt8>) -> Bool? {
         var i = 0
         if i < u.count, u[i] == UInt8(ascii: "-") { i += 1 }
         let intStart = i
