@@ -47,6 +47,8 @@ extension Statement {
         var code: CInt
         do {
             try bind(&binder)
+            // A parameter left unbound would be NULL in silence (or keep the last run's value).
+            precondition(binder.index - 1 == sqlite3_bind_parameter_count(statement), "\(binder.index - 1) values bound for \(sqlite3_bind_parameter_count(statement)) parameters")
             code = sqlite3_step(statement)
             while code == SQLITE_ROW, let row {
                 try row(ColumnCursor<Void>.Columns(statement: statement))
