@@ -273,20 +273,16 @@ extension Sandbox {
     /// storing them one by one gives; only when the quota runs out partway does the item it
     /// runs out at matter, and then nothing is stored here (nil) and the items go one by one.
     func insertAtOnce(_ creates: NewTrackings, _ call: Call) throws -> [StoredTracking?]? {
-        // The items that can be created (their places in the batch), and their trackings.
-        var places: [Int] = []
-        var rows: [TrackingInsert] = []
-        for (i, create) in creates.enumerated() {
-            guard case .success(let new) = create.new else { continue }
-            places.append(i)
-            rows.append(TrackingInsert(tracking: storedTracking(new, call), fieldsText: new.fieldsText))
-        }
-        guard rows.count * Choices.createCost <= (try call.store.account(call.account).quota) else { return nil }
+        // The items that can be created, with their places in the batch; their trackings are
+        // made once the quota is known to cover them.
+        let valid = creates.indices.compactMap { i in (try? creates[i].new.get()).map { (place: i, new: $0) } }
+        guard valid.count * Choices.createCost <= (try call.store.account(call.account).quota) else { return nil }
+        let rows = valid.map { TrackingInsert(tracking: storedTracking($0.new, call), fieldsText: $0.new.fieldsText) }
         let inserted = try call.store.insert(call.account, rows)
         var stored = [StoredTracking?](repeating: nil, count: creates.count)
         var count = 0
         for k in rows.indices where inserted[k] {
-            stored[places[k]] = rows[k].tracking
+            stored[valid[k].place] = rows[k].tracking
             count += 1
         }
         if count > 0 { try call.charge(count * Choices.createCost) }
