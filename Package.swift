@@ -46,6 +46,8 @@ let package = Package(
         .target(name: "TMSShell", dependencies: ["TMS", "CEditLine"]),
         // tms's crash report (a signal handler, so C): see docs/reliability.md.
         .target(name: "CCrashReport"),
+        // glibc's malloc settings (`mallopt` is in malloc.h, which Swift's Glibc module leaves out).
+        .target(name: "CMallocConfig"),
         .target(
             name: "TMSServer",
             dependencies: [
@@ -68,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "tms",
             dependencies: [
-                "TMS", "TMSListen", "TMSServer", "TMSShell", "TrackingMoreSandbox", "CCrashReport",
+                "TMS", "TMSListen", "TMSServer", "TMSShell", "TrackingMoreSandbox", "CCrashReport", "CMallocConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],

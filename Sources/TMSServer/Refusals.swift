@@ -137,7 +137,7 @@ final class RefusalHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func refuse(context: ChannelHandlerContext) {
         guard !refused, let refusal else { return }
         refused = true
-        let body = refusal.envelope.bytes
+        let body = refusal.envelope.wireBytes
         var fields: HTTPFields = [
             .contentType: "application/json; charset=utf-8", .contentLength: String(body.count), .connection: "close",
         ]

@@ -149,24 +149,6 @@ struct SandboxResponder: HTTPResponder {
         let elapsed = ContinuousClock.now - started
         let ms = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         log.add("\(request.method.rawValue) \(path) meta=\(envelope.meta.code) \(ms)ms key=\(key.map(maskKey) ?? "-")")
-        return Response(status: .ok, headers: Self.contentType, body: ResponseBody(byteBuffer: ByteBuffer(bytes: envelope.bytes)))
-    }
-}
-
-extension Envelope {
-    /// The envelope as the API sends it, `{"meta":{...},"data":...}`, written straight to bytes.
-    var bytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(1024)
-        out.append(contentsOf: #"{"meta":{"code":"#.utf8)
-        out.append(contentsOf: String(meta.code).utf8)
-        out.append(contentsOf: #","type":"#.utf8)
-        JSON.string(meta.type).writeCompact(to: &out)
-        out.append(contentsOf: #","message":"#.utf8)
-        JSON.string(meta.message).writeCompact(to: &out)
-        out.append(contentsOf: #"},"data":"#.utf8)
-        if let encodedData { out.append(contentsOf: encodedData) } else { data.writeCompact(to: &out) }
-        out.append(UInt8(ascii: "}"))
-        return out
+        return Response(status: .ok, headers: Self.contentType, body: ResponseBody(byteBuffer: envelope.withWireBytes { ByteBuffer(bytes: $0) }))
     }
 }

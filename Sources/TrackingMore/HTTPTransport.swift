@@ -66,6 +66,17 @@ public struct HTTPTransport: Transport {
         return HTTPClient(eventLoopGroup: sharedLoop, configuration: configuration)
     }()
 
+    /// Makes the shared client (its event loop's thread) and a request to `baseURL` (its URL
+    /// read, its checks made) on another thread, sending nothing: a program that will send
+    /// soon does this work beside what comes before its first request (reading a bulk call's
+    /// input) instead of after it.
+    public static func prepare(baseURL: String) {
+        Task.detached(priority: .userInitiated) {
+            _ = sharedClient
+            _ = try? HTTPClient.Request(url: baseURL + "/trackings/get", method: .GET, headers: ["Accept": "application/json"])
+        }
+    }
+
     static let sharedLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     static let sharedExecutor = EventLoopExecutor(sharedLoop)
 

@@ -19,12 +19,15 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 extension JSON {
     /// Parses one JSON document from UTF-8 bytes.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSON {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { buffer throws(JSONParseError) in
-            var reader = JSONReader(buffer)
-            let value = try reader.parseDocument()
-            return value
+        // Read where they are when they are contiguous (an array, an answer's buffer), else
+        // from a copy.
+        let read = { (buffer: UnsafeBufferPointer<UInt8>) in
+            Result { () throws(JSONParseError) in
+                var reader = JSONReader(buffer)
+                return try reader.parseDocument()
+            }
         }
+        return try (bytes.withContiguousStorageIfAvailable(read) ?? Array(bytes).withUnsafeBufferPointer(read)).get()
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSON {

@@ -1,7 +1,9 @@
 extension JSON {
     /// JSON text on one line, fields in record order.
     public var compactText: String {
-        String(decoding: bytes, as: UTF8.self)
+        var sink = ByteSink(capacity: 256)
+        writeCompact(to: &sink)
+        return sink.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// JSON text indented by two spaces per level.
@@ -255,9 +257,42 @@ struct ByteSink: ~Copyable {
         }
     }
 
-    var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    var array: [UInt8] { withBytes { Array($0) } }
+
+    /// The bytes written, valid only during `body`.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    mutating func append(contentsOf bytes: [UInt8]) {
+        reserve(bytes.count)
+        bytes.withUnsafeBufferPointer { if let from = $0.baseAddress { end.update(from: from, count: $0.count) } }
+        count += bytes.count
+    }
 
     func append(to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
     }
+}
+
+extension Envelope {
+    /// The envelope as the API sends it, `{"meta":{...},"data":...}` (`data` from
+    /// `encodedData` when it has them), written straight to bytes and handed to `body`
+    /// without a copy: valid only during the call.
+    public func withWireBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        var sink = ByteSink(capacity: 1024)
+        sink.append(#"{"meta":{"code":"#)
+        JSON.writeDecimal(meta.code, to: &sink)
+        sink.append(#","type":"#)
+        JSON.writeQuoted(meta.type, to: &sink)
+        sink.append(#","message":"#)
+        JSON.writeQuoted(meta.message, to: &sink)
+        sink.append(#"},"data":"#)
+        if let encodedData { sink.append(contentsOf: encodedData) } else { data.writeCompact(to: &sink) }
+        sink.append(UInt8(ascii: "}"))
+        return try sink.withBytes(body)
+    }
+
+    /// `withWireBytes`'s bytes, copied out.
+    public var wireBytes: [UInt8] { withWireBytes { Array($0) } }
 }

@@ -260,6 +260,7 @@ struct TMSCommand: AsyncParsableCommand {
             // The limit on one whole exchange: 90 s, or TMS_REQUEST_TIMEOUT seconds (1 to 3600).
             let timeout = terminal.environment["TMS_REQUEST_TIMEOUT"].flatMap { Int64($0) }.flatMap { (1...3600).contains($0) ? HTTPTransport.timeout(seconds: $0) : nil }
                 ?? HTTPTransport.requestTimeout
+            HTTPTransport.prepare(baseURL: baseURL)
             session = APISession(backend: config.backend, key: key, notSent: notSent) {
                 GuardedTransport(
                     HTTPTransport(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CCrashReport
+import CMallocConfig
 import TMS
 import TMSShell
 
@@ -10,6 +11,12 @@ import Darwin
 #endif
 
 tms_install_crash_report()
+
+// The heap grows 32 MB at a time (in address space: a page costs memory only once written).
+// By default glibc grows it by little more than each allocation lacks, and a thread's heap
+// then takes an mprotect call every few pages: reading 10,000 records took hundreds of them.
+// See docs/performance.md (the bulk row).
+tms_malloc_top_pad(32 << 20)
 
 // swift-argument-parser exits 64 on a usage error; tms promises 2 (SHELL.md), so the
 // command is parsed and its errors are reported here. Options come before the script; what

@@ -28,7 +28,24 @@ import Testing
                 var out: [UInt8] = [1, 2]
                 v.writeCompact(to: &out)
                 #expect(out == [1, 2] + bytes)
+                #expect(v.compactText == text(v))
             }
+        }
+    }
+
+    /// What tms serve sends is the envelope's JSON, from its data or from the data's bytes
+    /// kept beside it.
+    @Test func wireBytesAreTheEnvelopesJSON() async {
+        let characters = Gen<Character?>.element(of: Self.characters).map { $0 ?? "a" }
+        await propertyCheck(count: 100, input: characters.string(of: 0...40), Gen.int()) { s, code in
+            var envelope = Envelope(meta: Meta(code: code, type: s, message: "m" + s), data: .list([.string(s), .int(code)]))
+            let json = envelope.json.bytes
+            #expect(envelope.wireBytes == json)
+            envelope.encodedData = envelope.data.bytes
+            #expect(envelope.wireBytes == json)
+            // Read where they are (contiguous), and from a sequence that is not.
+            #expect(envelope.withWireBytes { try? JSON.parse($0) } == envelope.json)
+            #expect((try? JSON.parse(json.reversed().reversed())) == envelope.json)
         }
     }
 

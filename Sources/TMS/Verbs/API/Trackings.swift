@@ -82,11 +82,9 @@ extension APIVerbs {
             items.append(.record(r))
         }
         guard !items.isEmpty else { return try await bulk(.batch, [], call) }
-        for case .record(let r) in items {
+        for case .record(let r) in items where r["tracking_number"] == nil || r["carrier_code"] == nil {
             let missing = ["tracking_number", "carrier_code"].filter { r[$0] == nil }
-            if !missing.isEmpty {
-                throw TMSError(.missingColumns(call.span, verb: call.name, missing: missing, columns: r.keys))
-            }
+            throw TMSError(.missingColumns(call.span, verb: call.name, missing: missing, columns: r.keys))
         }
         defer { releaseElsewhere(items) }
         return try await bulk(.batch, items, call)
