@@ -80,44 +80,92 @@ extension JSON {
 
     /// A string in quotes, escaped as `writeQuoted(_:to: inout String)` escapes it.
     static func writeQuoted(_ s: String, to out: inout ByteSink) {
-        var s = s
-        s.withUTF8 { text in
-            // Room for the worst case, every byte a \u00XX, so the copy needs no checks.
-            out.reserve(text.count * 6 + 2)
-            var p = out.end
-            p.pointee = UInt8(ascii: "\"")
-            p += 1
-            // Most strings need no escape: checked and copied over at once.
-            if text.firstByte(from: 0, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "\""), below: 0x20, nonASCII: false) == text.count {
-                if let base = text.baseAddress { p.update(from: base, count: text.count) }
-                p += text.count
-            } else {
-                let backslash = UInt8(ascii: "\\")
-                func put(_ a: UInt8, _ b: UInt8) {
-                    p[0] = a
-                    p[1] = b
-                    p += 2
-                }
-                for u in text {
-                    switch u {
-                    case UInt8(ascii: "\""): put(backslash, u)
-                    case backslash: put(backslash, backslash)
-                    case 0x0A: put(backslash, UInt8(ascii: "n"))
-                    case 0x0D: put(backslash, UInt8(ascii: "r"))
-                    case 0x09: put(backslash, UInt8(ascii: "t"))
-                    case ..<0x20:
-                        put(backslash, UInt8(ascii: "u"))
-                        put(UInt8(ascii: "0"), UInt8(ascii: "0"))
-                        put(Hex.lower[Int(u >> 4)], Hex.lower[Int(u & 0xF)])
-                    default:
-                        p.pointee = u
-                        p += 1
-                    }
-                }
-            }
-            p.pointee = UInt8(ascii: "\"")
-            out.count = p + 1 - out.base
+        // Native and small strings lend their UTF-8 without a copy of the string.
+        if s.utf8.withContiguousStorageIfAvailable({ writeQuoted(utf8: $0, to: &out) }) == nil {
+            var s = s
+            s.withUTF8 { writeQuoted(utf8: $0, to: &out) }
         }
+    }
+
+    /// Most strings need no escape: they are copied eight bytes at a time, each word checked
+    /// for a quote, a backslash or a control character on the way (the last word of a string
+    /// of eight bytes or more overlaps the one before it; a shorter string is one word read
+    /// in part). A string that has one is written again, escaped.
+    @inline(__always)
+    static func writeQuoted(utf8 text: UnsafeBufferPointer<UInt8>, to out: inout ByteSink) {
+        let n = text.count
+        // Room for the worst case, every byte a \u00XX, and for a whole last word, so that
+        // the copy needs no checks.
+        out.reserve(max(n * 6, n + 8) + 2)
+        let start = out.end
+        start.pointee = UInt8(ascii: "\"")
+        let body = UnsafeMutableRawPointer(start + 1)
+        if let base = text.baseAddress, n > 0 {
+            let source = UnsafeRawPointer(base)
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            // A quote, a backslash or a byte below 0x20 in the word: the high bit of its
+            // byte (the usual zero-byte tests, as in `firstByte`).
+            func special(_ x: UInt64) -> UInt64 {
+                let quote = x ^ (ones &* 0x22), backslash = x ^ (ones &* 0x5C)
+                return ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (x &- ones &* 0x20) & ~x) & highs
+            }
+            var clean = true
+            if n >= 8 {
+                var i = 0
+                while i + 8 <= n {
+                    let x = source.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if special(x) != 0 { clean = false; break }
+                    body.storeBytes(of: x, toByteOffset: i, as: UInt64.self)
+                    i += 8
+                }
+                if clean, i < n {
+                    let x = source.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                    if special(x) != 0 { clean = false } else { body.storeBytes(of: x, toByteOffset: n - 8, as: UInt64.self) }
+                }
+            } else {
+                var x: UInt64 = 0
+                withUnsafeMutableBytes(of: &x) { $0.baseAddress!.copyMemory(from: source, byteCount: n) }
+                // The bytes past the string are zeros, which are below 0x20: not looked at.
+                if special(x) & (1 << (8 * UInt64(n)) - 1) != 0 { clean = false } else { body.storeBytes(of: x, as: UInt64.self) }
+            }
+            if !clean {
+                out.count = escaped(text, to: start + 1) - out.base
+                return
+            }
+        }
+        start[n + 1] = UInt8(ascii: "\"")
+        out.count += n + 2
+    }
+
+    /// Writes the string's bytes escaped from `p` on, and its closing quote; returns where
+    /// writing stopped.
+    private static func escaped(_ text: UnsafeBufferPointer<UInt8>, to p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var p = p
+        let backslash = UInt8(ascii: "\\")
+        func put(_ a: UInt8, _ b: UInt8) {
+            p[0] = a
+            p[1] = b
+            p += 2
+        }
+        for u in text {
+            switch u {
+            case UInt8(ascii: "\""): put(backslash, u)
+            case backslash: put(backslash, backslash)
+            case 0x0A: put(backslash, UInt8(ascii: "n"))
+            case 0x0D: put(backslash, UInt8(ascii: "r"))
+            case 0x09: put(backslash, UInt8(ascii: "t"))
+            case ..<0x20:
+                put(backslash, UInt8(ascii: "u"))
+                put(UInt8(ascii: "0"), UInt8(ascii: "0"))
+                put(Hex.lower[Int(u >> 4)], Hex.lower[Int(u & 0xF)])
+            default:
+                p.pointee = u
+                p += 1
+            }
+        }
+        p.pointee = UInt8(ascii: "\"")
+        return p + 1
     }
 
     func write(to out: inout String, indent: String?, level: Int) {

@@ -33,6 +33,23 @@ import Testing
         }
     }
 
+    /// Plain strings are copied a word at a time and checked on the way: a quote, backslash
+    /// or control character at any place of a string of any length up to five words is found.
+    @Test func everyPlaceOfEveryLengthIsChecked() {
+        for length in 0...40 {
+            let plain = String(repeating: "a", count: length)
+            #expect(JSON.string(plain).bytes == Array(text(.string(plain)).utf8))
+            for place in 0..<length {
+                for special: Character in ["\"", "\\", "\n", "\u{1}", "\u{1F}", "é"] {
+                    var characters = Array(plain)
+                    characters[place] = special
+                    let s = String(characters)
+                    #expect(JSON.string(s).bytes == Array(text(.string(s)).utf8), "\(length) \(place)")
+                }
+            }
+        }
+    }
+
     /// What tms serve sends is the envelope's JSON, from its data or from the data's bytes
     /// kept beside it.
     @Test func wireBytesAreTheEnvelopesJSON() async {
