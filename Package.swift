@@ -76,8 +76,10 @@ let package = Package(
             ],
             // A release tms is linked at a fixed address (not position-independent): the loader
             // then has no relocations to apply to the 189 MB binary at every start (140,000 of
-            // them; a third of `tms -c 1`). See docs/performance.md, "The release binary".
-            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))]
+            // them; a third of `tms -c 1`). Nor does it export its 46,000 symbols (the static
+            // standard library's flags ask for it), which the runtime searched at every start.
+            // See docs/performance.md, "The release binary".
+            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux], configuration: .release))]
         ),
         .testTarget(
             name: "TrackingMoreTests",
