@@ -1,8 +1,8 @@
+import TrackingMore
+
 /// SipHash-2-4 with a 128-bit result (Aumasson and Bernstein, "SipHash: a fast short-input
 /// PRF", 2012): what tracking ids are made of. A value: a hash that has read part of its input
 /// (an account's, then a tracking's) is copied and read on from there for free.
-import TrackingMore
-
 struct SipHash128 {
     private var v0: UInt64, v1: UInt64, v2: UInt64, v3: UInt64
     /// Up to 7 bytes read and not yet mixed in, low byte first.
