@@ -6,4 +6,8 @@
 /// was opened), when the process's setting can no longer change.
 int CSQLiteConfig_memstatus(int on);
 
+/// Makes the process's default VFS one that writes a WAL's frames a commit at a time
+/// (wal_writes.c), over the default one. Call before the first connection opens.
+int CSQLiteConfig_walWrites(void);
+
 #endif

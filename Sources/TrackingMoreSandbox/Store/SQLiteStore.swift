@@ -47,7 +47,7 @@ public final class SQLiteStore: SandboxStore {
     /// lookaside, so an insert makes some 60 of them): 7 % of tms serve's writer in bulk
     /// creates. Turned off before the first connection opens, after which the setting is
     /// fixed (a process that opened one before keeps the statistics, which costs only time).
-    private static let memoryStatisticsOff: Void = { _ = CSQLiteConfig_memstatus(0) }()
+    private static let memoryStatisticsOff: Void = { _ = CSQLiteConfig_memstatus(0); _ = CSQLiteConfig_walWrites() }()
 
     deinit {
         if let checkpointer { try? db.writeWithoutTransaction { checkpointer.stop(on: $0) } }
