@@ -40,7 +40,8 @@ let package = Package(
                 "CSQLiteConfig",
             ]
         ),
-        // SQLite's process-wide settings (`sqlite3_config` is variadic, which Swift cannot call).
+        // SQLite's process-wide settings (`sqlite3_config` is variadic, which Swift cannot call),
+        // and the VFS that writes a WAL's frames a commit at a time.
         .target(name: "CSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "TMSShell", dependencies: ["TMS", "CEditLine"]),
