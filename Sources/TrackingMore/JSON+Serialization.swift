@@ -20,14 +20,6 @@ extension JSON {
         return sink.array
     }
 
-    /// Appends the compact JSON text straight as UTF-8 bytes, without building strings on the
-    /// way: what a server answer and a request body are made of.
-    public func writeCompact(to out: inout [UInt8]) {
-        var sink = ByteSink(capacity: 256)
-        writeCompact(to: &sink)
-        sink.append(to: &out)
-    }
-
     /// Written to a buffer of its own, not to the array: appending to an array piece by piece
     /// checks its capacity and that it is not shared at every piece, which cost some 25
     /// instructions a byte of a batch's JSON.
@@ -316,10 +308,6 @@ struct ByteSink: ~Copyable {
         reserve(bytes.count)
         bytes.withUnsafeBufferPointer { if let from = $0.baseAddress { end.update(from: from, count: $0.count) } }
         count += bytes.count
-    }
-
-    func append(to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
     }
 }
 

@@ -25,9 +25,6 @@ import Testing
             for v in [value, leaves[pick], .list([value, value])] {
                 let bytes = v.bytes
                 #expect(bytes == Array(text(v).utf8))
-                var out: [UInt8] = [1, 2]
-                v.writeCompact(to: &out)
-                #expect(out == [1, 2] + bytes)
                 #expect(v.compactText == text(v))
             }
         }
