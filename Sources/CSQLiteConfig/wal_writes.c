@@ -41,21 +41,23 @@ static int writeHeld(WalFile *f) {
     return rc;
 }
 
+// What is held, written before anything else touches a WAL; nothing for other files.
+static int writeHeldFirst(sqlite3_file *file) {
+    WalFile *f = (WalFile *)file;
+    return f->isWal ? writeHeld(f) : SQLITE_OK;
+}
+
 static int walClose(sqlite3_file *file) {
     WalFile *f = (WalFile *)file;
-    int rc = f->isWal ? writeHeld(f) : SQLITE_OK;
+    int rc = writeHeldFirst(file);
     free(f->held);
     int closed = f->real->pMethods->xClose(f->real);
     return rc != SQLITE_OK ? rc : closed;
 }
 
 static int walRead(sqlite3_file *file, void *out, int amount, sqlite3_int64 offset) {
-    WalFile *f = (WalFile *)file;
-    if (f->isWal) {
-        int rc = writeHeld(f);
-        if (rc != SQLITE_OK) return rc;
-    }
-    return f->real->pMethods->xRead(f->real, out, amount, offset);
+    int rc = writeHeldFirst(file);
+    return rc != SQLITE_OK ? rc : REAL(file)->pMethods->xRead(REAL(file), out, amount, offset);
 }
 
 static int walWrite(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset) {
@@ -95,24 +97,20 @@ static int walWrite(sqlite3_file *file, const void *data, int amount, sqlite3_in
 }
 
 static int walTruncate(sqlite3_file *file, sqlite3_int64 size) {
-    WalFile *f = (WalFile *)file;
-    int rc = f->isWal ? writeHeld(f) : SQLITE_OK;
-    return rc != SQLITE_OK ? rc : f->real->pMethods->xTruncate(f->real, size);
+    int rc = writeHeldFirst(file);
+    return rc != SQLITE_OK ? rc : REAL(file)->pMethods->xTruncate(REAL(file), size);
 }
 static int walSync(sqlite3_file *file, int flags) {
-    WalFile *f = (WalFile *)file;
-    int rc = f->isWal ? writeHeld(f) : SQLITE_OK;
-    return rc != SQLITE_OK ? rc : f->real->pMethods->xSync(f->real, flags);
+    int rc = writeHeldFirst(file);
+    return rc != SQLITE_OK ? rc : REAL(file)->pMethods->xSync(REAL(file), flags);
 }
 static int walFileSize(sqlite3_file *file, sqlite3_int64 *size) {
-    WalFile *f = (WalFile *)file;
-    int rc = f->isWal ? writeHeld(f) : SQLITE_OK;
-    return rc != SQLITE_OK ? rc : f->real->pMethods->xFileSize(f->real, size);
+    int rc = writeHeldFirst(file);
+    return rc != SQLITE_OK ? rc : REAL(file)->pMethods->xFileSize(REAL(file), size);
 }
 static int walFileControl(sqlite3_file *file, int op, void *arg) {
-    WalFile *f = (WalFile *)file;
-    int rc = f->isWal ? writeHeld(f) : SQLITE_OK;
-    return rc != SQLITE_OK ? rc : f->real->pMethods->xFileControl(f->real, op, arg);
+    int rc = writeHeldFirst(file);
+    return rc != SQLITE_OK ? rc : REAL(file)->pMethods->xFileControl(REAL(file), op, arg);
 }
 static int walLock(sqlite3_file *file, int level) { return REAL(file)->pMethods->xLock(REAL(file), level); }
 static int walUnlock(sqlite3_file *file, int level) { return REAL(file)->pMethods->xUnlock(REAL(file), level); }
