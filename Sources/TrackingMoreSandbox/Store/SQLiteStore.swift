@@ -1,4 +1,5 @@
 import CSQLiteConfig
+import Dispatch
 import GRDB
 import TrackingMore
 
@@ -19,8 +20,9 @@ public final class SQLiteStore: SandboxStore {
         try self.init(path: path, checkpointPages: Checkpointer.defaultPages)
     }
 
-    /// `checkpointPages`: the new WAL pages between two checkpoints (tests make it small).
-    init(path: String, checkpointPages: Int32) throws {
+    /// `checkpointPages`: the new WAL pages that make a checkpoint due; `checkpointPause`: how
+    /// long the writes must pause before it runs (tests make them small, or the pause long).
+    init(path: String, checkpointPages: Int32, checkpointPause: DispatchTimeInterval = Checkpointer.defaultPause) throws {
         _ = Self.memoryStatisticsOff
         if path == ":memory:" {
             db = try DatabaseQueue()
@@ -36,7 +38,7 @@ public final class SQLiteStore: SandboxStore {
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             db = try DatabasePool(path: path, configuration: configuration)
             readers = Readers(path: path, configuration: configuration)
-            checkpointer = Checkpointer(path: path, configuration: configuration, pages: checkpointPages)
+            checkpointer = Checkpointer(path: path, configuration: configuration, pages: checkpointPages, pause: checkpointPause)
         }
         try Self.migrator.migrate(db)
         if let checkpointer { try db.writeWithoutTransaction { checkpointer.start(on: $0) } }
