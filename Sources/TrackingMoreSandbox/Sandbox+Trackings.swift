@@ -24,9 +24,19 @@ extension Sandbox {
         }
         // The account's part of the items' id hashes is the same for all of them: read once.
         let accountHash = trackingIDHash(account: account)
+        // A batch's items mostly have the same keys in the same order (a client writes them
+        // from one table or type): where the body's fields are among them is found once.
+        var last: (keys: [String], positions: [Int?])?
         return items.map { item in
-            (item, Result {
-                var new = try newTracking(item, for: endpoint, accountHash: accountHash)
+            let positions: [Int?]
+            if let last, last.keys == item.keys {
+                positions = last.positions
+            } else {
+                positions = endpoint.fieldPositions(in: item)
+                last = (item.keys, positions)
+            }
+            return (item, Result {
+                var new = try newTracking(item, for: endpoint, accountHash: accountHash, positions: positions)
                 if let time { new.madeID = (time, trackingID(new.idHash, time)) }
                 return new
             })
@@ -42,11 +52,12 @@ extension Sandbox {
         try newTracking(item, for: endpoint, accountHash: trackingIDHash(account: account))
     }
 
-    /// The same with the account's part of the id hash read (`trackingIDHash(account:)`).
-    static func newTracking(_ item: Record, for endpoint: Endpoint, accountHash: SipHash128) throws -> NewTracking {
+    /// The same with the account's part of the id hash read (`trackingIDHash(account:)`), and
+    /// where the item has the body's fields (`Endpoint.fieldPositions`) when they are known,
+    /// found once for the check and for the fields.
+    static func newTracking(_ item: Record, for endpoint: Endpoint, accountHash: SipHash128, positions: [Int?]? = nil) throws -> NewTracking {
         let layout = createItemLayouts[endpoint.id] ?? CreateItemLayout(endpoint)
-        // Where the item has the body's fields, found once for the check and for the fields.
-        let positions = endpoint.fieldPositions(in: item)
+        let positions = positions ?? endpoint.fieldPositions(in: item)
         // `Call.identify(_:for:)`, with the positions found.
         if case .array = endpoint.body, let problem = endpoint.validate(item: item, positions: positions).first { throw Refusal(problem) }
         let (carrier, number) = try Call.identify(

@@ -288,6 +288,25 @@ import TrackingMore
         #expect(await send("GET", "/trackings/get", key: key).data["total"] == "4")
     }
 
+    /// Items of one batch with the same keys, the same keys in another order, and other keys:
+    /// each item's fields are read from its own keys (where the body's fields are among an
+    /// item's keys is found once for a run of items with the same keys).
+    @Test func aBatchReadsEachItemByItsOwnKeys() async throws {
+        let items: [JSON] = [
+            .record(Record([("carrier_code", "dhl"), ("tracking_number", "2000000001"), ("title", "a"), ("order_id", "O1")])),
+            .record(Record([("carrier_code", "dhl"), ("tracking_number", "2000000002"), ("title", "b"), ("order_id", "O2")])),
+            .record(Record([("tracking_number", "2000000003"), ("carrier_code", "dhl"), ("order_id", "O3"), ("title", "c")])),
+            .record(Record([("carrier_code", "dhl"), ("tracking_number", "2000000004"), ("customer_email", "d@example.org")])),
+            .record(Record([("carrier_code", "dhl"), ("tracking_number", "2000000005"), ("title", "e"), ("order_id", "O5")])),
+        ]
+        let report = await send("POST", "/trackings/batch", .list(items))
+        #expect(report.data["added"] == 5)
+        let trackings = try #require(report.data["trackings"]?.listValue)
+        #expect(trackings.map { $0["title"]?.stringValue } == ["a", "b", "c", nil, "e"])
+        #expect(trackings.map { $0["order_id"]?.stringValue } == ["O1", "O2", "O3", nil, "O5"])
+        #expect(trackings.map { $0["customer_email"]?.stringValue } == [nil, nil, nil, "d@example.org", nil])
+    }
+
     /// When the quota runs out partway, the items go one by one: which item it runs out at
     /// depends on the refusals before it.
     @Test func aBatchTheQuotaDoesNotCoverGoesItemByItem() async throws {
