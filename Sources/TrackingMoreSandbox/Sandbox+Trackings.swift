@@ -268,11 +268,12 @@ extension Sandbox {
         let now = (time: call.now, iso: UTC.iso(call.now))
         let creates = call.newTrackings
         let atOnce = try insertAtOnce(creates, call)
+        var placement: ShortForm.Placement?
         let report = try bulk(call, Array(creates.indices), item: { creates[$0].item }) { i in
             let new = try creates[i].new.get()
-            guard let atOnce else { return .record(shortForm(try insert(new, call), batch: true, created: now)) }
+            guard let atOnce else { return .record(shortForm(try insert(new, call), batch: true, created: now, placing: &placement)) }
             guard let t = atOnce[i] else { throw Refusal(.trackingExists) }
-            return .record(shortForm(t, batch: true, created: now))
+            return .record(shortForm(t, batch: true, created: now, placing: &placement))
         }
         return Envelope(report.done == 0 ? .success : Choices.batchCode, report.json)
     }
@@ -456,6 +457,15 @@ extension Sandbox {
     /// `createdTracking` or `batchTracking`, in order. `created` is the tracking's creation
     /// time already written, when the caller has it (a batch's trackings share one).
     func shortForm(_ t: StoredTracking, batch: Bool, created known: (time: Int, iso: String)? = nil) -> Record {
+        var placement: ShortForm.Placement?
+        return shortForm(t, batch: batch, created: known, placing: &placement)
+    }
+
+    /// The same for one of a run of trackings (a batch's): where their given fields go in the
+    /// form is found for the first and kept in `placement` for those given the same fields.
+    func shortForm(
+        _ t: StoredTracking, batch: Bool, created known: (time: Int, iso: String)?, placing placement: inout ShortForm.Placement?
+    ) -> Record {
         let form = batch ? Sandbox.batchForm : Sandbox.createdForm
         // A create's times are one moment: written once.
         let created = known.flatMap { $0.time == t.createdAt ? $0.iso : nil } ?? UTC.iso(t.createdAt)
@@ -471,8 +481,10 @@ extension Sandbox {
         // The fields given at create, each put where the form has it: one pass over the
         // tracking's few fields rather than a search of them for each field of the form (from
         // the last, so that a name given twice has its first value, as a search finds).
+        let place = form.placement(of: t.fields.keys, reusing: placement)
+        placement = place
         for i in t.fields.keys.indices.reversed() {
-            for position in form.positions[t.fields.keys[i]] ?? [] { values[position] = t.fields.values[i] }
+            for position in place.targets[i] { values[position] = t.fields.values[i] }
         }
         return Record(uniqueKeys: form.names, values: values)
     }
@@ -519,6 +531,19 @@ extension Sandbox {
                 }
             }
             self.positions = positions
+        }
+
+        /// Where each of a tracking's given fields goes in the form (`positions` of each key).
+        struct Placement {
+            let keys: [String]
+            let targets: [[Int]]
+        }
+
+        /// The placement of `keys`: `last` when it is that of the same keys (as a batch's
+        /// trackings mostly are, given the same fields), else looked up key by key.
+        func placement(of keys: [String], reusing last: Placement?) -> Placement {
+            if let last, last.keys == keys { return last }
+            return Placement(keys: keys, targets: keys.map { positions[$0] ?? [] })
         }
     }
 

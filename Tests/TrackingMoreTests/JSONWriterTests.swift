@@ -30,6 +30,29 @@ import Testing
         }
     }
 
+    /// Records with the keys of the one before them have their keys written from one text
+    /// made for the run: runs of records with the same keys (shared or equal arrays, keys
+    /// that need escapes), nested records between them, and records whose keys differ in one
+    /// place, all write what the string writer writes.
+    @Test func runsOfRecordsWithTheSameKeys() {
+        let keys = ["id", "tracking_number", "quo\"te", "line\nbreak", "é", ""]
+        let row = { (i: Int) in JSON.record(Record(uniqueKeys: keys, values: keys.indices.map { .int(i * 10 + $0) })) }
+        let equal = { (i: Int) in JSON.record(Record(Array(zip(keys.map { String($0) + "" }, keys.indices.map { JSON.string("v\(i)\($0)") })))) }
+        let other = JSON.record(Record(Array(zip(["id", "tracking_number", "other", "line\nbreak", "é", ""], (0..<6).map { JSON.int($0) }))))
+        let nested = JSON.record(Record([("id", row(7)), ("tracking_number", .list([row(8), row(9)]))]))
+        let lists: [JSON] = [
+            .list((0..<5).map(row)),
+            .list((0..<3).map(row) + (0..<3).map(equal)),
+            .list([row(1), other, row(2), row(3), other, other]),
+            .list([nested, nested, row(4), nested]),
+            .record(Record([("a", .list((0..<3).map(row))), ("b", .list((0..<3).map(equal)))])),
+        ]
+        for v in lists {
+            #expect(v.bytes == Array(text(v).utf8))
+            #expect(v.compactText == text(v))
+        }
+    }
+
     /// Plain strings are copied a word at a time and checked on the way: a quote, backslash
     /// or control character at any place of a string of any length up to five words is found.
     @Test func everyPlaceOfEveryLengthIsChecked() {
@@ -66,6 +89,21 @@ import Testing
     @Test(arguments: [0, 9, 10, -1, -9, -10, 99, 100, Int.max, Int.min])
     func integers(_ i: Int) {
         #expect(JSON.int(i).bytes == Array(String(i).utf8))
+        #expect(JSON.decimalText(i) == String(i))
+        #expect(JSON.int(i).scalarText == String(i))
+    }
+
+    /// Every length of digits, both signs, and their neighbours.
+    @Test func decimalTextIsStringOfEveryLength() {
+        var values: [Int] = []
+        var p = 1
+        for _ in 0..<19 {
+            values += [p - 1, p, p + 1, -p, -(p - 1), 7 * p]
+            if p <= Int.max / 10 { p *= 10 }
+        }
+        for i in values + [Int.max, Int.min, Int.min + 1] {
+            #expect(JSON.decimalText(i) == String(i))
+        }
     }
 
     /// A string longer than the buffer's first 256 bytes, and many short ones: it grows.

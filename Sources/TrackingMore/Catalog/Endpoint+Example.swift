@@ -45,7 +45,7 @@ extension JSON {
     public var scalarText: String? {
         switch self {
         case .string(let s): return s
-        case .int(let i): return String(i)
+        case .int(let i): return JSON.decimalText(i)
         case .double: return compactText
         default: return nil
         }
