@@ -252,6 +252,15 @@ def serve_row(tms, peer, work, seconds):
             ratio, ">= 0.5", ratio >= 0.5)
 
 
+# Seconds between a bulk run and the next, on both sides: each starts on a quiet tms serve.
+# tms serve copies its WAL into the database (a checkpoint, with its fsyncs) once the writes
+# pause for 20 ms; the run before left 5,100 WAL pages, and a run started 20-30 ms after it
+# (as the next one did, with only a key added between) shared the cores and the disk with
+# that checkpoint for its first 50-150 ms: tms 86 against 82 ms over 31 runs each, the Python
+# client the same either way (docs/performance.md).
+SETTLE = 0.2
+
+
 def bulk_row(tms, peer, work, runs):
     """10,000 creates from a CSV: tms's pipeline, and the PyPI client's 250 batches of 40."""
     csv = os.path.join(work, "creates.csv")
@@ -267,6 +276,7 @@ def bulk_row(tms, peer, work, runs):
         for i in range(runs):
             key = add_key(tms, db, f"tms{i}", quota=20000)
             env = dict(os.environ, TRACKINGMORE_API_KEY=key)
+            time.sleep(SETTLE)
             server_before, children_before = server.cpu(), children_cpu()
             t, _, out = run([tms, "--endpoint", base, "-c", f"open {csv} | create | each {{ $it.added }}"], 1, env=env, cwd=work)
             cpu.append((children_cpu() - children_before, server.cpu() - server_before))
@@ -275,6 +285,7 @@ def bulk_row(tms, peer, work, runs):
             tms_times.append(t)
             key = add_key(tms, db, f"py{i}", quota=20000)
             env = dict(os.environ, PYTHONPATH=client)
+            time.sleep(SETTLE)
             t, _, out = run([sys.executable, os.path.join(HERE, "python_client.py"), base, key, csv], 1, env=env)
             assert out == "10000", out
             check_created(base, key)
@@ -345,8 +356,9 @@ def store_inserts(db, work, batches_per_transaction, list_indexes=True):
     target = sqlite3.connect(path, isolation_level=None)
     target.execute("PRAGMA journal_mode = WAL")
     target.execute("PRAGMA synchronous = NORMAL")
-    # tms serve's writer does not checkpoint (its Checkpointer does, on a thread of its own)
-    # but once every 10,000 WAL pages, which these 10,000 rows (about 6,500 pages) do not reach.
+    # tms serve's writer does not checkpoint (its Checkpointer does, on a thread of its own,
+    # when the writes pause) but once every 20,000 WAL pages, which these 10,000 rows (about
+    # 5,100 pages) do not reach.
     target.execute("PRAGMA wal_autocheckpoint = 0")
     for sql in schema:
         if list_indexes or not re.match(r"CREATE INDEX \w+ ON tracking\b", sql):
