@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,6 +26,13 @@ extension JSON {
         let read = { (buffer: UnsafeBufferPointer<UInt8>) in
             Result { () throws(JSONParseError) in
                 var reader = JSONReader(buffer)
+                // What the last readers learnt of the data's shape, handed on: the answers
+                // of one API, or the requests to one server, are of a few shapes.
+                if let learned = JSONReader.learnt.withLock({ $0.popLast() }) { reader.learned = learned }
+                defer {
+                    let learned = reader.learned
+                    if learned.isSmall { JSONReader.learnt.withLock { if $0.count < 4 { $0.append(learned) } } }
+                }
                 return try reader.parseDocument()
             }
         }
@@ -131,7 +140,7 @@ public struct JSONReader {
         // records of one answer or file), they are matched against its text where they stand:
         // no key is read into a string, none can repeat one before it (that object's keys
         // were all different), and the record shares that object's keys.
-        let expected = depth < shapes.count ? shapes[depth] : KeyShape()
+        let expected = depth < learned.shapes.count ? learned.shapes[depth] : KeyShape()
         var following = true
         var followed = 0
         var keys: [String] = []
@@ -206,7 +215,7 @@ public struct JSONReader {
                     keyPrints.append(contentsOf: expected.prints[..<followed])
                 }
                 let shape = KeyShape(keys, prints: keyPrints[printsBase...])
-                if depth < shapes.count { shapes[depth] = shape }
+                if depth < learned.shapes.count { learned.shapes[depth] = shape }
                 return .record(Record(uniqueKeys: keys, values: values, keysAreASCII: shape.isPlain))
             }
             throw error("expected ',' or '}' in object")
@@ -277,29 +286,44 @@ public struct JSONReader {
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), length <= 64 else { return (try parseString(), JSONReader.noPrint) }
         hash = (hash &* 31) &+ length
         let print = high < 0x80 ? hash & Int.max : JSONReader.noPrint
-        let slot = hash & (keyCache.count - 1)
-        if let cached = keyCache[slot], cached.bytes.count == length,
+        let slot = hash & (learned.keyCache.count - 1)
+        if let cached = learned.keyCache[slot], cached.bytes.count == length,
             let base = bytes.baseAddress, cached.bytes.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, base + start, length) == 0 } ?? true })
         {
             position = end + 1
             return (cached.key, print)
         }
         let key = try parseString()
-        keyCache[slot] = (key, Array(bytes[start..<end]))
+        learned.keyCache[slot] = (key, Array(bytes[start..<end]))
         return (key, print)
     }
 
     /// The print of a key that is not plain ASCII: it is compared as a string.
     private static let noPrint = -1
 
-    /// Keys met lately, each with its UTF-8 bytes to compare with the next key at once.
-    private var keyCache = [(key: String, bytes: [UInt8])?](repeating: nil, count: 64)
+    /// What a reader learns of the data's shape as it reads, which the next reader of like
+    /// data starts from (`JSON.parse` hands it on): the strings of the keys met lately, the
+    /// keys and sizes of the last object closed at each depth. It only ever makes reading
+    /// faster: each key is matched against the bytes before it is taken.
+    struct Learned: Sendable {
+        /// Keys met lately, each with its UTF-8 bytes to compare with the next key at once.
+        var keyCache = [(key: String, bytes: [UInt8])?](repeating: nil, count: 64)
+        /// The keys of the last object closed at each depth (up to 16 levels).
+        var shapes = [KeyShape](repeating: KeyShape(), count: 16)
+        /// The size of the last object or array closed at each depth (up to 16 levels).
+        var sizes = [Int](repeating: 0, count: 16)
+
+        /// Small enough to keep between readers: no object of many keys.
+        var isSmall: Bool { shapes.allSatisfy { $0.keys.count <= 64 } }
+    }
+
+    var learned = Learned()
+
+    /// The learning of readers that have finished, for the next ones (at most four).
+    static let learnt = Mutex<[Learned]>([])
 
     /// The prints of the keys of the objects being read, innermost last.
     private var keyPrints: [Int] = []
-
-    /// The keys of the last object closed at each depth (up to 16 levels).
-    private var shapes = [KeyShape](repeating: KeyShape(), count: 16)
 
     /// The keys of an object, with the text of those at its start that are plain (ASCII
     /// without escapes: their text is their UTF-8) to match the next object's keys against.
@@ -342,15 +366,12 @@ public struct JSONReader {
         }
     }
 
-    /// The size of the last object or array closed at each depth (up to 16 levels).
-    private var sizes = [Int](repeating: 0, count: 16)
-
     private func sizeHint(_ depth: Int) -> Int {
-        depth < sizes.count ? min(sizes[depth], 64) : 0
+        depth < learned.sizes.count ? min(learned.sizes[depth], 64) : 0
     }
 
     private mutating func recordSize(_ depth: Int, _ count: Int) {
-        if depth < sizes.count { sizes[depth] = count }
+        if depth < learned.sizes.count { learned.sizes[depth] = count }
     }
 
     private mutating func enter() throws(JSONParseError) {

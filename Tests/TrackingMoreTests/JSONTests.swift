@@ -11,6 +11,34 @@ import TrackingMore
         #expect(v["e"] == .record(Record()))
     }
 
+    /// Each parse starts from what the readers before it learnt of the data's shape (keys,
+    /// objects at each depth): documents of other shapes after them, keys of the same length
+    /// that differ, the same keys in another order or at another depth, read by many tasks at
+    /// once, are each read as they are written.
+    @Test func parsesAfterDocumentsOfOtherShapes() async throws {
+        let documents: [(String, JSON)] = [
+            (#"[{"id":1,"name":"a"},{"id":2,"name":"b"}]"#,
+             .list([.record(Record([("id", 1), ("name", "a")])), .record(Record([("id", 2), ("name", "b")]))])),
+            (#"[{"id":3,"nome":"c"}]"#, .list([.record(Record([("id", 3), ("nome", "c")]))])),
+            (#"[{"name":"d","id":4}]"#, .list([.record(Record([("name", "d"), ("id", 4)]))])),
+            (#"{"x":{"id":5,"name":"e"},"id":6}"#, .record(Record([("x", .record(Record([("id", 5), ("name", "e")]))), ("id", 6)]))),
+            (#"[{"id":7,"na\u006de":"f"}]"#, .list([.record(Record([("id", 7), ("name", "f")]))])),
+            (#"[{"id":8,"name":"g","id":9}]"#, .list([.record(Record([("id", 9), ("name", "g")]))])),
+            (#"[{}, {"id":10}]"#, .list([.record(Record()), .record(Record([("id", 10)]))])),
+        ]
+        await withTaskGroup(of: Bool.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    (0..<200).allSatisfy { round in
+                        let (text, expected) = documents[(round * 3 + task) % documents.count]
+                        return (try? JSON.parse(text)) == expected
+                    }
+                }
+            }
+            for await allRight in group { #expect(allRight) }
+        }
+    }
+
     @Test func keepsFieldOrder() throws {
         let v = try JSON.parse(#"{"z": 1, "a": 2, "m": 3}"#)
         #expect(v.recordValue?.keys == ["z", "a", "m"])
