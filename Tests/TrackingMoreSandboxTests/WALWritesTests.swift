@@ -35,7 +35,8 @@ import Glibc
     }
 
     /// Many small commits with checkpoints beside them (the writes never pause: one every 200
-    /// pages, and the writer's own at 400) and a reader beside them: the WAL starts over many times, and every row is there, in a whole database, after reopening.
+    /// pages, and the writer's own at 400) and a reader beside them: the WAL starts over many
+    /// times, and every row is there, in a whole database, after reopening.
     @Test func manyCommitsThroughCheckpointsLoseNothing() async throws {
         let path = Self.path()
         defer { Self.remove(path) }
