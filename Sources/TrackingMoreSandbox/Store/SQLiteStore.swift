@@ -23,7 +23,7 @@ public final class SQLiteStore: SandboxStore {
     /// `checkpointPages`: the new WAL pages that make a checkpoint due; `checkpointPause`: how
     /// long the writes must pause before it runs (tests make them small, or the pause long).
     init(path: String, checkpointPages: Int32, checkpointPause: DispatchTimeInterval = Checkpointer.defaultPause) throws {
-        _ = Self.memoryStatisticsOff
+        _ = Self.processSettings
         if path == ":memory:" {
             db = try DatabaseQueue()
             readers = nil
@@ -49,7 +49,10 @@ public final class SQLiteStore: SandboxStore {
     /// lookaside, so an insert makes some 60 of them): 7 % of tms serve's writer in bulk
     /// creates. Turned off before the first connection opens, after which the setting is
     /// fixed (a process that opened one before keeps the statistics, which costs only time).
-    private static let memoryStatisticsOff: Void = { _ = CSQLiteConfig_memstatus(0); _ = CSQLiteConfig_walWrites() }()
+    /// And the process's default VFS becomes one that writes a WAL's frames a commit at a time
+    /// (CSQLiteConfig's wal_writes.c), which must also be so before the first connection opens;
+    /// should it fail, SQLite's own VFS stays, which only costs time.
+    private static let processSettings: Void = { _ = CSQLiteConfig_memstatus(0); _ = CSQLiteConfig_walWrites() }()
 
     deinit {
         if let checkpointer { try? db.writeWithoutTransaction { checkpointer.stop(on: $0) } }
