@@ -5,7 +5,7 @@ extension Sandbox {
 
     func create(_ call: Call) throws -> Envelope {
         // A create's body is one object, so one item.
-        guard let new = call.newTrackings.first?.new else { throw Refusal(.badRequest, "The body must be a JSON object.") }
+        guard let new = call.newTrackings.news.first else { throw Refusal(.badRequest, "The body must be a JSON object.") }
         let tracking = try insert(new.get(), call)
         return Envelope(Choices.createCode, .record(shortForm(tracking, batch: false)))
     }
@@ -27,7 +27,7 @@ extension Sandbox {
         // A batch's items mostly have the same keys in the same order (a client writes them
         // from one table or type): where the body's fields are among them is found once.
         var last: (keys: [String], positions: [Int?])?
-        return items.map { item in
+        return NewTrackings(items: items, news: items.map { item in
             let positions: [Int?]
             if let last, last.keys == item.keys {
                 positions = last.positions
@@ -35,16 +35,21 @@ extension Sandbox {
                 positions = endpoint.fieldPositions(in: item)
                 last = (item.keys, positions)
             }
-            return (item, Result {
+            return Result {
                 var new = try newTracking(item, for: endpoint, accountHash: accountHash, positions: positions)
                 if let time { new.madeID = (time, trackingID(new.idHash, time)) }
                 return new
-            })
-        }
+            }
+        })
     }
 
-    /// Create or batch items, each with the tracking it adds or its refusal.
-    typealias NewTrackings = [(item: Record, new: Result<NewTracking, any Error>)]
+    /// Create or batch items, each with the tracking it adds or its refusal, side by side
+    /// (`news[i]` is `items[i]`'s): an array of pairs had each pair copied whole, a dozen
+    /// reference counts, whenever one half of one was read.
+    struct NewTrackings {
+        var items: [Record] = []
+        var news: [Result<NewTracking, any Error>] = []
+    }
 
     /// A create or batch item of the account checked (`Call.identify`) and its fields read:
     /// the refusal carries the per-item code.
@@ -145,12 +150,12 @@ extension Sandbox {
 
     /// A new tracking as it is stored at the account's clock.
     func storedTracking(_ new: NewTracking, _ call: Call) -> StoredTracking {
-        refreshed(
-            StoredTracking(
-                id: new.id(at: call.now), carrierCode: new.carrier, trackingNumber: new.number, createdAt: call.now,
-                fields: new.fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
-                status: TrackingStatus.pending.rawValue, updatedAt: call.now, orderCreatedAt: new.orderCreatedAt),
-            now: call.now)
+        var t = StoredTracking(
+            id: new.id(at: call.now), carrierCode: new.carrier, trackingNumber: new.number, createdAt: call.now,
+            fields: new.fields, archived: false, statusOverride: nil, tracked: true, frozenAt: nil,
+            status: TrackingStatus.pending.rawValue, updatedAt: call.now, orderCreatedAt: new.orderCreatedAt)
+        refresh(&t, now: call.now)
+        return t
     }
 
     func get(_ call: Call) throws -> Envelope {
@@ -269,35 +274,48 @@ extension Sandbox {
         let creates = call.newTrackings
         let atOnce = try insertAtOnce(creates, call)
         var placement: ShortForm.Placement?
-        let report = try bulk(call, Array(creates.indices), item: { creates[$0].item }) { i in
-            let new = try creates[i].new.get()
-            guard let atOnce else { return .record(shortForm(try insert(new, call), batch: true, created: now, placing: &placement)) }
-            guard let t = atOnce[i] else { throw Refusal(.trackingExists) }
-            return .record(shortForm(t, batch: true, created: now, placing: &placement))
+        let report = try bulk(call, Array(creates.items.indices), item: { creates.items[$0] }) { i in
+            guard let atOnce else {
+                return .record(shortForm(try insert(creates.news[i].get(), call), batch: true, created: now, placing: &placement))
+            }
+            if case .failure(let refusal) = creates.news[i] { throw refusal }
+            guard let row = atOnce.rowOf[i] else { throw Refusal(.trackingExists) }
+            // Read where it is in the rows, not copied out.
+            return .record(atOnce.rows.withUnsafeBufferPointer { shortForm($0[row].tracking, batch: true, created: now, placing: &placement) })
         }
         return Envelope(report.done == 0 ? .success : Choices.batchCode, report.json)
     }
 
     /// Stores the items of a batch that can be created in one statement of the store, when the
-    /// quota covers them all (as it mostly does), and charges for those stored: for each item,
-    /// its tracking as stored, or nil when its number and carrier were taken. This is what
-    /// storing them one by one gives; only when the quota runs out partway does the item it
-    /// runs out at matter, and then nothing is stored here (nil) and the items go one by one.
-    func insertAtOnce(_ creates: NewTrackings, _ call: Call) throws -> [StoredTracking?]? {
-        // The items that can be created, with their places in the batch; their trackings are
-        // made once the quota is known to cover them.
-        let valid = creates.indices.compactMap { i in (try? creates[i].new.get()).map { (place: i, new: $0) } }
-        guard valid.count * Choices.createCost <= (try call.store.account(call.account).quota) else { return nil }
-        let rows = valid.map { TrackingInsert(tracking: storedTracking($0.new, call), fieldsText: $0.new.fieldsText) }
+    /// quota covers them all (as it mostly does), and charges for those stored: the rows given
+    /// to the store and, for each item, its row when it was stored (nil when its number and
+    /// carrier were taken, or it was refused). This is what storing them one by one gives; only
+    /// when the quota runs out partway does the item it runs out at matter, and then nothing is
+    /// stored here (nil) and the items go one by one. Each tracking is made once, into its row,
+    /// and read from there: a tracking copied is some dozen reference counts.
+    func insertAtOnce(_ creates: NewTrackings, _ call: Call) throws -> (rows: [TrackingInsert], rowOf: [Int?])? {
+        // The items that can be created; their trackings are made once the quota is known to cover them.
+        var valid = 0
+        for i in creates.news.indices { if case .success = creates.news[i] { valid += 1 } }
+        guard valid * Choices.createCost <= (try call.store.account(call.account).quota) else { return nil }
+        var rows: [TrackingInsert] = []
+        var places: [Int] = []
+        rows.reserveCapacity(valid)
+        places.reserveCapacity(valid)
+        for i in creates.news.indices {
+            guard case .success(let new) = creates.news[i] else { continue }
+            rows.append(TrackingInsert(tracking: storedTracking(new, call), fieldsText: new.fieldsText))
+            places.append(i)
+        }
         let inserted = try call.store.insert(call.account, rows)
-        var stored = [StoredTracking?](repeating: nil, count: creates.count)
+        var rowOf = [Int?](repeating: nil, count: creates.news.count)
         var count = 0
         for k in rows.indices where inserted[k] {
-            stored[valid[k].place] = rows[k].tracking
+            rowOf[places[k]] = k
             count += 1
         }
         if count > 0 { try call.charge(count * Choices.createCost) }
-        return stored
+        return (rows, rowOf)
     }
 
     func updatemore(_ call: Call) throws -> Envelope {
@@ -443,6 +461,12 @@ extension Sandbox {
     /// The tracking with its status and update time as the simulation has them at `now`.
     func refreshed(_ t: StoredTracking, now: Int) -> StoredTracking {
         var t = t
+        refresh(&t, now: now)
+        return t
+    }
+
+    /// `refreshed` in place: a tracking copied is some dozen reference counts.
+    func refresh(_ t: inout StoredTracking, now: Int) {
         let elapsed = (t.frozenAt ?? now) - t.createdAt
         // Before any route's first event (a create, each item of a batch) the answer is known
         // without simulating the route: pending, updated when created.
@@ -450,7 +474,6 @@ extension Sandbox {
         let status = r?.status(after: elapsed).0 ?? .pending
         t.status = t.statusOverride.map { $0 == StatusChange.delivered.rawValue ? "delivered" : "exception" } ?? status.rawValue
         t.updatedAt = t.createdAt + (r?.events(after: elapsed).last?.offset ?? 0)
-        return t
     }
 
     /// The short form that create and batch answer with: the fields of the catalog's

@@ -214,7 +214,7 @@ struct Call {
     /// refusal (`Sandbox.newTrackings`), when `Sandbox.handle` read them before the transaction.
     var creates: Sandbox.NewTrackings?
     /// The items of a create or batch, read before the transaction or now.
-    var newTrackings: Sandbox.NewTrackings { creates ?? Sandbox.newTrackings(endpoint, body, account: account) ?? [] }
+    var newTrackings: Sandbox.NewTrackings { creates ?? Sandbox.newTrackings(endpoint, body, account: account) ?? Sandbox.NewTrackings() }
 
     init(endpoint: Endpoint, request: APIRequest, body: JSON, pathValues: [String: String], account: String, now: Int, store: any SandboxTransaction) {
         self.endpoint = endpoint

@@ -266,6 +266,28 @@ import TrackingMore
     /// carrier the first is created, one stored before is refused, and only those created
     /// are charged.
     @Test func aBatchStoredAtOnceReportsEachItemInOrder() async throws {
+        try await expectEachItemInOrder(sandbox)
+    }
+
+    /// The same when the largest rowid there can be is taken: SQLite then gives new rows
+    /// rowids of its choosing, so those stored cannot be read back as the rows after the
+    /// largest, and the statement returns them itself.
+    @Test func aBatchPastTheLargestRowidReportsEachItemInOrder() async throws {
+        let store = try SQLiteStore(path: ":memory:")
+        try store.db.write { db in
+            try db.execute(sql: """
+                INSERT INTO tracking (rowid, account, id, carrier_code, tracking_number, created_at, updated_at, status, archived, tracked, fields)
+                VALUES (9223372036854775807, 999, 'last', 'dhl', 'LAST', 0, 0, 'pending', 0, 1, '{}')
+                """)
+        }
+        try await expectEachItemInOrder(Sandbox(store: store))
+    }
+
+    func expectEachItemInOrder(_ sandbox: Sandbox) async throws {
+        func send(_ method: String, _ path: String, _ body: JSON? = nil, query: [(String, String)] = [], key: String) async -> Envelope {
+            await sandbox.handle(
+                APIRequest(method: method, path: path, query: query.map { (name: $0.0, value: $0.1) }, body: body.map(\.bytes)), apiKey: key)
+        }
         let key = try #require(try sandbox.addKey(name: "atonce", quota: 10))
         _ = await send("POST", "/trackings/post", ["carrier_code": "dhl", "tracking_number": "1000000003"], key: key)
         let report = await send("POST", "/trackings/batch", [
@@ -286,6 +308,10 @@ import TrackingMore
         let stored = await send("GET", "/trackings/get", query: [("numbers", "JJD000000001")], key: key)
         #expect(stored.data["items"]?["0"]?["title"] == "first")
         #expect(await send("GET", "/trackings/get", key: key).data["total"] == "4")
+        // All new: stored without reading any back.
+        let fresh = await send("POST", "/trackings/batch", .list((6...9).map { ["carrier_code": "dhl", "tracking_number": .string("100000000\($0)")] }), key: key)
+        #expect(fresh.data["added"] == 4)
+        #expect(fresh.data["trackings"]?.listValue?.compactMap { $0["tracking_number"]?.stringValue } == ["1000000006", "1000000007", "1000000008", "1000000009"])
     }
 
     /// Items of one batch with the same keys, the same keys in another order, and other keys:

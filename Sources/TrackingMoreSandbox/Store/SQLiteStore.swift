@@ -383,27 +383,39 @@ struct SQLiteTransaction: SandboxTransaction {
     func insert(_ key: String, _ new: [TrackingInsert]) throws -> [Bool] {
         guard !new.isEmpty else { return [] }
         guard let account = try accountNumber(key) else { return new.map { _ in false } }
-        // The number and carrier of each row stored: each at most once (the primary key).
+        // The rows the statement stores get the rowids after the largest one (as SQLite gives
+        // them until the largest possible is taken), so they can be read back when some rows
+        // were ignored; mostly none was, which the count of changes tells. A `RETURNING`
+        // clause would return every row stored, through a table of its own: 8 % of the
+        // statement. Past the largest rowid, the rows stored are returned as they are stored.
+        let largest = try ColumnCursor.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM tracking"), arguments: []) { try $0.optionalInt(0) } ?? nil
+        let readBack = largest != Int(Int64.max)
         var stored: [(number: String, carrier: String)?] = []
         stored.reserveCapacity(new.count)
-        try db.cachedStatement(sql: SQLiteStore.insertTrackingsSQL(new.count)).run(in: db) { b in
-            for row in new {
-                let t = row.tracking
-                try b.int(account); try b.text(t.id); try b.text(t.carrierCode); try b.text(t.trackingNumber)
-                try b.int(t.createdAt); try b.int(t.updatedAt); try b.text(t.status); try b.int(t.statusOverride)
-                try b.int(t.archived ? 1 : 0); try b.int(t.tracked ? 1 : 0); try b.int(t.frozenAt)
-                try b.text(t.fields["order_id"]?.stringValue); try b.int(t.orderCreatedAt); try b.text(row.fieldsText)
+        let read = { (columns: ColumnCursor<Void>.Columns) throws in stored.append((try columns.string(0), try columns.string(1))) }
+        try db.cachedStatement(sql: SQLiteStore.insertTrackingsSQL(new.count, returning: !readBack)).run(in: db, bind: { b in
+            // By index, the rows read where they are: a copy of a row is a dozen reference counts.
+            for i in new.indices {
+                try b.int(account); try b.text(new[i].tracking.id); try b.text(new[i].tracking.carrierCode)
+                try b.text(new[i].tracking.trackingNumber); try b.int(new[i].tracking.createdAt); try b.int(new[i].tracking.updatedAt)
+                try b.text(new[i].tracking.status); try b.int(new[i].tracking.statusOverride); try b.int(new[i].tracking.archived ? 1 : 0)
+                try b.int(new[i].tracking.tracked ? 1 : 0); try b.int(new[i].tracking.frozenAt)
+                try b.text(new[i].tracking.fields["order_id"]?.stringValue); try b.int(new[i].tracking.orderCreatedAt)
+                try b.text(new[i].fieldsText)
             }
-        } row: { columns in
-            stored.append((try columns.string(0), try columns.string(1)))
+        }, row: readBack ? nil : read)
+        if readBack {
+            if db.changesCount == new.count { return new.map { _ in true } }
+            try db.cachedStatement(sql: "SELECT tracking_number, carrier_code FROM tracking WHERE rowid > ? ORDER BY rowid")
+                .run(in: db, bind: { try $0.int(largest ?? 0) }, row: read)
         }
         // SQLite stores the rows in order and ignores one whose number and carrier are taken,
         // by an earlier row too: of items with the same number and carrier, the first was
-        // stored. It returns them in the order it stored them, as far as can be seen, so each
-        // is looked for first where the one before was found.
+        // stored. The rows stored come in the order they were stored, so each is looked for
+        // first where the one before was found.
         var next = 0
-        return new.map { row in
-            let (number, carrier) = (row.tracking.trackingNumber, row.tracking.carrierCode)
+        return new.indices.map { i in
+            let (number, carrier) = (new[i].tracking.trackingNumber, new[i].tracking.carrierCode)
             let found = stored[next...].firstIndex { $0?.number == number && $0?.carrier == carrier }
                 ?? stored[..<next].firstIndex { $0?.number == number && $0?.carrier == carrier }
             guard let found else { return false }
@@ -550,29 +562,30 @@ extension SQLiteStore {
         "tracked", "frozen_at", "order_id", "order_created_at", "fields",
     ]
 
-    /// Inserts `count` trackings in one statement, which returns the number and carrier of each
-    /// row stored. One statement, not one for each row: its cursors stay where the last row
-    /// went, so the next row of the batch (the same account and time) mostly needs no search
-    /// down the indexes, and statement set-up and tear-down are paid once. For 10,000 creates
-    /// in batches of 40 that took SQLite's part of tms serve's writer from 374 M instructions
-    /// to 240 M. Made once for each count up to a batch's limit.
-    static func insertTrackingsSQL(_ count: Int) -> String {
-        count <= insertTrackingsSQLs.count ? insertTrackingsSQLs[count - 1] : makeInsertTrackingsSQL(count)
+    /// Inserts `count` trackings in one statement, ignoring those whose number and carrier are
+    /// taken (`returning`: and returns the number and carrier of each row stored). One
+    /// statement, not one for each row: its cursors stay where the last row went, so the next
+    /// row of the batch (the same account and time) mostly needs no search down the indexes,
+    /// and statement set-up and tear-down are paid once. For 10,000 creates in batches of 40
+    /// that took SQLite's part of tms serve's writer from 374 M instructions to 240 M. Made
+    /// once for each count up to a batch's limit.
+    static func insertTrackingsSQL(_ count: Int, returning: Bool = false) -> String {
+        guard !returning, count <= insertTrackingsSQLs.count else { return makeInsertTrackingsSQL(count, returning: returning) }
+        return insertTrackingsSQLs[count - 1]
     }
 
     /// For 1 to 40 rows.
     private static let insertTrackingsSQLs: [String] = {
         guard case .array(_, let limit) = Catalog.endpoint(.batch).body else { return [] }
-        return (1...limit).map(makeInsertTrackingsSQL)
+        return (1...limit).map { makeInsertTrackingsSQL($0, returning: false) }
     }()
 
-    private static func makeInsertTrackingsSQL(_ count: Int) -> String {
+    private static func makeInsertTrackingsSQL(_ count: Int, returning: Bool) -> String {
         let row = "(" + Array(repeating: "?", count: insertedColumns.count).joined(separator: ", ") + ")"
         return """
             INSERT OR IGNORE INTO tracking (\(insertedColumns.joined(separator: ", ")))
             VALUES \(Array(repeating: row, count: count).joined(separator: ", "))
-            RETURNING tracking_number, carrier_code
-            """
+            """ + (returning ? " RETURNING tracking_number, carrier_code" : "")
     }
 
     /// The columns `tracking(_:)` reads, in its order: a row is read by position, since
