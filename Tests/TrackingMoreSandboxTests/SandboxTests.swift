@@ -274,7 +274,7 @@ import TrackingMore
     /// largest, and the statement returns them itself.
     @Test func aBatchPastTheLargestRowidReportsEachItemInOrder() async throws {
         let store = try SQLiteStore(path: ":memory:")
-        try store.db.write { db in
+        try await store.db.write { db in
             try db.execute(sql: """
                 INSERT INTO tracking (rowid, account, id, carrier_code, tracking_number, created_at, updated_at, status, archived, tracked, fields)
                 VALUES (9223372036854775807, 999, 'last', 'dhl', 'LAST', 0, 0, 'pending', 0, 1, '{}')
