@@ -383,11 +383,13 @@ struct SQLiteTransaction: SandboxTransaction {
     func insert(_ key: String, _ new: [TrackingInsert]) throws -> [Bool] {
         guard !new.isEmpty else { return [] }
         guard let account = try accountNumber(key) else { return new.map { _ in false } }
-        // The rows the statement stores get the rowids after the largest one (as SQLite gives
-        // them until the largest possible is taken), so they can be read back when some rows
-        // were ignored; mostly none was, which the count of changes tells. A `RETURNING`
-        // clause would return every row stored, through a table of its own: 8 % of the
-        // statement. Past the largest rowid, the rows stored are returned as they are stored.
+        // The rows the statement stores get the rowids after the largest one (SQLite gives
+        // them so until the largest possible is taken), so when some rows were ignored those
+        // stored can be read back, in the order they were stored; mostly none is, as the
+        // count of changes tells. A `RETURNING` clause returned every row stored, through a
+        // table of its own, and a number and a carrier string were made of each: some 80 M
+        // instructions of the writer's 370 M for 10,000 creates. Past the largest rowid the
+        // statement still returns the rows it stores.
         let largest = try ColumnCursor.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM tracking"), arguments: []) { try $0.optionalInt(0) } ?? nil
         let readBack = largest != Int(Int64.max)
         var stored: [(number: String, carrier: String)?] = []
