@@ -77,7 +77,7 @@ struct TMSCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Requests per second (the live API allows 1; the sandbox and tms serve are unlimited unless this is given).", valueName: "n"))
     var rate: Double?
 
-    @Option(name: .customLong("in-flight"), help: ArgumentHelp("How many requests a bulk create, delete, updatemore or notupdate keeps in flight at once (1 to 32; default 8). The rate limit still paces them.", valueName: "n"))
+    @Option(name: .customLong("in-flight"), help: ArgumentHelp("How many requests a bulk create, delete, updatemore or notupdate keeps in flight at once (1 to 32; default 24). The rate limit still paces them.", valueName: "n"))
     var inFlight: Int?
 
     @Flag(help: "Send no write: print each write request instead (reads still run).")
