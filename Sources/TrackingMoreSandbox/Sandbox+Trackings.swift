@@ -280,8 +280,7 @@ extension Sandbox {
             }
             if case .failure(let refusal) = creates.news[i] { throw refusal }
             guard let row = atOnce.rowOf[i] else { throw Refusal(.trackingExists) }
-            // Read where it is in the rows, not copied out.
-            return .record(atOnce.rows.withUnsafeBufferPointer { shortForm($0[row].tracking, batch: true, created: now, placing: &placement) })
+            return .record(shortForm(atOnce.rows[row].tracking, batch: true, created: now, placing: &placement))
         }
         return Envelope(report.done == 0 ? .success : Choices.batchCode, report.json)
     }
